@@ -1,0 +1,34 @@
+# The two commands of the README: `make demo` (the main job) and `make test` (every test).
+SWIFT ?= swift
+RLMD_RELEASE := .build/release/rlmd
+
+.PHONY: deps build release demo test bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# Index the repository this is run in, print the summary, then a grep and a search over it.
+demo: release
+	$(RLMD_RELEASE) index .
+	@echo
+	@echo '$$ rlmd grep "func refresh" --glob "*.swift"'
+	@$(RLMD_RELEASE) grep 'func refresh' --glob '*.swift'
+	@echo
+	@echo '$$ rlmd search "snapshot isolation" -k 5'
+	@$(RLMD_RELEASE) search 'snapshot isolation' -k 5
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --disable-xctest
+
+bench: release
+	benchmarks/store.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,43 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "rlmd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "rlmd", targets: ["rlmd"]),
+        .library(name: "ContextStore", targets: ["ContextStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    ],
+    targets: [
+        .target(
+            name: "ContextStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "rlmd",
+            dependencies: [
+                "ContextStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "ContextStoreTests",
+            dependencies: ["ContextStore"]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["ContextStore", "rlmd"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,44 @@
+/// What one `rlmd index` run did. Encodes to the object `rlmd index --json` prints.
+public struct IndexReport: Sendable, Codable, Equatable {
+    public var root: String
+    public var store: String
+    /// Documents in the index after the run.
+    public var files: Int
+    /// Content bytes of those documents.
+    public var bytes: Int
+    public var tokens: Int
+    public var skipped: [String: Int]
+    /// Documents added, modified or removed by this run.
+    public var changed: Int
+    public var removed: Int
+    /// Documents whose invalid UTF-8 was replaced with U+FFFD.
+    public var invalidUTF8: Int
+    public var git: Bool
+    public var seconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case root, store, files, bytes, tokens, skipped, changed, removed, git, seconds
+        case invalidUTF8 = "invalid_utf8"
+    }
+}
+
+/// Progress of a run, for a progress bar or log lines.
+public struct IndexProgress: Sendable {
+    public enum Phase: Sendable { case listing, reading, done }
+    public var phase: Phase
+    public var done: Int
+    public var total: Int
+    public var path: String?
+}
+
+public struct IndexOptions: Sendable {
+    public var maxFileBytes: Int
+    public var progress: (@Sendable (IndexProgress) -> Void)?
+
+    public static let defaultMaxFileBytes = 1 << 20
+
+    public init(maxFileBytes: Int = IndexOptions.defaultMaxFileBytes, progress: (@Sendable (IndexProgress) -> Void)? = nil) {
+        self.maxFileBytes = maxFileBytes
+        self.progress = progress
+    }
+}

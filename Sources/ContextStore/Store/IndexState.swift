@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+
+/// A document as the indexer sees it: enough to decide whether it changed and to remove it.
+struct IndexedFile {
+    var id: Int64
+    var path: String
+    var size: Int64
+    var mtimeNanoseconds: Int64
+    var inode: UInt64
+    var indexedAtNanoseconds: Int64
+    var sha256: [UInt8]
+    var recordOffset: Int
+    var recordBytes: Int
+    var byteOffset: Int
+    var byteLength: Int
+    var recordChars: Int
+
+    func isUnchanged(_ stat: FileStat) -> Bool {
+        stat.size == size && stat.mtimeNanoseconds == mtimeNanoseconds && stat.inode == inode
+            && indexedAtNanoseconds - mtimeNanoseconds > Indexer.racyWindowNanoseconds
+    }
+}
+
+/// The committed state a refresh starts from.
+struct IndexState {
+    var meta: StoreMeta
+    var files: [String: IndexedFile]
+    /// Binary files seen before, so an unchanged binary is not read again.
+    var skippedCache: [String: (reason: SkipReason, stat: FileStat)]
+
+    static func load(_ db: Database) throws -> IndexState {
+        var files = [String: IndexedFile]()
+        let sql = """
+            SELECT id, path, size, mtime_ns, inode, indexed_at_ns, sha256, record_offset, record_bytes,
+                   byte_offset, byte_length, record_chars FROM documents
+            """
+        let rows = try Row.fetchCursor(db, sql: sql)
+        while let row = try rows.next() {
+            let file = IndexedFile(
+                id: row[0], path: row[1], size: row[2], mtimeNanoseconds: row[3], inode: UInt64(bitPattern: row[4]),
+                indexedAtNanoseconds: row[5], sha256: [UInt8](row[6] as Data), recordOffset: row[7], recordBytes: row[8],
+                byteOffset: row[9], byteLength: row[10], recordChars: row[11])
+            files[file.path] = file
+        }
+        var skipped = [String: (reason: SkipReason, stat: FileStat)]()
+        for row in try Row.fetchAll(db, sql: "SELECT path, reason, size, mtime_ns, inode FROM skipped") {
+            guard let reason = SkipReason(rawValue: row[1]) else { continue }
+            skipped[row[0]] = (reason, FileStat(kind: .regular, size: row[2], mtimeNanoseconds: row[3],
+                                                inode: UInt64(bitPattern: row[4])))
+        }
+        return IndexState(meta: try StoreMeta.load(db), files: files, skippedCache: skipped)
+    }
+
+    /// Why the current context file cannot back the committed rows, or nil when it can.
+    func contextFileDamage(_ location: StoreLocation) -> String? {
+        guard meta.contextBytes > 0 else { return nil }
+        let path = location.contextFilePath(generation: meta.generation)
+        guard let stat = FileStat.of(path: path) else { return "\(path) is missing" }
+        if stat.size < meta.contextBytes { return "\(path) has \(stat.size) bytes, expected \(meta.contextBytes)" }
+        return nil
+    }
+
+    /// Deletes context files of other generations: leftovers of a compaction that was interrupted or completed.
+    func removeStrayContextFiles(_ location: StoreLocation) {
+        let current = (location.contextFilePath(generation: meta.generation) as NSString).lastPathComponent
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: location.directory) else { return }
+        for name in names where name.hasPrefix("context-") && name.hasSuffix(".txt") && name != current {
+            try? FileManager.default.removeItem(atPath: "\(location.directory)/\(name)")
+        }
+    }
+}
+
+/// What a refresh must do, decided from the listing and the committed state before any file is read.
+struct RefreshPlan {
+    var toRead: [ListedFile] = []
+    var removedPaths: [String] = []
+    var skipped: [SkipReason: Int]
+    /// Binary files whose cache entry still holds.
+    var keptBinaryPaths = Set<String>()
+
+    init(listing: WorkspaceListing, state: IndexState, maxBytes: Int) {
+        skipped = listing.skipped
+        var kept = Set<String>()
+        for file in listing.files {
+            if let indexed = state.files[file.path] {
+                if file.stat.size > maxBytes {
+                    skipped[.tooLarge, default: 0] += 1
+                    continue
+                }
+                kept.insert(file.path)
+                if !indexed.isUnchanged(file.stat) { toRead.append(file) }
+            } else if let cached = state.skippedCache[file.path], cached.reason == .binary,
+                      cached.stat.size == file.stat.size, cached.stat.mtimeNanoseconds == file.stat.mtimeNanoseconds,
+                      cached.stat.inode == file.stat.inode {
+                skipped[.binary, default: 0] += 1
+                keptBinaryPaths.insert(file.path)
+            } else if file.stat.size > maxBytes {
+                skipped[.tooLarge, default: 0] += 1
+            } else {
+                toRead.append(file)
+            }
+        }
+        removedPaths = state.files.keys.filter { !kept.contains($0) }.sorted()
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import GRDB
+
+/// The body of a refresh's one write transaction: removes stale documents, appends new
+/// records, keeps FTS and char offsets in step, and commits the context file's new length.
+final class IndexWriter {
+    struct Outcome {
+        var files = 0, bytes = 0, tokens = 0, changed = 0, removed = 0, invalidUTF8 = 0
+    }
+
+    private let location: StoreLocation
+    private let state: IndexState
+    private let oldContext: MappedFile
+    private let file: ContextFileWriter
+
+    init(location: StoreLocation, state: IndexState) throws(StoreError) {
+        self.location = location
+        self.state = state
+        let path = location.contextFilePath(generation: state.meta.generation)
+        oldContext = try MappedFile(path: path, length: state.meta.contextBytes)
+        file = try ContextFileWriter(path: path, committedLength: state.meta.contextBytes)
+    }
+
+    func apply(db: Database, plan: inout RefreshPlan, queue: BlockingQueue<PreparedFile>, root: String,
+               progress: (@Sendable (IndexProgress) -> Void)?) throws -> Outcome {
+        let statements = try Statements(db)
+        var meta = state.meta
+        var outcome = Outcome()
+        var removedAny = false
+        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+
+        func remove(_ indexed: IndexedFile) throws {
+            let text = oldContext[indexed.byteOffset..<(indexed.byteOffset + indexed.byteLength)]
+            statements.ftsDelete.bind(1, indexed.id)
+            statements.ftsDelete.bind(2, indexed.path)
+            statements.ftsDelete.bind(3, utf8: text)
+            try statements.ftsDelete.run()
+            statements.deleteDocument.bind(1, indexed.id)
+            try statements.deleteDocument.run()
+            meta.totalChars -= indexed.recordChars
+            meta.deadBytes += indexed.recordBytes
+            removedAny = true
+        }
+
+        for path in plan.removedPaths {
+            if let indexed = state.files[path] { try remove(indexed) }
+            outcome.removed += 1
+        }
+
+        var done = 0
+        let total = plan.toRead.count
+        var binaryPaths = plan.keptBinaryPaths
+        while let prepared = queue.pop() {
+            done += 1
+            progress?(IndexProgress(phase: .reading, done: done, total: total, path: prepared.path))
+            let existing = state.files[prepared.path]
+            switch prepared.outcome {
+            case .skipped(let reason):
+                plan.skipped[reason, default: 0] += 1
+                if reason == .binary {
+                    binaryPaths.insert(prepared.path)
+                    try statements.upsertSkipped(prepared.path, reason, prepared.stat)
+                }
+                if let existing {
+                    try remove(existing)
+                    outcome.removed += 1
+                }
+            case .text(let decoded, let digest):
+                let indexedAt = prepared.changedWhileReading ? 0 : now
+                if let existing, existing.sha256 == digest {
+                    try statements.touch(existing.id, prepared.stat, indexedAt: indexedAt)
+                    continue
+                }
+                if let existing { try remove(existing) }
+                try append(prepared, decoded, digest, indexedAt: indexedAt, meta: &meta, statements: statements)
+                outcome.changed += 1
+            }
+        }
+        outcome.changed += outcome.removed
+
+        for path in state.skippedCache.keys where !binaryPaths.contains(path) {
+            try db.execute(sql: "DELETE FROM skipped WHERE path = ?", arguments: [path])
+        }
+        if removedAny { try Self.recomputeCharOffsets(db) }
+        meta.root = root
+        meta.contextBytes = file.length
+        try file.sync()
+        try meta.save(db)
+
+        let totals = try Row.fetchOne(db, sql: """
+            SELECT count(*), coalesce(sum(byte_length), 0), coalesce(sum(tokens), 0),
+                   coalesce(sum(invalid_utf8 > 0), 0) FROM documents
+            """)!
+        outcome.files = totals[0]
+        outcome.bytes = totals[1]
+        outcome.tokens = totals[2]
+        outcome.invalidUTF8 = totals[3]
+        return outcome
+    }
+
+    private func append(_ prepared: PreparedFile, _ decoded: DecodedText, _ digest: [UInt8], indexedAt: Int64,
+                        meta: inout StoreMeta, statements: Statements) throws {
+        let header = Document.header(path: prepared.path)
+        let headerChars = Document.headerChars(path: prepared.path)
+        let recordOffset = try file.append(header)
+        let byteOffset = try decoded.bytes.withUnsafeBytes { try file.append($0) }
+        var recordBytes = header.utf8.count + decoded.bytes.count
+        var recordChars = headerChars + decoded.scalarCount
+        if decoded.bytes.last != UInt8(ascii: "\n") {
+            try file.append("\n")
+            recordBytes += 1
+            recordChars += 1
+        }
+        let insert = statements.insertDocument
+        insert.bind(1, prepared.path)
+        insert.bind(2, "file")
+        insert.bind(3, Int64(recordOffset))
+        insert.bind(4, Int64(recordBytes))
+        insert.bind(5, Int64(byteOffset))
+        insert.bind(6, Int64(decoded.bytes.count))
+        insert.bind(7, Int64(recordChars))
+        insert.bind(8, Int64(meta.totalChars + headerChars))
+        insert.bind(9, Int64(decoded.scalarCount))
+        insert.bind(10, Int64(decoded.lineCount))
+        digest.withUnsafeBytes { insert.bind(11, blob: $0) }
+        insert.bind(12, prepared.stat.mtimeNanoseconds)
+        insert.bind(13, prepared.stat.size)
+        insert.bind(14, Int64(bitPattern: prepared.stat.inode))
+        if let language = Language.of(path: prepared.path) { insert.bind(15, language) }
+        insert.bind(16, Int64(Document.estimateTokens(bytes: decoded.bytes.count)))
+        insert.bind(17, Int64(decoded.invalidSequences))
+        insert.bind(18, indexedAt)
+        try insert.run()
+        let id = statements.lastInsertedRowID
+
+        statements.ftsInsert.bind(1, id)
+        statements.ftsInsert.bind(2, prepared.path)
+        try decoded.bytes.withUnsafeBytes { bytes in
+            statements.ftsInsert.bind(3, utf8: bytes)
+            try statements.ftsInsert.run()
+        }
+        meta.totalChars += recordChars
+    }
+
+    /// Re-derives every document's char offset from the record order after documents were removed.
+    static func recomputeCharOffsets(_ db: Database) throws {
+        let update = try RawStatement(db, "UPDATE documents SET char_offset = ? WHERE id = ?")
+        var running = 0
+        let rows = try Row.fetchAll(db, sql: "SELECT id, path, record_chars, char_offset FROM documents ORDER BY record_offset")
+        for row in rows {
+            let path: String = row[1]
+            let expected = running + Document.headerChars(path: path)
+            if expected != row[3] as Int {
+                update.bind(1, Int64(expected))
+                update.bind(2, row[0] as Int64)
+                try update.run()
+            }
+            running += row[2] as Int
+        }
+    }
+
+    /// The statements a refresh runs once per file.
+    private struct Statements {
+        let insertDocument: RawStatement
+        let deleteDocument: RawStatement
+        let ftsInsert: RawStatement
+        let ftsDelete: RawStatement
+        let touchDocument: RawStatement
+        let db: Database
+
+        init(_ db: Database) throws {
+            self.db = db
+            insertDocument = try RawStatement(db, """
+                INSERT INTO documents (path, kind, record_offset, record_bytes, byte_offset, byte_length, record_chars,
+                    char_offset, char_length, line_count, sha256, mtime_ns, size, inode, language, tokens,
+                    invalid_utf8, indexed_at_ns)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            deleteDocument = try RawStatement(db, "DELETE FROM documents WHERE id = ?")
+            ftsInsert = try RawStatement(db, "INSERT INTO documents_fts (rowid, path, body) VALUES (?, ?, ?)")
+            ftsDelete = try RawStatement(db, """
+                INSERT INTO documents_fts (documents_fts, rowid, path, body) VALUES ('delete', ?, ?, ?)
+                """)
+            touchDocument = try RawStatement(db, "UPDATE documents SET mtime_ns = ?, size = ?, inode = ?, indexed_at_ns = ? WHERE id = ?")
+        }
+
+        var lastInsertedRowID: Int64 { db.lastInsertedRowID }
+
+        func touch(_ id: Int64, _ stat: FileStat, indexedAt: Int64) throws {
+            touchDocument.bind(1, stat.mtimeNanoseconds)
+            touchDocument.bind(2, stat.size)
+            touchDocument.bind(3, Int64(bitPattern: stat.inode))
+            touchDocument.bind(4, indexedAt)
+            touchDocument.bind(5, id)
+            try touchDocument.run()
+        }
+
+        func upsertSkipped(_ path: String, _ reason: SkipReason, _ stat: FileStat) throws {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO skipped (path, reason, size, mtime_ns, inode) VALUES (?, ?, ?, ?, ?)",
+                arguments: [path, reason.rawValue, stat.size, stat.mtimeNanoseconds, Int64(bitPattern: stat.inode)])
+        }
+    }
+}

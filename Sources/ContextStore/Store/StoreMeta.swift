@@ -1,0 +1,38 @@
+import GRDB
+
+/// The `meta` table's values: which context file is current and how much of it is committed.
+struct StoreMeta: Equatable {
+    var root: String?
+    var generation = 1
+    /// Committed length of the current context file; bytes past it are leftovers of a killed run.
+    var contextBytes = 0
+    /// Bytes of records that no document points at any more; compaction reclaims them.
+    var deadBytes = 0
+    var totalChars = 0
+
+    static func load(_ db: Database) throws -> StoreMeta {
+        var meta = StoreMeta()
+        for row in try Row.fetchAll(db, sql: "SELECT key, value FROM meta") {
+            let key: String = row["key"]
+            switch key {
+            case "root": meta.root = row["value"]
+            case "generation": meta.generation = row["value"]
+            case "context_bytes": meta.contextBytes = row["value"]
+            case "dead_bytes": meta.deadBytes = row["value"]
+            case "total_chars": meta.totalChars = row["value"]
+            default: break
+            }
+        }
+        return meta
+    }
+
+    func save(_ db: Database) throws {
+        let values: [(String, (any DatabaseValueConvertible)?)] = [
+            ("root", root), ("generation", generation), ("context_bytes", contextBytes),
+            ("dead_bytes", deadBytes), ("total_chars", totalChars),
+        ]
+        for (key, value) in values {
+            try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [key, value])
+        }
+    }
+}

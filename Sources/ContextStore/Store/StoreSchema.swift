@@ -1,0 +1,50 @@
+import GRDB
+
+/// The index schema, versioned by GRDB's migrator. Add migrations; never edit a shipped one.
+enum StoreSchema {
+    /// `PRAGMA application_id` of an rlmd index ("RLMD"), so a foreign database is recognised.
+    static let applicationID: Int32 = 0x524C_4D44
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-documents") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value NOT NULL);
+                CREATE TABLE documents (
+                    id INTEGER PRIMARY KEY,
+                    path TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL,
+                    record_offset INTEGER NOT NULL,
+                    record_bytes INTEGER NOT NULL,
+                    byte_offset INTEGER NOT NULL,
+                    byte_length INTEGER NOT NULL,
+                    record_chars INTEGER NOT NULL,
+                    char_offset INTEGER NOT NULL,
+                    char_length INTEGER NOT NULL,
+                    line_count INTEGER NOT NULL,
+                    sha256 BLOB NOT NULL,
+                    mtime_ns INTEGER NOT NULL,
+                    size INTEGER NOT NULL,
+                    inode INTEGER NOT NULL,
+                    language TEXT,
+                    tokens INTEGER NOT NULL,
+                    invalid_utf8 INTEGER NOT NULL,
+                    indexed_at_ns INTEGER NOT NULL
+                );
+                CREATE INDEX documents_by_record_offset ON documents(record_offset);
+                CREATE TABLE skipped (
+                    path TEXT PRIMARY KEY NOT NULL,
+                    reason TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    mtime_ns INTEGER NOT NULL,
+                    inode INTEGER NOT NULL
+                );
+                CREATE VIRTUAL TABLE documents_fts USING fts5(
+                    path, body, content='', tokenize='unicode61 remove_diacritics 2'
+                );
+                """)
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import ContextStore
+import Foundation
+import Logging
+
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Index a workspace (or refresh its index): files, offsets and full-text search in SQLite.")
+
+    @Argument(help: "The folder to index (default: the indexed folder or git work tree containing the current one).")
+    var path: String?
+
+    @OptionGroup var workspaceOptions: WorkspaceOptions
+
+    @Option(name: .customLong("max-file-size"), help: "Skip files larger than this many bytes.")
+    var maxFileSize: Int = IndexOptions.defaultMaxFileBytes
+
+    @Flag(help: "Print one JSON object instead of the summary.")
+    var json = false
+
+    func validate() throws {
+        guard maxFileSize > 0 else { throw ValidationError("--max-file-size must be positive") }
+        if path != nil && workspaceOptions.workspace != nil { throw ValidationError("give the folder as PATH or --workspace, not both") }
+    }
+
+    func run() throws {
+        let cwd = FileManager.default.currentDirectoryPath
+        let root: String
+        if let explicit = path ?? workspaceOptions.workspace {
+            root = try WorkspaceLocator.resolveDirectory(explicit, base: cwd)
+        } else {
+            root = WorkspaceLocator.rootForIndexing(from: try WorkspaceLocator.resolveDirectory(cwd, base: "/"))
+        }
+        let reporter = ProgressReporter()
+        let options = IndexOptions(maxFileBytes: maxFileSize) { reporter.report($0) }
+        let report = try Indexer.refresh(root: root, location: workspaceOptions.location(for: root), options: options,
+                                         logger: Logger(label: "rlmd.index"))
+        if json {
+            try JSONOutput.print(report)
+        } else {
+            print(Self.summary(report))
+        }
+    }
+
+    static func summary(_ report: IndexReport) -> String {
+        let megabytes = String(format: "%.1f", Double(report.bytes) / 1_048_576)
+        let skipped = report.skipped.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+            .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        var lines = [
+            "indexed \(report.root)\(report.git ? " (git)" : "")",
+            "  \(report.files) files, \(megabytes) MiB, ~\(report.tokens) tokens",
+            "  \(report.changed) changed (\(report.removed) removed) in \(String(format: "%.2f", report.seconds)) s",
+        ]
+        if !skipped.isEmpty { lines.append("  skipped: \(skipped)") }
+        if report.invalidUTF8 > 0 { lines.append("  \(report.invalidUTF8) files had invalid UTF-8 (replaced with U+FFFD)") }
+        lines.append("  store: \(report.store)")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import ContextStore
+import Foundation
+
+/// Runs a command and turns every failure into rlmd's exit codes: 0 success, 1 nothing
+/// found, 2 usage or input error with one line on stderr.
+enum CommandLineRunner {
+    static func run(_ root: RLMDCommand.Type, arguments: [String]) -> Int32 {
+        do {
+            var command = try root.parseAsRoot(arguments)
+            try command.run()
+            return 0
+        } catch let exit as ExitCode {
+            return exit.rawValue
+        } catch let error as StoreError {
+            return fail(error.description)
+        } catch let error as CLIError {
+            return fail(error.message)
+        } catch {
+            let code = root.exitCode(for: error)
+            if code == .success {
+                // --help and --version.
+                print(root.fullMessage(for: error))
+                return 0
+            }
+            let subcommand = arguments.first { !$0.hasPrefix("-") } ?? ""
+            let hint = subcommand.isEmpty ? "rlmd --help" : "rlmd \(subcommand) --help"
+            return fail("\(root.message(for: error)) (see `\(hint)`)")
+        }
+    }
+
+    private static func fail(_ message: String) -> Int32 {
+        let line = message.split(separator: "\n").joined(separator: "; ")
+        FileHandle.standardError.write(Data("rlmd: \(line)\n".utf8))
+        return 2
+    }
+}
+
+/// An input error detected by the CLI itself.
+struct CLIError: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}

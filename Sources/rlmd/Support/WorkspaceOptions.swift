@@ -1,0 +1,44 @@
+import ArgumentParser
+import ContextStore
+import Foundation
+
+/// `--workspace` and `--store`, shared by every command that uses a store.
+struct WorkspaceOptions: ParsableArguments {
+    @Option(name: .long, help: "The workspace root (default: the indexed folder containing the current one).")
+    var workspace: String?
+
+    @Option(name: .long, help: "The store folder (default: $XDG_CACHE_HOME/rlmd/<workspace>-<hash>).")
+    var store: String?
+
+    var currentDirectory: String { FileManager.default.currentDirectoryPath }
+
+    /// The root and store of an existing index, for the read-only commands.
+    func existingIndex() throws -> (root: String, location: StoreLocation) {
+        let cwd = currentDirectory
+        if let workspace {
+            let root = try WorkspaceLocator.resolveDirectory(workspace, base: cwd)
+            return (root, location(for: root))
+        }
+        if let store {
+            let location = StoreLocation(directory: absolute(store))
+            let snapshotRoot = try ContextSnapshot.open(location).root
+            return (snapshotRoot, location)
+        }
+        let here = try WorkspaceLocator.resolveDirectory(cwd, base: "/")
+        guard let root = WorkspaceLocator.indexedAncestor(of: here) else { throw StoreError.noIndex(path: here) }
+        return (root, location(for: root))
+    }
+
+    func location(for root: String) -> StoreLocation {
+        store.map { StoreLocation(directory: absolute($0)) } ?? StoreLocation.forWorkspace(root: root)
+    }
+
+    func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : "\(currentDirectory)/\(path)"
+    }
+
+    func openSnapshot() throws -> ContextSnapshot {
+        let (_, location) = try existingIndex()
+        return try ContextSnapshot.open(location)
+    }
+}

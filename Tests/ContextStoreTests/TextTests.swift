@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import ContextStore
+
+@Suite struct SHA256Tests {
+    @Test(arguments: [
+        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+    ])
+    func knownVectors(input: String, expected: String) {
+        #expect(SHA256.hex(SHA256.hash(Array(input.utf8))) == expected)
+    }
+
+    @Test func streamingEqualsOneShot() {
+        let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        var hasher = SHA256()
+        for chunk in stride(from: 0, to: bytes.count, by: 37) {
+            bytes[chunk..<min(chunk + 37, bytes.count)].withUnsafeBytes { hasher.update($0) }
+        }
+        #expect(hasher.finalize() == SHA256.hash(bytes))
+        #expect(SHA256.hex(SHA256.hash(Array(repeating: UInt8(ascii: "a"), count: 1_000_000)))
+                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+}
+
+@Suite struct TextDecoderTests {
+    @Test func asciiAndMultibyteCounts() {
+        let text = "héllo\nwörld 😀\nlast"
+        let decoded = TextDecoder.decode(Array(text.utf8))
+        #expect(decoded.scalarCount == text.unicodeScalars.count)
+        #expect(decoded.lineCount == 3)
+        #expect(decoded.invalidSequences == 0)
+        #expect(!decoded.isASCII)
+        #expect(TextDecoder.decode(Array("a\nb\n".utf8)).lineCount == 2)
+        #expect(TextDecoder.decode([]).lineCount == 0)
+        let long = String(repeating: "abcdefg\n", count: 100)
+        #expect(TextDecoder.decode(Array(long.utf8)).lineCount == 100)
+    }
+
+    /// Replacement matches Python's `bytes.decode("utf-8", "replace")`, so char offsets agree.
+    @Test(arguments: [
+        ([0x61, 0xFF, 0xE2, 0x82, 0x62] as [UInt8], "a\u{FFFD}\u{FFFD}b"),
+        ([0xED, 0xA0, 0x80, 0x78], "\u{FFFD}\u{FFFD}\u{FFFD}x"),
+        ([0xF0, 0x9F, 0x98], "\u{FFFD}"),
+        ([0xF4, 0x90, 0x80, 0x80], "\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}"),
+        ([0xC3, 0xA9, 0xE2, 0x82, 0xAC], "é€"),
+    ])
+    func invalidSequencesReplacedLikePython(bytes: [UInt8], expected: String) {
+        let decoded = TextDecoder.decode(bytes)
+        #expect(String(decoding: decoded.bytes, as: UTF8.self) == expected)
+        #expect(decoded.scalarCount == expected.unicodeScalars.count)
+    }
+}
+
+@Suite struct LanguageTests {
+    @Test func byExtensionAndName() {
+        #expect(Language.of(path: "src/app.py") == "python")
+        #expect(Language.of(path: "Makefile") == "make")
+        #expect(Language.of(path: "a/b/Thing.SWIFT") == "swift")
+        #expect(Language.of(path: ".bashrc") == nil)
+        #expect(Language.of(path: "LICENSE") == nil)
+    }
+}
