@@ -23,8 +23,9 @@ enum CommandLineRunner {
                 print(root.fullMessage(for: error))
                 return 0
             }
-            let subcommand = arguments.first { !$0.hasPrefix("-") } ?? ""
-            let hint = subcommand.isEmpty ? "rlmd --help" : "rlmd \(subcommand) --help"
+            let names = root.configuration.subcommands.compactMap { $0.configuration.commandName }
+            let subcommand = arguments.first.flatMap { names.contains($0) ? $0 : nil }
+            let hint = subcommand.map { "rlmd \($0) --help" } ?? "rlmd --help"
             return fail("\(root.message(for: error)) (see `\(hint)`)")
         }
     }

@@ -1,0 +1,96 @@
+import Foundation
+
+/// Runs the built `rlmd` binary the way a user does, with its own cache folder.
+struct CLI {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    let cacheHome: String
+
+    static var binary: String {
+        if let explicit = ProcessInfo.processInfo.environment["RLMD_BIN"] { return explicit }
+        // SwiftPM puts the test bundle and the `rlmd` product in the same build folder.
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var folder = testBinary.deletingLastPathComponent()
+        while folder.path != "/" {
+            let candidate = folder.appendingPathComponent("rlmd").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        return "rlmd"
+    }
+
+    init() throws {
+        cacheHome = FileManager.default.temporaryDirectory.path + "/rlmd-cli-cache-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: cacheHome, withIntermediateDirectories: true)
+    }
+
+    func process(_ arguments: [String], in directory: String) -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_CACHE_HOME"] = cacheHome
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        return (process, out, err)
+    }
+
+    @discardableResult
+    func run(_ arguments: String..., in directory: String) throws -> Result {
+        try run(arguments, in: directory)
+    }
+
+    func run(_ arguments: [String], in directory: String) throws -> Result {
+        let (process, out, err) = process(arguments, in: directory)
+        try process.run()
+        let errorData = ErrorCollector(err)
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
+                      stderr: errorData.wait())
+    }
+}
+
+/// Drains a pipe on another thread so neither pipe can fill up and block the child.
+final class ErrorCollector: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ pipe: Pipe) {
+        DispatchQueue.global().async {
+            self.data = pipe.fileHandleForReading.readDataToEndOfFile()
+            self.done.signal()
+        }
+    }
+
+    func wait() -> String {
+        done.wait()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// A temporary workspace for one test.
+final class Tree {
+    let root: String
+
+    init() throws {
+        let base = FileManager.default.temporaryDirectory.path + "/rlmd-cli-tree-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        root = URL(fileURLWithPath: base).resolvingSymlinksInPath().path
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: root) }
+
+    func write(_ path: String, _ text: String) throws {
+        let full = "\(root)/\(path)"
+        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: full))
+    }
+}
