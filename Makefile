@@ -28,7 +28,7 @@ test: deps
 	$(SWIFT) test --skip-build --disable-xctest
 
 bench: release
-	benchmarks/store.sh
+	benchmarks/store_bench.py
 
 clean:
 	rm -rf .build
