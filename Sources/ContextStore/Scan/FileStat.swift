@@ -20,6 +20,13 @@ public struct FileStat: Sendable, Equatable {
         return FileStat(st)
     }
 
+    /// `fstatat` of a path relative to an open directory, not following a final symlink.
+    public static func of(path: String, relativeTo directory: Int32) -> FileStat? {
+        var st = stat()
+        guard fstatat(directory, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        return FileStat(st)
+    }
+
     init(_ st: stat) {
         switch st.st_mode & S_IFMT {
         case S_IFREG: kind = .regular

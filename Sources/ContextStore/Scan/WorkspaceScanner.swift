@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A regular file the scan found, with the `lstat` taken while listing.
 public struct ListedFile: Sendable {
@@ -18,61 +21,87 @@ public enum WorkspaceScanner {
     public static let rlmIgnoreFile = ".rlmignore"
 
     public static func list(root: String) -> WorkspaceListing {
-        if let gitListing = gitListing(root: root) { return gitListing }
-        return walk(root: root)
+        start(root: root).finish()
+    }
+
+    /// Starts listing `root`: git's listings run in the background until `finish()`, so the
+    /// caller can open its database meanwhile.
+    public static func start(root: String) -> PendingListing {
+        PendingListing(root: root, git: startGit(root: root))
+    }
+
+    public struct PendingListing {
+        let root: String
+        fileprivate let git: (main: ProcessRunner.Running, ignored: ProcessRunner.Running?)?
+
+        public func finish() -> WorkspaceListing {
+            if let git, let listing = WorkspaceScanner.gitListing(root: root, main: git.main.finish(), ignored: git.ignored?.finish()) {
+                return listing
+            }
+            return WorkspaceScanner.walk(root: root)
+        }
     }
 
     // MARK: git
 
-    private static func gitListing(root: String) -> WorkspaceListing? {
+    private static func startGit(root: String) -> (main: ProcessRunner.Running, ignored: ProcessRunner.Running?)? {
         guard let git = ProcessRunner.which("git") else { return nil }
-        var gitEnvironment = ProcessInfo.processInfo.environment
-        gitEnvironment["GIT_OPTIONAL_LOCKS"] = "0"
-        let environment = gitEnvironment
-        // The ignored count comes from a second listing that runs alongside the first.
-        let ignoredCount = LockedBox(0)
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            defer { group.leave() }
-            let args = ["-C", root, "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"]
-            if let output = try? ProcessRunner.run(git, args, environment: environment), output.status == 0 {
-                ignoredCount.value = output.stdout.reduce(0) { $1 == 0 ? $0 + 1 : $0 }
-            }
-        }
-        let args = ["-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
-        guard let output = try? ProcessRunner.run(git, args, environment: environment), output.status == 0 else {
-            group.wait()
-            return nil
-        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["GIT_OPTIONAL_LOCKS"] = "0"
+        guard let main = try? ProcessRunner.start(
+            git, ["-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"], environment: environment)
+        else { return nil }
+        // Ignored entries are only counted, by a second listing that runs alongside.
+        let ignored = try? ProcessRunner.start(
+            git, ["-C", root, "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"],
+            environment: environment)
+        return (main, ignored)
+    }
+
+    /// nil when git failed, e.g. outside a work tree.
+    private static func gitListing(root: String, main: ProcessRunner.Output, ignored: ProcessRunner.Output?) -> WorkspaceListing? {
+        guard main.status == 0 else { return nil }
         var listing = WorkspaceListing(usedGit: true)
         var paths: [String] = []
         var seen = Set<String>()
-        for raw in output.stdout.split(separator: 0, omittingEmptySubsequences: true) {
-            let path = String(decoding: raw, as: UTF8.self)
-            // Unmerged entries repeat once per stage; nested repositories end in '/'.
-            if path.hasSuffix("/") { listing.skipped[.notRegular, default: 0] += 1; continue }
-            if seen.insert(path).inserted { paths.append(path) }
+        main.stdout.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            var start = 0
+            for index in 0..<bytes.count where bytes[index] == 0 {
+                defer { start = index + 1 }
+                guard index > start else { continue }
+                // Nested repositories are listed as "dir/".
+                if bytes[index - 1] == UInt8(ascii: "/") {
+                    listing.skipped[.notRegular, default: 0] += 1
+                    continue
+                }
+                let path = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                // Unmerged entries repeat once per stage.
+                if seen.insert(path).inserted { paths.append(path) }
+            }
         }
         var rlmIgnore = IgnoreRules()
         for path in paths where path == rlmIgnoreFile || path.hasSuffix("/" + rlmIgnoreFile) {
             let directory = path == rlmIgnoreFile ? "" : String(path.dropLast(rlmIgnoreFile.count + 1))
             rlmIgnore.load(file: rlmIgnoreFile, directory: directory, root: root)
         }
+        let rootDescriptor = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { if rootDescriptor >= 0 { close(rootDescriptor) } }
         for path in paths {
             if rlmIgnore.isExcluded(path: path, isDirectory: false) {
                 listing.skipped[.ignored, default: 0] += 1
                 continue
             }
-            classify(path: path, root: root, into: &listing)
+            let stat = rootDescriptor >= 0 ? FileStat.of(path: path, relativeTo: rootDescriptor) : FileStat.of(path: "\(root)/\(path)")
+            classify(path: path, stat: stat, into: &listing)
         }
-        group.wait()
-        if ignoredCount.value > 0 { listing.skipped[.ignored, default: 0] += ignoredCount.value }
+        if let ignored, ignored.status == 0 {
+            listing.skipped[.ignored, default: 0] += ignored.stdout.reduce(0) { $1 == 0 ? $0 + 1 : $0 }
+        }
         return listing
     }
 
-    private static func classify(path: String, root: String, into listing: inout WorkspaceListing) {
-        guard let stat = FileStat.of(path: "\(root)/\(path)") else {
+    private static func classify(path: String, stat: FileStat?, into listing: inout WorkspaceListing) {
+        guard let stat else {
             listing.skipped[.vanished, default: 0] += 1
             return
         }

@@ -10,8 +10,8 @@ enum Compactor {
         (dead > live && dead > 1 << 20) || dead > 256 << 20
     }
 
-    static func compactIfWorthIt(pool: DatabasePool, location: StoreLocation, logger: Logger) throws {
-        let oldGeneration: Int? = try pool.write { db in
+    static func compactIfWorthIt(database: some DatabaseWriter, location: StoreLocation, logger: Logger) throws {
+        let oldGeneration: Int? = try database.write { db in
             var meta = try StoreMeta.load(db)
             guard isWorthIt(dead: meta.deadBytes, live: meta.contextBytes - meta.deadBytes) else { return nil }
             let old = try MappedFile(path: location.contextFilePath(generation: meta.generation), length: meta.contextBytes)

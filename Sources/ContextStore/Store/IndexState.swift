@@ -15,6 +15,8 @@ struct IndexedFile {
     var byteOffset: Int
     var byteLength: Int
     var recordChars: Int
+    var tokens: Int
+    var invalidUTF8: Int
 
     func isUnchanged(_ stat: FileStat) -> Bool {
         stat.size == size && stat.mtimeNanoseconds == mtimeNanoseconds && stat.inode == inode
@@ -31,16 +33,16 @@ struct IndexState {
 
     static func load(_ db: Database) throws -> IndexState {
         var files = [String: IndexedFile]()
-        let sql = """
+        let rows = try RawStatement(db, """
             SELECT id, path, size, mtime_ns, inode, indexed_at_ns, sha256, record_offset, record_bytes,
-                   byte_offset, byte_length, record_chars FROM documents
-            """
-        let rows = try Row.fetchCursor(db, sql: sql)
-        while let row = try rows.next() {
+                   byte_offset, byte_length, record_chars, tokens, invalid_utf8 FROM documents
+            """)
+        while try rows.step() {
             let file = IndexedFile(
-                id: row[0], path: row[1], size: row[2], mtimeNanoseconds: row[3], inode: UInt64(bitPattern: row[4]),
-                indexedAtNanoseconds: row[5], sha256: [UInt8](row[6] as Data), recordOffset: row[7], recordBytes: row[8],
-                byteOffset: row[9], byteLength: row[10], recordChars: row[11])
+                id: rows.int64(0), path: rows.text(1), size: rows.int64(2), mtimeNanoseconds: rows.int64(3),
+                inode: UInt64(bitPattern: rows.int64(4)), indexedAtNanoseconds: rows.int64(5), sha256: rows.blob(6),
+                recordOffset: rows.int(7), recordBytes: rows.int(8), byteOffset: rows.int(9), byteLength: rows.int(10),
+                recordChars: rows.int(11), tokens: rows.int(12), invalidUTF8: rows.int(13))
             files[file.path] = file
         }
         var skipped = [String: (reason: SkipReason, stat: FileStat)]()
@@ -102,5 +104,10 @@ struct RefreshPlan {
             }
         }
         removedPaths = state.files.keys.filter { !kept.contains($0) }.sorted()
+        isNoOp = toRead.isEmpty && removedPaths.isEmpty && state.meta.root != nil
+            && state.skippedCache.keys.allSatisfy(keptBinaryPaths.contains)
     }
+
+    /// Nothing to read, remove or forget: the committed index already describes the workspace.
+    private(set) var isNoOp = false
 }

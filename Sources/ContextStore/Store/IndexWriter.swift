@@ -6,6 +6,18 @@ import GRDB
 final class IndexWriter {
     struct Outcome {
         var files = 0, bytes = 0, tokens = 0, changed = 0, removed = 0, invalidUTF8 = 0
+
+        init() {}
+
+        /// The totals of an index that a refresh found up to date.
+        init(unchanged state: IndexState) {
+            files = state.files.count
+            for file in state.files.values {
+                bytes += file.byteLength
+                tokens += file.tokens
+                if file.invalidUTF8 > 0 { invalidUTF8 += 1 }
+            }
+        }
     }
 
     private let location: StoreLocation

@@ -16,6 +16,37 @@ public enum Indexer {
     public static func refresh(root: String, location: StoreLocation, options: IndexOptions = IndexOptions(),
                                logger: Logger = Logger(label: "rlmd.store")) throws -> IndexReport {
         let started = Date()
+        func elapsed() -> Logger.MetadataValue { "\(Int(Date().timeIntervalSince(started) * 1000))" }
+        try prepareDirectory(location)
+        let lock = try StoreLock(path: location.lockPath)
+        defer { withExtendedLifetime(lock) {} }
+        options.progress?(IndexProgress(phase: .listing, done: 0, total: 0, path: nil))
+        let pendingListing = WorkspaceScanner.start(root: root)
+        let (database, state) = try openState(root: root, location: location, logger: logger)
+        let listing = pendingListing.finish()
+        var plan = RefreshPlan(listing: listing, state: state, maxBytes: options.maxFileBytes)
+        logger.debug("listed \(listing.files.count) files: \(plan.toRead.count) to read, \(plan.removedPaths.count) removed",
+                     metadata: ["ms": elapsed()])
+
+        let outcome: IndexWriter.Outcome
+        if plan.isNoOp {
+            outcome = IndexWriter.Outcome(unchanged: state)
+        } else {
+            outcome = try write(plan: &plan, state: state, database: database, root: root, location: location, options: options)
+            logger.debug("committed", metadata: ["ms": elapsed()])
+            try Compactor.compactIfWorthIt(database: database, location: location, logger: logger)
+        }
+        options.progress?(IndexProgress(phase: .done, done: plan.toRead.count, total: plan.toRead.count, path: nil))
+
+        var skipped = [String: Int]()
+        for reason in SkipReason.allCases { skipped[reason.rawValue] = plan.skipped[reason] ?? 0 }
+        return IndexReport(
+            root: root, store: location.directory, files: outcome.files, bytes: outcome.bytes, tokens: outcome.tokens,
+            skipped: skipped, changed: outcome.changed, removed: outcome.removed, invalidUTF8: outcome.invalidUTF8,
+            git: listing.usedGit, seconds: Date().timeIntervalSince(started))
+    }
+
+    private static func prepareDirectory(_ location: StoreLocation) throws {
         do {
             try FileManager.default.createDirectory(atPath: location.directory, withIntermediateDirectories: true)
         } catch {
@@ -24,28 +55,29 @@ public enum Indexer {
         guard access(location.directory, W_OK) == 0 else {
             throw StoreError.notWritable(path: location.directory, reason: "permission denied")
         }
-        let lock = try StoreLock(path: location.lockPath)
-        defer { withExtendedLifetime(lock) {} }
+    }
 
-        var pool = try StoreDatabase.openForWriting(location, logger: logger)
-        var state = try pool.read(IndexState.load)
+    /// Opens the store (rebuilding it when its context file cannot back its rows) and loads its state.
+    private static func openState(root: String, location: StoreLocation, logger: Logger) throws -> (DatabaseQueue, IndexState) {
+        var database = try StoreDatabase.openForWriting(location, logger: logger)
+        var state = try database.read(IndexState.load)
         if let storeRoot = state.meta.root, storeRoot != root {
             throw StoreError.notWritable(path: location.directory, reason: "this store belongs to \(storeRoot)")
         }
         if let damage = state.contextFileDamage(location) {
             logger.warning("context file damaged (\(damage)); rebuilding the index")
-            try pool.close()
-            try? FileManager.default.removeItem(atPath: location.databasePath)
-            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: location.databasePath + suffix) }
-            pool = try StoreDatabase.openForWriting(location, logger: logger)
-            state = try pool.read(IndexState.load)
+            try database.close()
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: location.databasePath + suffix) }
+            database = try StoreDatabase.openForWriting(location, logger: logger)
+            state = try database.read(IndexState.load)
         }
         state.removeStrayContextFiles(location)
+        return (database, state)
+    }
 
-        options.progress?(IndexProgress(phase: .listing, done: 0, total: 0, path: nil))
-        let listing = WorkspaceScanner.list(root: root)
-        var plan = RefreshPlan(listing: listing, state: state, maxBytes: options.maxFileBytes)
-
+    /// Reads the planned files on a second thread while this one appends and inserts them.
+    private static func write(plan: inout RefreshPlan, state: IndexState, database: DatabaseQueue, root: String,
+                              location: StoreLocation, options: IndexOptions) throws -> IndexWriter.Outcome {
         let queue = BlockingQueue<PreparedFile>(capacity: 64)
         let toRead = plan.toRead
         let maxBytes = options.maxFileBytes
@@ -53,30 +85,16 @@ public enum Indexer {
             for file in toRead { queue.push(FileReader.prepare(root: root, path: file.path, maxBytes: maxBytes)) }
             queue.finish()
         }
-        reader.stackSize = 1 << 20
         reader.start()
-
-        let writer = try IndexWriter(location: location, state: state)
-        var outcome = IndexWriter.Outcome()
         do {
-            outcome = try pool.write { db in
+            let writer = try IndexWriter(location: location, state: state)
+            return try database.write { db in
                 try writer.apply(db: db, plan: &plan, queue: queue, root: root, progress: options.progress)
             }
         } catch {
             queue.drainAfterFailure()
             throw error
         }
-        try Compactor.compactIfWorthIt(pool: pool, location: location, logger: logger)
-        try? pool.writeWithoutTransaction { try $0.checkpoint(.passive) }
-        options.progress?(IndexProgress(phase: .done, done: toRead.count, total: toRead.count, path: nil))
-
-        var skipped = [String: Int]()
-        for reason in SkipReason.allCases { skipped[reason.rawValue] = 0 }
-        for (reason, count) in plan.skipped { skipped[reason.rawValue] = count }
-        return IndexReport(
-            root: root, store: location.directory, files: outcome.files, bytes: outcome.bytes, tokens: outcome.tokens,
-            skipped: skipped, changed: outcome.changed, removed: outcome.removed, invalidUTF8: outcome.invalidUTF8,
-            git: listing.usedGit, seconds: Date().timeIntervalSince(started))
     }
 }
 

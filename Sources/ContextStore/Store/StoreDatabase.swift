@@ -17,7 +17,7 @@ enum StoreDatabase {
 
     /// Opens for writing (the caller holds the store lock). A file that is not an rlmd index,
     /// or that SQLite reports damaged, is moved aside and a new index started in its place.
-    static func openForWriting(_ location: StoreLocation, logger: Logger) throws -> DatabasePool {
+    static func openForWriting(_ location: StoreLocation, logger: Logger) throws -> DatabaseQueue {
         do {
             return try openAndMigrate(location)
         } catch {
@@ -28,8 +28,14 @@ enum StoreDatabase {
         }
     }
 
-    private static func openAndMigrate(_ location: StoreLocation) throws -> DatabasePool {
-        let pool = try DatabasePool(path: location.databasePath, configuration: configuration(readOnly: false))
+    /// One connection: the writer needs no concurrent readers of its own, and opening a pool costs more.
+    private static func openAndMigrate(_ location: StoreLocation) throws -> DatabaseQueue {
+        let pool = try DatabaseQueue(path: location.databasePath, configuration: configuration(readOnly: false))
+        try pool.writeWithoutTransaction { db in
+            if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+            }
+        }
         try pool.write { db in
             let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
             let tableCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
