@@ -13,6 +13,13 @@ import Testing
         #expect(SHA256.hex(SHA256.hash(Array(input.utf8))) == expected)
     }
 
+    @Test func portableAndSystemImplementationsAgree() {
+        let bytes = (0..<100_003).map { UInt8(truncatingIfNeeded: $0 &* 7919 >> 3) }
+        let portable = bytes.withUnsafeBytes { SHA256.portableHash($0) }
+        #expect(portable == SHA256.hash(bytes))
+        #expect([UInt8]().withUnsafeBytes { SHA256.portableHash($0) } == SHA256.hash([]))
+    }
+
     @Test func streamingEqualsOneShot() {
         let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         var hasher = SHA256()

@@ -1,8 +1,12 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// SHA-256 (FIPS 180-4) over raw bytes.
 ///
-/// Written here rather than linked from OpenSSL or swift-crypto so the store
-/// needs no extra system package and no long C build; it runs on the
-/// indexer's reader thread, off the critical path of the SQLite writer.
+/// One-shot hashing uses the system's libcrypto when it can be loaded at run time (SHA-NI
+/// or AVX2: about 1.3 GB/s here, against ~0.15 GB/s for the portable code below), so the
+/// build needs no OpenSSL headers and still works on a machine without libcrypto.
 public struct SHA256: Sendable {
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
         (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
@@ -12,6 +16,15 @@ public struct SHA256: Sendable {
     public init() {}
 
     public static func hash(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        if let system = SystemSHA256.oneShot {
+            var digest = [UInt8](repeating: 0, count: 32)
+            _ = digest.withUnsafeMutableBufferPointer { system(bytes.baseAddress, bytes.count, $0.baseAddress) }
+            return digest
+        }
+        return portableHash(bytes)
+    }
+
+    static func portableHash(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
         var hasher = SHA256()
         hasher.update(bytes)
         return hasher.finalize()
@@ -124,4 +137,19 @@ public struct SHA256: Sendable {
         0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
+}
+
+/// libcrypto's `SHA256()`, looked up once with `dlopen`; nil where the library is missing.
+enum SystemSHA256 {
+    typealias OneShot = @convention(c) (UnsafeRawPointer?, Int, UnsafeMutablePointer<UInt8>?) -> UnsafeMutablePointer<UInt8>?
+
+    nonisolated(unsafe) static let oneShot: OneShot? = {
+        #if canImport(Glibc)
+        for name in ["libcrypto.so.3", "libcrypto.so"] {
+            guard let library = dlopen(name, RTLD_NOW | RTLD_LOCAL) else { continue }
+            if let symbol = dlsym(library, "SHA256") { return unsafeBitCast(symbol, to: OneShot.self) }
+        }
+        #endif
+        return nil
+    }()
 }
