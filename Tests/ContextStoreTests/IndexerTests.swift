@@ -190,6 +190,33 @@ import Testing
         #expect(try fixture.snapshot().wholeContext == "==> a.txt <==\nalpha\n")
     }
 
+    @Test func searchShardsAreRebuiltWhenMissingOrStale() throws {
+        let fixture = try Fixture()
+        for i in 0..<10 { try fixture.write("doc\(i).txt", "common word and unique\(i)\n") }
+        try fixture.ageAll()
+        try fixture.index()
+        #expect(try fixture.snapshot().search("common", limit: 50).count == 10)
+
+        // A shard lost: the next refresh, with no file changed, rebuilds both.
+        SearchShards.removeAll(fixture.store)
+        #expect(try fixture.snapshot().search("common", limit: 50).count < 10)
+        #expect(try fixture.index().changed == 0)
+        #expect(try fixture.snapshot().search("common", limit: 50).count == 10)
+
+        // A shard committed by a run that then died before the rows committed: stamps differ.
+        let shard = try DatabaseQueue(path: SearchShards.path(fixture.store, shard: 1))
+        try shard.write { try $0.execute(sql: "UPDATE stamp SET value = 'from-a-killed-run'") }
+        try shard.close()
+        try fixture.write("doc3.txt", "common word and changed3\n")
+        try fixture.age("doc3.txt")
+        #expect(try fixture.index().changed == 1)
+        let snapshot = try fixture.snapshot()
+        #expect(try snapshot.search("common", limit: 50).count == 10)
+        #expect(try snapshot.search("unique3").isEmpty)
+        #expect(try snapshot.search("changed3").map(\.path) == ["doc3.txt"])
+        #expect(try snapshot.search("unique7").map(\.path) == ["doc7.txt"])
+    }
+
     @Test func storeOfAnotherWorkspaceIsRefused() throws {
         let one = try Fixture()
         try one.write("a.txt", "a\n")

@@ -37,7 +37,8 @@ import Testing
     }
 
     @Test func offsetsRoundTripThroughLocations() throws {
-        let snapshot = try Self.makeFixture().snapshot()
+        let fixture = try Self.makeFixture()
+        let snapshot = try fixture.snapshot()
         let whole = snapshot.wholeContext
         let scalars = Array(whole.unicodeScalars)
         let target = try #require(whole.range(of: "Zeile"))
@@ -54,7 +55,8 @@ import Testing
     }
 
     @Test func readsLineRanges() throws {
-        let snapshot = try Self.makeFixture().snapshot()
+        let fixture = try Self.makeFixture()
+        let snapshot = try fixture.snapshot()
         #expect(try snapshot.lines(path: "src/retry.py", startLine: 3, endLine: 4)
                 == "def retry(fn, attempts=3):\n    for attempt in range(attempts):\n")
         #expect(try snapshot.lines(path: "src/retry.py", startLine: 9) == "    raise RuntimeError(\"gave up\")")
@@ -64,7 +66,8 @@ import Testing
     }
 
     @Test func grepRegexGlobCaseAndLimits() throws {
-        let snapshot = try Self.makeFixture().snapshot()
+        let fixture = try Self.makeFixture()
+        let snapshot = try fixture.snapshot()
         let defs = try snapshot.grep("^def \\w+\\(")
         #expect(defs == [
             GrepMatch(path: "src/retry.py", line: 3, text: "def retry(fn, attempts=3):"),
@@ -85,7 +88,8 @@ import Testing
     }
 
     @Test func searchRanksAndExplains() throws {
-        let snapshot = try Self.makeFixture().snapshot()
+        let fixture = try Self.makeFixture()
+        let snapshot = try fixture.snapshot()
         let hits = try snapshot.search("retry attempts")
         #expect(hits.first?.path == "src/retry.py")
         #expect(hits.first?.line == 3)

@@ -10,7 +10,7 @@ public struct SearchHit: Sendable, Codable, Equatable {
 }
 
 extension ContextSnapshot {
-    /// Documents ranked by FTS5 bm25 over path (weighted 5x) and content.
+    /// Documents ranked by FTS5 bm25 over path (weighted 5x) and content, merged across shards.
     ///
     /// The query's words are searched as quoted terms joined by OR (identifiers such as
     /// `retry_count` become phrases), so any text is a valid query; with `raw` the query is
@@ -19,17 +19,24 @@ extension ContextSnapshot {
         let terms = Self.searchTerms(query)
         let match = raw ? query : terms.map { "\"\($0)\"" }.joined(separator: " OR ")
         guard !match.isEmpty, limit > 0 else { return [] }
-        let ranked: [(Int64, Double)]
+        var ranked: [(Int64, Double)] = []
         do {
-            ranked = try pool.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT rowid, bm25(documents_fts, 5.0, 1.0) AS rank FROM documents_fts
-                    WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?
-                    """, arguments: [match, limit]).map { ($0[0], $0[1]) }
+            for shard in 0..<SearchShards.count {
+                let path = SearchShards.path(location, shard: shard)
+                guard FileManager.default.fileExists(atPath: path) else { continue }
+                let queue = try DatabaseQueue(path: path, configuration: StoreDatabase.configuration(readOnly: true))
+                ranked += try queue.read { db in
+                    try Row.fetchAll(db, sql: """
+                        SELECT rowid, bm25(fts, 5.0, 1.0) AS rank FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT ?
+                        """, arguments: [match, limit]).map { ($0[0], $0[1]) }
+                }
             }
         } catch {
             throw .invalidPattern("search query \(query): \(StoreDatabase.describe(error))")
         }
+        // Each shard ranks with its own statistics; documents are spread evenly, so scores compare.
+        ranked.sort { $0.1 < $1.1 }
+        ranked = Array(ranked.prefix(limit))
         let lowered = (raw ? Self.searchTerms(query) : terms).map { Array($0.lowercased().utf8) }
         return ranked.compactMap { id, rank in
             // A refresh committed after this snapshot was taken may rank documents it does not have.

@@ -24,6 +24,10 @@ final class IndexWriter {
     private let state: IndexState
     private let oldContext: MappedFile
     private let file: ContextFileWriter
+    private let shards: [SearchShardWriter]
+    private let stamp = UUID().uuidString
+    /// The shards did not match the rows: every live document goes into fresh ones.
+    private let rebuildingSearch: Bool
 
     init(location: StoreLocation, state: IndexState) throws(StoreError) {
         self.location = location
@@ -31,6 +35,20 @@ final class IndexWriter {
         let path = location.contextFilePath(generation: state.meta.generation)
         oldContext = try MappedFile(path: path, length: state.meta.contextBytes)
         file = try ContextFileWriter(path: path, committedLength: state.meta.contextBytes)
+        rebuildingSearch = !SearchShards.areCurrent(location, stamp: state.meta.searchStamp)
+        if rebuildingSearch { SearchShards.removeAll(location) }
+        shards = (0..<SearchShards.count).map { [stamp, oldContext] shard in
+            SearchShardWriter(path: SearchShards.path(location, shard: shard), stamp: stamp, committedContext: oldContext)
+        }
+    }
+
+    private func submit(_ job: SearchJob, id: Int64) {
+        shards[SearchShards.shard(of: id)].submit(job)
+    }
+
+    /// Ends the shard writers without committing anything new to the rows.
+    func abandon() {
+        for shard in shards { try? shard.finish() }
     }
 
     func apply(db: Database, plan: inout RefreshPlan, queue: BlockingQueue<PreparedFile>, root: String,
@@ -41,12 +59,12 @@ final class IndexWriter {
         var removedAny = false
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
 
+        var gone = Set<Int64>()
         func remove(_ indexed: IndexedFile) throws {
-            let text = oldContext[indexed.byteOffset..<(indexed.byteOffset + indexed.byteLength)]
-            statements.ftsDelete.bind(1, indexed.id)
-            statements.ftsDelete.bind(2, indexed.path)
-            statements.ftsDelete.bind(3, utf8: text)
-            try statements.ftsDelete.run()
+            if !rebuildingSearch {
+                submit(.delete(id: indexed.id, path: indexed.path, text: indexed.byteOffset..<(indexed.byteOffset + indexed.byteLength)), id: indexed.id)
+            }
+            gone.insert(indexed.id)
             statements.deleteDocument.bind(1, indexed.id)
             try statements.deleteDocument.run()
             meta.totalChars -= indexed.recordChars
@@ -93,10 +111,19 @@ final class IndexWriter {
         for path in state.skippedCache.keys where !binaryPaths.contains(path) {
             try db.execute(sql: "DELETE FROM skipped WHERE path = ?", arguments: [path])
         }
+        if rebuildingSearch {
+            for indexed in state.files.values where !gone.contains(indexed.id) {
+                let text = SearchJob.Text.committed(indexed.byteOffset..<(indexed.byteOffset + indexed.byteLength))
+                submit(.insert(id: indexed.id, path: indexed.path, text: text), id: indexed.id)
+            }
+        }
         if removedAny { try Self.recomputeCharOffsets(db) }
         meta.root = root
         meta.contextBytes = file.length
+        meta.searchStamp = stamp
         try file.sync()
+        // The shards commit first; the rows then commit their stamp (see SearchShards).
+        for shard in shards { try shard.finish() }
         try meta.save(db)
 
         let totals = try Row.fetchOne(db, sql: """
@@ -144,13 +171,7 @@ final class IndexWriter {
         insert.bind(18, indexedAt)
         try insert.run()
         let id = statements.lastInsertedRowID
-
-        statements.ftsInsert.bind(1, id)
-        statements.ftsInsert.bind(2, prepared.path)
-        try decoded.bytes.withUnsafeBytes { bytes in
-            statements.ftsInsert.bind(3, utf8: bytes)
-            try statements.ftsInsert.run()
-        }
+        submit(.insert(id: id, path: prepared.path, text: .owned(decoded.bytes)), id: id)
         meta.totalChars += recordChars
     }
 
@@ -175,8 +196,6 @@ final class IndexWriter {
     private struct Statements {
         let insertDocument: RawStatement
         let deleteDocument: RawStatement
-        let ftsInsert: RawStatement
-        let ftsDelete: RawStatement
         let touchDocument: RawStatement
         let db: Database
 
@@ -189,10 +208,6 @@ final class IndexWriter {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             deleteDocument = try RawStatement(db, "DELETE FROM documents WHERE id = ?")
-            ftsInsert = try RawStatement(db, "INSERT INTO documents_fts (rowid, path, body) VALUES (?, ?, ?)")
-            ftsDelete = try RawStatement(db, """
-                INSERT INTO documents_fts (documents_fts, rowid, path, body) VALUES ('delete', ?, ?, ?)
-                """)
             touchDocument = try RawStatement(db, "UPDATE documents SET mtime_ns = ?, size = ?, inode = ?, indexed_at_ns = ? WHERE id = ?")
         }
 

@@ -29,7 +29,7 @@ public enum Indexer {
                      metadata: ["ms": elapsed()])
 
         let outcome: IndexWriter.Outcome
-        if plan.isNoOp {
+        if plan.isNoOp && SearchShards.exist(location) {
             outcome = IndexWriter.Outcome(unchanged: state)
         } else {
             outcome = try write(plan: &plan, state: state, database: database, root: root, location: location, options: options)
@@ -86,13 +86,20 @@ public enum Indexer {
             queue.finish()
         }
         reader.start()
+        let writer: IndexWriter
         do {
-            let writer = try IndexWriter(location: location, state: state)
+            writer = try IndexWriter(location: location, state: state)
+        } catch {
+            queue.drainAfterFailure()
+            throw error
+        }
+        do {
             return try database.write { db in
                 try writer.apply(db: db, plan: &plan, queue: queue, root: root, progress: options.progress)
             }
         } catch {
             queue.drainAfterFailure()
+            writer.abandon()
             throw error
         }
     }

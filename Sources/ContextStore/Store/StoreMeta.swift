@@ -9,6 +9,8 @@ struct StoreMeta: Equatable {
     /// Bytes of records that no document points at any more; compaction reclaims them.
     var deadBytes = 0
     var totalChars = 0
+    /// The refresh whose full-text shards match these rows (see `SearchShards`).
+    var searchStamp: String?
 
     static func load(_ db: Database) throws -> StoreMeta {
         var meta = StoreMeta()
@@ -20,6 +22,7 @@ struct StoreMeta: Equatable {
             case "context_bytes": meta.contextBytes = row["value"]
             case "dead_bytes": meta.deadBytes = row["value"]
             case "total_chars": meta.totalChars = row["value"]
+            case "search_stamp": meta.searchStamp = row["value"]
             default: break
             }
         }
@@ -29,7 +32,7 @@ struct StoreMeta: Equatable {
     func save(_ db: Database) throws {
         let values: [(String, (any DatabaseValueConvertible)?)] = [
             ("root", root), ("generation", generation), ("context_bytes", contextBytes),
-            ("dead_bytes", deadBytes), ("total_chars", totalChars),
+            ("dead_bytes", deadBytes), ("total_chars", totalChars), ("search_stamp", searchStamp),
         ]
         for (key, value) in values {
             try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [key, value])

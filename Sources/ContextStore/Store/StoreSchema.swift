@@ -39,9 +39,6 @@ enum StoreSchema {
                     mtime_ns INTEGER NOT NULL,
                     inode INTEGER NOT NULL
                 );
-                CREATE VIRTUAL TABLE documents_fts USING fts5(
-                    path, body, content='', tokenize='unicode61 remove_diacritics 2'
-                );
                 """)
             try db.execute(sql: "PRAGMA application_id = \(applicationID)")
         }
