@@ -215,6 +215,14 @@ import Testing
         #expect(try snapshot.search("unique3").isEmpty)
         #expect(try snapshot.search("changed3").map(\.path) == ["doc3.txt"])
         #expect(try snapshot.search("unique7").map(\.path) == ["doc7.txt"])
+
+        // A shard that is not a database at all.
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: SearchShards.path(fixture.store, shard: 0) + suffix) }
+        try Data("garbage".utf8).write(to: URL(fileURLWithPath: SearchShards.path(fixture.store, shard: 0)))
+        try fixture.write("doc4.txt", "common word and changed4\n")
+        try fixture.age("doc4.txt")
+        #expect(try fixture.index().changed == 1)
+        #expect(try fixture.snapshot().search("common", limit: 50).count == 10)
     }
 
     @Test func storeOfAnotherWorkspaceIsRefused() throws {

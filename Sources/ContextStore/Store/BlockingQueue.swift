@@ -1,20 +1,23 @@
 import Foundation
 
-/// A bounded FIFO between the reader thread and the SQLite writer, so reading runs ahead
-/// of the writer by at most `capacity` items and memory stays bounded on huge trees.
+/// A FIFO between threads, bounded by the total weight (bytes) of what it holds, so a fast
+/// producer runs ahead of a slow consumer by a fixed amount of memory however big the tree.
 final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var items: [Element?] = []
+    private var items: [(element: Element, weight: Int)?] = []
     private var head = 0
+    private var weight = 0
     private var finished = false
     private let capacity: Int
 
+    /// `capacity` is in the units of `push`'s `weight`; one element is always admitted.
     init(capacity: Int) { self.capacity = capacity }
 
-    func push(_ element: Element) {
+    func push(_ element: Element, weight elementWeight: Int = 1) {
         condition.lock()
-        while items.count - head >= capacity && !finished { condition.wait() }
-        items.append(element)
+        while weight > 0 && weight + elementWeight > capacity && !finished { condition.wait() }
+        items.append((element, elementWeight))
+        weight += elementWeight
         condition.broadcast()
         condition.unlock()
     }
@@ -32,15 +35,15 @@ final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while head == items.count && !finished { condition.wait() }
-        guard head < items.count else { return nil }
-        let element = items[head]
+        guard head < items.count, let item = items[head] else { return nil }
         items[head] = nil
         head += 1
+        weight -= item.weight
         if head > 64 && head * 2 > items.count {
             items.removeFirst(head)
             head = 0
         }
         condition.broadcast()
-        return element
+        return item.element
     }
 }

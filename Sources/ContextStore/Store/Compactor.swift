@@ -10,10 +10,11 @@ enum Compactor {
         (dead > live && dead > 1 << 20) || dead > 256 << 20
     }
 
-    static func compactIfWorthIt(database: some DatabaseWriter, location: StoreLocation, logger: Logger) throws {
+    /// `committed` is the meta the last refresh committed; only a compaction opens a transaction.
+    static func compactIfWorthIt(committed: StoreMeta, database: some DatabaseWriter, location: StoreLocation, logger: Logger) throws {
+        guard isWorthIt(dead: committed.deadBytes, live: committed.contextBytes - committed.deadBytes) else { return }
         let oldGeneration: Int? = try database.write { db in
             var meta = try StoreMeta.load(db)
-            guard isWorthIt(dead: meta.deadBytes, live: meta.contextBytes - meta.deadBytes) else { return nil }
             let old = try MappedFile(path: location.contextFilePath(generation: meta.generation), length: meta.contextBytes)
             let newPath = location.contextFilePath(generation: meta.generation + 1)
             let writer = try ContextFileWriter(path: newPath, committedLength: 0)

@@ -15,6 +15,12 @@ struct PreparedFile: Sendable {
     /// The file changed while it was read: index what was read, but check it again next time.
     var changedWhileReading: Bool
     var outcome: Outcome
+
+    /// Memory the prepared text holds, for the reader queue's bound.
+    var byteCount: Int {
+        if case .text(let decoded, _) = outcome { return decoded.bytes.count + 256 }
+        return 256
+    }
 }
 
 /// Reads one workspace file safely: no symlinks followed, no blocking on FIFOs, a size cap,

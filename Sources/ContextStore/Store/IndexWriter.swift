@@ -1,16 +1,19 @@
 import Foundation
 import GRDB
+import Logging
 
 /// The body of a refresh's one write transaction: removes stale documents, appends new
 /// records, keeps FTS and char offsets in step, and commits the context file's new length.
 final class IndexWriter {
     struct Outcome {
         var files = 0, bytes = 0, tokens = 0, changed = 0, removed = 0, invalidUTF8 = 0
+        var meta = StoreMeta()
 
         init() {}
 
         /// The totals of an index that a refresh found up to date.
         init(unchanged state: IndexState) {
+            meta = state.meta
             files = state.files.count
             for file in state.files.values {
                 bytes += file.byteLength
@@ -29,26 +32,23 @@ final class IndexWriter {
     /// The shards did not match the rows: every live document goes into fresh ones.
     private let rebuildingSearch: Bool
 
-    init(location: StoreLocation, state: IndexState) throws(StoreError) {
+    init(location: StoreLocation, state: IndexState, logger: Logger) throws(StoreError) {
         self.location = location
         self.state = state
         let path = location.contextFilePath(generation: state.meta.generation)
         oldContext = try MappedFile(path: path, length: state.meta.contextBytes)
         file = try ContextFileWriter(path: path, committedLength: state.meta.contextBytes)
-        rebuildingSearch = !SearchShards.areCurrent(location, stamp: state.meta.searchStamp)
-        if rebuildingSearch { SearchShards.removeAll(location) }
-        shards = (0..<SearchShards.count).map { [stamp, oldContext] shard in
-            SearchShardWriter(path: SearchShards.path(location, shard: shard), stamp: stamp, committedContext: oldContext)
-        }
+        (shards, rebuildingSearch) = SearchShards.startWriters(
+            location, stamp: state.meta.searchStamp, newStamp: stamp, committedContext: oldContext, logger: logger)
     }
 
     private func submit(_ job: SearchJob, id: Int64) {
         shards[SearchShards.shard(of: id)].submit(job)
     }
 
-    /// Ends the shard writers without committing anything new to the rows.
+    /// Rolls the shard writers back after the rows' transaction failed.
     func abandon() {
-        for shard in shards { try? shard.finish() }
+        for shard in shards { shard.abort() }
     }
 
     func apply(db: Database, plan: inout RefreshPlan, queue: BlockingQueue<PreparedFile>, root: String,
@@ -56,7 +56,7 @@ final class IndexWriter {
         let statements = try Statements(db)
         var meta = state.meta
         var outcome = Outcome()
-        var removedAny = false
+        var firstRemovedOffset = Int.max
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
 
         var gone = Set<Int64>()
@@ -69,7 +69,7 @@ final class IndexWriter {
             try statements.deleteDocument.run()
             meta.totalChars -= indexed.recordChars
             meta.deadBytes += indexed.recordBytes
-            removedAny = true
+            firstRemovedOffset = min(firstRemovedOffset, indexed.recordOffset)
         }
 
         for path in plan.removedPaths {
@@ -117,7 +117,7 @@ final class IndexWriter {
                 submit(.insert(id: indexed.id, path: indexed.path, text: text), id: indexed.id)
             }
         }
-        if removedAny { try Self.recomputeCharOffsets(db) }
+        if firstRemovedOffset != .max { try Self.recomputeCharOffsets(db, after: firstRemovedOffset) }
         meta.root = root
         meta.contextBytes = file.length
         meta.searchStamp = stamp
@@ -134,6 +134,7 @@ final class IndexWriter {
         outcome.bytes = totals[1]
         outcome.tokens = totals[2]
         outcome.invalidUTF8 = totals[3]
+        outcome.meta = meta
         return outcome
     }
 
@@ -175,20 +176,23 @@ final class IndexWriter {
         meta.totalChars += recordChars
     }
 
-    /// Re-derives every document's char offset from the record order after documents were removed.
-    static func recomputeCharOffsets(_ db: Database) throws {
+    /// Re-derives the char offsets of the records after `offset` (where the first removed one was).
+    static func recomputeCharOffsets(_ db: Database, after offset: Int) throws {
+        var running = try Int.fetchOne(db, sql: "SELECT coalesce(sum(record_chars), 0) FROM documents WHERE record_offset < ?",
+                                       arguments: [offset]) ?? 0
+        let rows = try RawStatement(db, "SELECT id, path, record_chars, char_offset FROM documents WHERE record_offset > ? ORDER BY record_offset")
+        rows.bind(1, Int64(offset))
+        var updates: [(Int64, Int)] = []
+        while try rows.step() {
+            let expected = running + Document.headerChars(path: rows.text(1))
+            if expected != rows.int(3) { updates.append((rows.int64(0), expected)) }
+            running += rows.int(2)
+        }
         let update = try RawStatement(db, "UPDATE documents SET char_offset = ? WHERE id = ?")
-        var running = 0
-        let rows = try Row.fetchAll(db, sql: "SELECT id, path, record_chars, char_offset FROM documents ORDER BY record_offset")
-        for row in rows {
-            let path: String = row[1]
-            let expected = running + Document.headerChars(path: path)
-            if expected != row[3] as Int {
-                update.bind(1, Int64(expected))
-                update.bind(2, row[0] as Int64)
-                try update.run()
-            }
-            running += row[2] as Int
+        for (id, charOffset) in updates {
+            update.bind(1, Int64(charOffset))
+            update.bind(2, id)
+            try update.run()
         }
     }
 

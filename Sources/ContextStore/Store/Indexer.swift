@@ -32,9 +32,9 @@ public enum Indexer {
         if plan.isNoOp && SearchShards.exist(location) {
             outcome = IndexWriter.Outcome(unchanged: state)
         } else {
-            outcome = try write(plan: &plan, state: state, database: database, root: root, location: location, options: options)
+            outcome = try write(plan: &plan, state: state, database: database, root: root, location: location, options: options, logger: logger)
             logger.debug("committed", metadata: ["ms": elapsed()])
-            try Compactor.compactIfWorthIt(database: database, location: location, logger: logger)
+            try Compactor.compactIfWorthIt(committed: outcome.meta, database: database, location: location, logger: logger)
         }
         options.progress?(IndexProgress(phase: .done, done: plan.toRead.count, total: plan.toRead.count, path: nil))
 
@@ -77,18 +77,21 @@ public enum Indexer {
 
     /// Reads the planned files on a second thread while this one appends and inserts them.
     private static func write(plan: inout RefreshPlan, state: IndexState, database: DatabaseQueue, root: String,
-                              location: StoreLocation, options: IndexOptions) throws -> IndexWriter.Outcome {
-        let queue = BlockingQueue<PreparedFile>(capacity: 64)
+                              location: StoreLocation, options: IndexOptions, logger: Logger) throws -> IndexWriter.Outcome {
+        let queue = BlockingQueue<PreparedFile>(capacity: 16 << 20)
         let toRead = plan.toRead
         let maxBytes = options.maxFileBytes
         let reader = Thread {
-            for file in toRead { queue.push(FileReader.prepare(root: root, path: file.path, maxBytes: maxBytes)) }
+            for file in toRead {
+                let prepared = FileReader.prepare(root: root, path: file.path, maxBytes: maxBytes)
+                queue.push(prepared, weight: prepared.byteCount)
+            }
             queue.finish()
         }
         reader.start()
         let writer: IndexWriter
         do {
-            writer = try IndexWriter(location: location, state: state)
+            writer = try IndexWriter(location: location, state: state, logger: logger)
         } catch {
             queue.drainAfterFailure()
             throw error

@@ -16,18 +16,33 @@ enum SearchShards {
 
     static func shard(of id: Int64) -> Int { Int(id % Int64(count)) }
 
-    /// True when every shard exists and was committed by the refresh that committed `stamp`.
-    static func areCurrent(_ location: StoreLocation, stamp: String?) -> Bool {
-        guard let stamp else { return false }
-        for shard in 0..<count {
-            let path = path(location, shard: shard)
-            guard FileManager.default.fileExists(atPath: path),
-                  let queue = try? DatabaseQueue(path: path, configuration: StoreDatabase.configuration(readOnly: true)),
-                  let found = try? queue.read({ try String.fetchOne($0, sql: "SELECT value FROM stamp WHERE key = 'refresh'") }),
-                  found == stamp
-            else { return false }
+    /// Starts one writer per shard. When a shard cannot be opened, all are deleted and started
+    /// afresh; `rebuild` is true when the shards do not hold `stamp` (then they start emptied).
+    static func startWriters(_ location: StoreLocation, stamp expected: String?, newStamp: String,
+                             committedContext: MappedFile, logger: Logger) -> (writers: [SearchShardWriter], rebuild: Bool) {
+        for attempt in 0..<2 {
+            let writers = (0..<count).map {
+                SearchShardWriter(path: path(location, shard: $0), stamp: newStamp, committedContext: committedContext)
+            }
+            var stamps: [String?] = []
+            var failure: (any Error)?
+            for writer in writers {
+                do { stamps.append(try writer.waitUntilReady()) } catch { failure = error }
+            }
+            if let failure, attempt == 0 {
+                logger.warning("search index unusable (\(StoreDatabase.describe(failure))); rebuilding it")
+                writers.forEach { $0.abort() }
+                removeAll(location)
+                continue
+            }
+            let rebuild = expected == nil || stamps.contains { $0 != expected }
+            if rebuild { writers.forEach { $0.submit(.deleteAll) } }
+            return (writers, rebuild)
         }
-        return true
+        // A fresh shard that still cannot be opened: its writer reports the error on finish().
+        return ((0..<count).map {
+            SearchShardWriter(path: path(location, shard: $0), stamp: newStamp, committedContext: committedContext)
+        }, true)
     }
 
     /// A cheap check for the no-op refresh: the files are there (stamps are checked when writing).
@@ -59,48 +74,52 @@ enum SearchJob: Sendable {
     }
     case insert(id: Int64, path: String, text: Text)
     case delete(id: Int64, path: String, text: Range<Int>)
+    /// Empties the shard before a rebuild.
+    case deleteAll
+    /// Rolls the shard's transaction back instead of committing it.
+    case abort
 }
 
-/// Writes one shard on its own thread, in one transaction that commits when `finish()` is called.
+/// Writes one shard on its own thread, in one transaction: it opens the shard and reports the stamp
+/// it holds (`waitUntilReady`), applies the jobs it is given, and commits on `finish()`.
 final class SearchShardWriter: @unchecked Sendable {
-    private let queue = BlockingQueue<SearchJob>(capacity: 256)
+    private let queue = BlockingQueue<SearchJob>(capacity: 16 << 20)
+    private let ready = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
-    private let failureBox = FailureBox()
+    private let shared = Shared()
+    /// Set once `finish()` or `abort()` has waited for the thread (called from one thread only).
+    private var ended = false
+
+    private final class Shared: @unchecked Sendable {
+        var error: (any Error)?
+        var foundStamp: String?
+    }
+
+    private struct Aborted: Error {}
 
     init(path: String, stamp: String, committedContext: MappedFile) {
-        let queue = self.queue
-        let box = failureBox
-        let done = self.done
+        let (queue, ready, done, shared) = (self.queue, self.ready, self.done, self.shared)
         let thread = Thread {
+            var signalled = false
             defer { done.signal() }
             do {
                 let database = try DatabaseQueue(path: path, configuration: StoreDatabase.configuration(readOnly: false))
                 try database.writeWithoutTransaction { db in
-                    try db.execute(sql: "PRAGMA journal_mode = WAL")
+                    if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                        try db.execute(sql: "PRAGMA journal_mode = WAL")
+                    }
                     try SearchShards.createSchema(db)
                 }
                 try database.write { db in
-                    let insert = try RawStatement(db, "INSERT INTO fts (rowid, path, body) VALUES (?, ?, ?)")
-                    let delete = try RawStatement(db, "INSERT INTO fts (fts, rowid, path, body) VALUES ('delete', ?, ?, ?)")
-                    while let job = queue.pop() {
-                        let (statement, id, jobPath, text): (RawStatement, Int64, String, SearchJob.Text) = switch job {
-                        case .insert(let id, let path, let text): (insert, id, path, text)
-                        case .delete(let id, let path, let range): (delete, id, path, .committed(range))
-                        }
-                        statement.bind(1, id)
-                        statement.bind(2, jobPath)
-                        switch text {
-                        case .owned(let bytes):
-                            try bytes.withUnsafeBytes { statement.bind(3, utf8: $0); try statement.run() }
-                        case .committed(let range):
-                            statement.bind(3, utf8: committedContext[range])
-                            try statement.run()
-                        }
-                    }
+                    shared.foundStamp = try String.fetchOne(db, sql: "SELECT value FROM stamp WHERE key = 'refresh'")
+                    ready.signal()
+                    signalled = true
+                    try Self.apply(queue: queue, db: db, committedContext: committedContext)
                     try db.execute(sql: "INSERT OR REPLACE INTO stamp (key, value) VALUES ('refresh', ?)", arguments: [stamp])
                 }
             } catch {
-                box.error = error
+                shared.error = error
+                if !signalled { ready.signal() }
                 queue.drainAfterFailure()
             }
         }
@@ -108,16 +127,60 @@ final class SearchShardWriter: @unchecked Sendable {
         thread.start()
     }
 
-    func submit(_ job: SearchJob) { queue.push(job) }
+    private static func apply(queue: BlockingQueue<SearchJob>, db: Database, committedContext: MappedFile) throws {
+        let insert = try RawStatement(db, "INSERT INTO fts (rowid, path, body) VALUES (?, ?, ?)")
+        let delete = try RawStatement(db, "INSERT INTO fts (fts, rowid, path, body) VALUES ('delete', ?, ?, ?)")
+        while let job = queue.pop() {
+            let (statement, id, path, text): (RawStatement, Int64, String, SearchJob.Text)
+            switch job {
+            case .insert(let jobID, let jobPath, let jobText): (statement, id, path, text) = (insert, jobID, jobPath, jobText)
+            case .delete(let jobID, let jobPath, let range): (statement, id, path, text) = (delete, jobID, jobPath, .committed(range))
+            case .deleteAll:
+                try db.execute(sql: "INSERT INTO fts (fts) VALUES ('delete-all')")
+                continue
+            case .abort:
+                throw Aborted()
+            }
+            statement.bind(1, id)
+            statement.bind(2, path)
+            switch text {
+            case .owned(let bytes):
+                try bytes.withUnsafeBytes { statement.bind(3, utf8: $0); try statement.run() }
+            case .committed(let range):
+                statement.bind(3, utf8: committedContext[range])
+                try statement.run()
+            }
+        }
+    }
+
+    /// Waits until the shard is open inside its transaction; returns the stamp it holds.
+    func waitUntilReady() throws -> String? {
+        ready.wait()
+        if let error = shared.error { throw error }
+        return shared.foundStamp
+    }
+
+    func submit(_ job: SearchJob) {
+        let weight = if case .insert(_, _, .owned(let bytes)) = job { bytes.count + 256 } else { 256 }
+        queue.push(job, weight: weight)
+    }
 
     /// Waits for the shard's commit; rethrows its error.
     func finish() throws {
-        queue.finish()
-        done.wait()
-        if let error = failureBox.error { throw error }
+        if !ended {
+            ended = true
+            queue.finish()
+            done.wait()
+        }
+        if let error = shared.error { throw error }
     }
 
-    private final class FailureBox: @unchecked Sendable {
-        var error: (any Error)?
+    /// Rolls the shard back and waits for its thread to end.
+    func abort() {
+        guard !ended else { return }
+        ended = true
+        submit(.abort)
+        queue.finish()
+        done.wait()
     }
 }
