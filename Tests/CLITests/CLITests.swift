@@ -134,5 +134,8 @@ import Testing
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.contains("\"files\":1501"))
         #expect(try cli.run("grep", "^part 1499$", in: tree.root).stdout == "second/part1499.txt:1:part 1499\n")
+        let search = try cli.run("search", "first snapshot", "--json", "-k", "2000", in: tree.root)
+        #expect(search.status == 0 && search.stdout.contains("\"path\":\"first.txt\""), "\(search.stderr)")
+        #expect(search.stdout.components(separatedBy: "\"path\"").count - 1 == 1501)
     }
 }

@@ -40,6 +40,12 @@ public enum WorkspaceScanner {
             }
             return WorkspaceScanner.walk(root: root)
         }
+
+        /// Reaps the git children without using their output.
+        public func discard() {
+            _ = git?.main.finish()
+            _ = git?.ignored?.finish()
+        }
     }
 
     // MARK: git

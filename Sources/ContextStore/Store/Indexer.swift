@@ -17,12 +17,19 @@ public enum Indexer {
                                logger: Logger = Logger(label: "rlmd.store")) throws -> IndexReport {
         let started = Date()
         func elapsed() -> Logger.MetadataValue { "\(Int(Date().timeIntervalSince(started) * 1000))" }
-        try prepareDirectory(location)
-        let lock = try StoreLock(path: location.lockPath)
+        // git lists while we take the lock and open the store.
+        let pendingListing = WorkspaceScanner.start(root: root)
+        let lock: StoreLock, database: DatabaseQueue, state: IndexState
+        do {
+            try prepareDirectory(location)
+            lock = try StoreLock(path: location.lockPath)
+            (database, state) = try openState(root: root, location: location, logger: logger)
+        } catch {
+            pendingListing.discard()
+            throw error
+        }
         defer { withExtendedLifetime(lock) {} }
         options.progress?(IndexProgress(phase: .listing, done: 0, total: 0, path: nil))
-        let pendingListing = WorkspaceScanner.start(root: root)
-        let (database, state) = try openState(root: root, location: location, logger: logger)
         let listing = pendingListing.finish()
         var plan = RefreshPlan(listing: listing, state: state, maxBytes: options.maxFileBytes)
         logger.debug("listed \(listing.files.count) files: \(plan.toRead.count) to read, \(plan.removedPaths.count) removed",
