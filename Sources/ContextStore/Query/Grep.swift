@@ -79,7 +79,8 @@ private final class LineMatcher {
         guard status == 0 else {
             var message = [CChar](repeating: 0, count: 256)
             regerror(status, &regex, &message, message.count)
-            throw .invalidPattern("\(pattern): \(String(cString: message))")
+            let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw .invalidPattern("\(pattern): \(text)")
         }
         compiled = true
     }

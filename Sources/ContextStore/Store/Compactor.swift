@@ -3,7 +3,7 @@ import GRDB
 import Logging
 
 /// Rewrites the context file without the records of removed or changed documents, in path
-/// order, as a new generation. The old file stays mapped by any reader that still uses it.
+/// order (messages in transcript order), as a new generation. The old file stays mapped by any reader that still uses it.
 enum Compactor {
     /// Compact once dead records outweigh live ones (and are worth a rewrite), or pass 256 MiB.
     static func isWorthIt(dead: Int, live: Int) -> Bool {
@@ -20,13 +20,13 @@ enum Compactor {
             let writer = try ContextFileWriter(path: newPath, committedLength: 0)
             let update = try RawStatement(db, "UPDATE documents SET record_offset = ?, byte_offset = ?, char_offset = ? WHERE id = ?")
             var chars = 0
-            let rows = try Row.fetchAll(db, sql: "SELECT id, path, record_offset, record_bytes, byte_offset, record_chars FROM documents ORDER BY path")
+            let rows = try Row.fetchAll(db, sql: "SELECT id, header_chars, record_offset, record_bytes, byte_offset, record_chars FROM documents ORDER BY session, message_index, path")
             for row in rows {
                 let recordOffset: Int = row[2], recordBytes: Int = row[3], byteOffset: Int = row[4]
                 let newOffset = try writer.append(old[recordOffset..<(recordOffset + recordBytes)])
                 update.bind(1, Int64(newOffset))
                 update.bind(2, Int64(newOffset + byteOffset - recordOffset))
-                update.bind(3, Int64(chars + Document.headerChars(path: row[1])))
+                update.bind(3, Int64(chars + (row[1] as Int)))
                 update.bind(4, row[0] as Int64)
                 try update.run()
                 chars += row[5] as Int

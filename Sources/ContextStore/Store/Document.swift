@@ -21,15 +21,23 @@ public struct Document: Sendable, Equatable, Codable {
     public var language: String?
     public var tokens: Int
     public var invalidUTF8: Int
+    /// Chars of the record's header line, including its `\n`.
+    public var headerChars: Int
+    /// For session documents: the transcript, message number, role and time.
+    public var session: String?
+    public var messageIndex: Int?
+    public var role: String?
+    public var timestamp: String?
+    public var toolName: String?
 
     /// Char offset of the record (its header line) in the logical context.
-    public var recordCharOffset: Int { charOffset - Document.headerChars(path: path) }
+    public var recordCharOffset: Int { charOffset - headerChars }
     /// Content plus separator: where the next record starts, in chars.
     public var charEnd: Int { recordCharOffset + recordChars }
     public var isASCII: Bool { recordChars == recordBytes }
 
+    /// The header line of a file record.
     public static func header(path: String) -> String { "==> \(path) <==\n" }
-    public static func headerChars(path: String) -> Int { path.unicodeScalars.count + 9 }
 
     /// Rough tokens of English and code for common BPE tokenizers.
     public static func estimateTokens(bytes: Int) -> Int { (bytes + 3) / 4 }

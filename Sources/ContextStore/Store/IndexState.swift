@@ -18,6 +18,11 @@ struct IndexedFile {
     var tokens: Int
     var invalidUTF8: Int
 
+    var location: RecordLocation {
+        RecordLocation(id: id, path: path, recordOffset: recordOffset, recordBytes: recordBytes, byteOffset: byteOffset,
+                       byteLength: byteLength, recordChars: recordChars)
+    }
+
     func isUnchanged(_ stat: FileStat) -> Bool {
         stat.size == size && stat.mtimeNanoseconds == mtimeNanoseconds && stat.inode == inode
             && indexedAtNanoseconds - mtimeNanoseconds > Indexer.racyWindowNanoseconds

@@ -96,20 +96,19 @@ public enum Indexer {
             queue.finish()
         }
         reader.start()
-        let writer: IndexWriter
-        do {
-            writer = try IndexWriter(location: location, state: state, logger: logger)
-        } catch {
-            queue.drainAfterFailure()
-            throw error
-        }
         do {
             return try database.write { db in
-                try writer.apply(db: db, plan: &plan, queue: queue, root: root, progress: options.progress)
+                let records = try RecordWriter(db: db, location: location, meta: state.meta, logger: logger)
+                do {
+                    return try IndexWriter.apply(db: db, records: records, state: state, plan: &plan, queue: queue,
+                                                 root: root, progress: options.progress)
+                } catch {
+                    records.abandon()
+                    throw error
+                }
             }
         } catch {
             queue.drainAfterFailure()
-            writer.abandon()
             throw error
         }
     }

@@ -29,7 +29,8 @@ enum StoreSchema {
                     language TEXT,
                     tokens INTEGER NOT NULL,
                     invalid_utf8 INTEGER NOT NULL,
-                    indexed_at_ns INTEGER NOT NULL
+                    indexed_at_ns INTEGER NOT NULL,
+                    header_chars INTEGER NOT NULL
                 );
                 CREATE INDEX documents_by_record_offset ON documents(record_offset);
                 CREATE TABLE skipped (
@@ -41,6 +42,34 @@ enum StoreSchema {
                 );
                 """)
             try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+        }
+        migrator.registerMigration("v2-sessions") { db in
+            // Message metadata of session documents; NULL for files.
+            for column in [
+                "session TEXT", "parent_session TEXT", "message_index INTEGER", "role TEXT", "timestamp TEXT",
+                "tool_name TEXT", "model TEXT", "input_tokens INTEGER", "output_tokens INTEGER",
+                "cache_read_tokens INTEGER", "cache_creation_tokens INTEGER", "uuid TEXT", "parent_uuid TEXT",
+                "sidechain INTEGER", "source_line INTEGER",
+            ] {
+                try db.execute(sql: "ALTER TABLE documents ADD COLUMN \(column)")
+            }
+            try db.execute(sql: """
+                CREATE INDEX documents_by_session ON documents(session, message_index);
+                CREATE TABLE session_sources (
+                    path TEXT PRIMARY KEY NOT NULL,
+                    format TEXT NOT NULL,
+                    label TEXT NOT NULL,
+                    session TEXT,
+                    parent_session TEXT,
+                    consumed_bytes INTEGER NOT NULL,
+                    size INTEGER NOT NULL,
+                    mtime_ns INTEGER NOT NULL,
+                    inode INTEGER NOT NULL,
+                    lines INTEGER NOT NULL,
+                    next_index INTEGER NOT NULL,
+                    stats TEXT NOT NULL
+                );
+                """)
         }
         return migrator
     }

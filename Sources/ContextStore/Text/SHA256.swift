@@ -143,7 +143,7 @@ public struct SHA256: Sendable {
 enum SystemSHA256 {
     typealias OneShot = @convention(c) (UnsafeRawPointer?, Int, UnsafeMutablePointer<UInt8>?) -> UnsafeMutablePointer<UInt8>?
 
-    nonisolated(unsafe) static let oneShot: OneShot? = {
+    static let oneShot: OneShot? = {
         #if canImport(Glibc)
         for name in ["libcrypto.so.3", "libcrypto.so"] {
             guard let library = dlopen(name, RTLD_NOW | RTLD_LOCAL) else { continue }

@@ -1,0 +1,204 @@
+import Foundation
+import GRDB
+import Logging
+
+/// Where a committed document's record lies: what removing it needs.
+struct RecordLocation {
+    var id: Int64
+    var path: String
+    var recordOffset: Int
+    var recordBytes: Int
+    var byteOffset: Int
+    var byteLength: Int
+    var recordChars: Int
+
+    var contentRange: Range<Int> { byteOffset..<(byteOffset + byteLength) }
+}
+
+/// Message metadata of a session document (nil for files).
+public struct MessageFields: Sendable, Equatable {
+    public var session: String
+    public var parentSession: String?
+    public var index: Int
+    public var role: String
+    public var timestamp: String?
+    public var toolName: String?
+    public var model: String?
+    public var usage: TokenUsage?
+    public var uuid: String?
+    public var parentUUID: String?
+    public var sidechain: Bool
+    public var sourceLine: Int
+}
+
+public struct TokenUsage: Sendable, Equatable, Codable {
+    public var input = 0, output = 0, cacheRead = 0, cacheCreation = 0
+}
+
+/// The record-level half of a write transaction, shared by workspace and session refreshes:
+/// appends records to the context file, inserts and deletes document rows, feeds the search
+/// shards, and on `commit` fixes char offsets and commits the new committed length.
+final class RecordWriter {
+    private let db: Database
+    private let oldContext: MappedFile
+    private let file: ContextFileWriter
+    private let shards: [SearchShardWriter]
+    private let stamp = UUID().uuidString
+    /// The shards did not match the rows: every live document goes into fresh ones.
+    let rebuildingSearch: Bool
+    private(set) var meta: StoreMeta
+    private var removedIDs = Set<Int64>()
+    private var firstRemovedOffset = Int.max
+    private let insert: RawStatement
+    private let delete: RawStatement
+
+    init(db: Database, location: StoreLocation, meta: StoreMeta, logger: Logger) throws {
+        self.db = db
+        self.meta = meta
+        let path = location.contextFilePath(generation: meta.generation)
+        oldContext = try MappedFile(path: path, length: meta.contextBytes)
+        file = try ContextFileWriter(path: path, committedLength: meta.contextBytes)
+        insert = try RawStatement(db, """
+            INSERT INTO documents (path, kind, record_offset, record_bytes, byte_offset, byte_length, record_chars,
+                char_offset, char_length, line_count, sha256, mtime_ns, size, inode, language, tokens, invalid_utf8,
+                indexed_at_ns, header_chars, session, parent_session, message_index, role, timestamp, tool_name, model,
+                input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, uuid, parent_uuid, sidechain,
+                source_line)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        delete = try RawStatement(db, "DELETE FROM documents WHERE id = ?")
+        (shards, rebuildingSearch) = SearchShards.startWriters(
+            location, stamp: meta.searchStamp, newStamp: stamp, committedContext: oldContext, logger: logger)
+    }
+
+    private func submit(_ job: SearchJob, id: Int64) {
+        shards[SearchShards.shard(of: id)].submit(job)
+    }
+
+    /// Rolls the shard writers back after the rows' transaction failed.
+    func abandon() {
+        for shard in shards { shard.abort() }
+    }
+
+    func remove(_ record: RecordLocation) throws {
+        if !rebuildingSearch {
+            submit(.delete(id: record.id, path: record.path, text: record.contentRange), id: record.id)
+        }
+        removedIDs.insert(record.id)
+        delete.bind(1, record.id)
+        try delete.run()
+        meta.totalChars -= record.recordChars
+        meta.deadBytes += record.recordBytes
+        firstRemovedOffset = min(firstRemovedOffset, record.recordOffset)
+    }
+
+    /// File facts of a workspace document.
+    struct FileFields {
+        var stat: FileStat
+        var sha256: [UInt8]
+        var indexedAt: Int64
+    }
+
+    /// Appends `header` + `text` (+ `\n` when missing) and inserts its row; returns the new id.
+    @discardableResult
+    func append(path: String, kind: String, header: String, text: DecodedText, file fileFields: FileFields?,
+                message: MessageFields?) throws -> Int64 {
+        let headerChars = header.unicodeScalars.count
+        let recordOffset = try file.append(header)
+        let byteOffset = try text.bytes.withUnsafeBytes { try file.append($0) }
+        var recordBytes = header.utf8.count + text.bytes.count
+        var recordChars = headerChars + text.scalarCount
+        if text.bytes.last != UInt8(ascii: "\n") {
+            try file.append("\n")
+            recordBytes += 1
+            recordChars += 1
+        }
+        let values: [Int64?] = [
+            Int64(recordOffset), Int64(recordBytes), Int64(byteOffset), Int64(text.bytes.count), Int64(recordChars),
+            Int64(meta.totalChars + headerChars), Int64(text.scalarCount), Int64(text.lineCount),
+        ]
+        insert.bind(1, path)
+        insert.bind(2, kind)
+        for (offset, value) in values.enumerated() { if let value { insert.bind(Int32(3 + offset), value) } }
+        let digest = fileFields?.sha256 ?? text.bytes.withUnsafeBytes { SHA256.hash($0) }
+        digest.withUnsafeBytes { insert.bind(11, blob: $0) }
+        insert.bind(12, fileFields?.stat.mtimeNanoseconds ?? 0)
+        insert.bind(13, fileFields?.stat.size ?? Int64(text.bytes.count))
+        insert.bind(14, Int64(bitPattern: fileFields?.stat.inode ?? 0))
+        if fileFields != nil, let language = Language.of(path: path) { insert.bind(15, language) }
+        insert.bind(16, Int64(Document.estimateTokens(bytes: text.bytes.count)))
+        insert.bind(17, Int64(text.invalidSequences))
+        insert.bind(18, fileFields?.indexedAt ?? 0)
+        insert.bind(19, Int64(headerChars))
+        if let message { bind(message) }
+        try insert.run()
+        let id = db.lastInsertedRowID
+        submit(.insert(id: id, path: path, text: .owned(text.bytes)), id: id)
+        meta.totalChars += recordChars
+        return id
+    }
+
+    private func bind(_ message: MessageFields) {
+        insert.bind(20, message.session)
+        if let parent = message.parentSession { insert.bind(21, parent) }
+        insert.bind(22, Int64(message.index))
+        insert.bind(23, message.role)
+        if let timestamp = message.timestamp { insert.bind(24, timestamp) }
+        if let tool = message.toolName { insert.bind(25, tool) }
+        if let model = message.model { insert.bind(26, model) }
+        if let usage = message.usage {
+            insert.bind(27, Int64(usage.input))
+            insert.bind(28, Int64(usage.output))
+            insert.bind(29, Int64(usage.cacheRead))
+            insert.bind(30, Int64(usage.cacheCreation))
+        }
+        if let uuid = message.uuid { insert.bind(31, uuid) }
+        if let parent = message.parentUUID { insert.bind(32, parent) }
+        insert.bind(33, message.sidechain ? 1 : 0)
+        insert.bind(34, Int64(message.sourceLine))
+    }
+
+    /// When rebuilding search, puts back every committed document this transaction kept.
+    func reinsertIntoSearch(_ survivors: some Sequence<RecordLocation>) {
+        guard rebuildingSearch else { return }
+        for record in survivors where !removedIDs.contains(record.id) {
+            submit(.insert(id: record.id, path: record.path, text: .committed(record.contentRange)), id: record.id)
+        }
+    }
+
+    /// Fixes char offsets, syncs the context file, commits the shards, then saves the meta
+    /// (committed length and search stamp) in the caller's transaction.
+    func commit(root: String) throws -> StoreMeta {
+        if firstRemovedOffset != .max { try Self.recomputeCharOffsets(db, after: firstRemovedOffset) }
+        meta.root = root
+        meta.contextBytes = file.length
+        meta.searchStamp = stamp
+        try file.sync()
+        // The shards commit first; the rows then commit their stamp (see SearchShards).
+        for shard in shards { try shard.finish() }
+        try meta.save(db)
+        return meta
+    }
+
+    /// Re-derives the char offsets of the records after `offset` (where the first removed one was).
+    static func recomputeCharOffsets(_ db: Database, after offset: Int) throws {
+        var running = try Int.fetchOne(db, sql: "SELECT coalesce(sum(record_chars), 0) FROM documents WHERE record_offset < ?",
+                                       arguments: [offset]) ?? 0
+        let rows = try RawStatement(db, """
+            SELECT id, header_chars, record_chars, char_offset FROM documents WHERE record_offset > ? ORDER BY record_offset
+            """)
+        rows.bind(1, Int64(offset))
+        var updates: [(Int64, Int)] = []
+        while try rows.step() {
+            let expected = running + rows.int(1)
+            if expected != rows.int(3) { updates.append((rows.int64(0), expected)) }
+            running += rows.int(2)
+        }
+        let update = try RawStatement(db, "UPDATE documents SET char_offset = ? WHERE id = ?")
+        for (id, charOffset) in updates {
+            update.bind(1, Int64(charOffset))
+            update.bind(2, id)
+            try update.run()
+        }
+    }
+}
