@@ -28,13 +28,14 @@ struct CLI {
         try FileManager.default.createDirectory(atPath: cacheHome, withIntermediateDirectories: true)
     }
 
-    func process(_ arguments: [String], in directory: String) -> (Process, Pipe, Pipe) {
+    func process(_ arguments: [String], in directory: String, environment extra: [String: String] = [:]) -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_CACHE_HOME"] = cacheHome
+        environment.merge(extra) { $1 }
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -47,8 +48,8 @@ struct CLI {
         try run(arguments, in: directory)
     }
 
-    func run(_ arguments: [String], in directory: String) throws -> Result {
-        let (process, out, err) = process(arguments, in: directory)
+    func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Result {
+        let (process, out, err) = process(arguments, in: directory, environment: environment)
         try process.run()
         let errorData = ErrorCollector(err)
         let output = out.fileHandleForReading.readDataToEndOfFile()

@@ -147,6 +147,9 @@ final class SearchShardWriter: @unchecked Sendable {
             case .owned(let bytes):
                 try bytes.withUnsafeBytes { statement.bind(3, utf8: $0); try statement.run() }
             case .committed(let range):
+                guard range.lowerBound >= 0, range.upperBound <= committedContext.bytes.count else {
+                    throw StoreError.damaged(path: "search shard", reason: "record \(range) outside the committed context")
+                }
                 statement.bind(3, utf8: committedContext[range])
                 try statement.run()
             }

@@ -19,6 +19,13 @@ public struct StoreLocation: Sendable, Equatable {
         return "\(home)/.cache/rlmd"
     }
 
+    /// The default store of a session file (an absolute, resolved path).
+    public static func forSession(file: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> StoreLocation {
+        let workspaceStyle = forWorkspace(root: file, environment: environment)
+        let name = (workspaceStyle.directory as NSString).lastPathComponent
+        return StoreLocation(directory: "\(cacheRoot(environment: environment))/sessions/\(name)")
+    }
+
     /// The default store of a workspace root (an absolute, resolved path).
     public static func forWorkspace(root: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> StoreLocation {
         let name = (root as NSString).lastPathComponent

@@ -21,7 +21,9 @@ struct FilesCommand: ParsableCommand {
 
     func run() throws {
         let snapshot = try workspaceOptions.openSnapshot()
-        let documents = snapshot.documents.sorted { $0.path < $1.path }
+        // Files by path; session messages in transcript order.
+        let isSession = snapshot.documents.contains { $0.messageIndex != nil }
+        let documents = isSession ? snapshot.documents : snapshot.documents.sorted { $0.path < $1.path }
         if json {
             try JSONOutput.print(documents.map {
                 Entry(path: $0.path, lines: $0.lineCount, bytes: $0.byteLength, chars: $0.charLength,

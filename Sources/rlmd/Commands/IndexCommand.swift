@@ -19,12 +19,31 @@ struct IndexCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of the summary.")
     var json = false
 
+    @Option(help: "Force the session format: claude, codex, aider or generic (default: detected).")
+    var format: SessionFormat?
+
+    @Option(help: "Import a Claude Code session of this workspace: `latest` or a file.")
+    var claude: String?
+
+    @Option(help: "Import a Codex CLI session of this workspace: `latest` or a file.")
+    var codex: String?
+
     func validate() throws {
         guard maxFileSize > 0 else { throw ValidationError("--max-file-size must be positive") }
+        let session = workspaceOptions.session
+        if [session, claude, codex].compactMap({ $0 }).count > 1 { throw ValidationError("give one of --session, --claude, --codex") }
+        if format != nil && session == nil { throw ValidationError("--format goes with --session") }
         if path != nil && workspaceOptions.workspace != nil { throw ValidationError("give the folder as PATH or --workspace, not both") }
     }
 
     func run() throws {
+        if let file = try sessionFile() {
+            let report = try SessionImporter.refresh(
+                file: file, format: format, location: workspaceOptions.store.map { StoreLocation(directory: workspaceOptions.absolute($0)) },
+                logger: Logger(label: "rlmd.sessions"))
+            if json { try JSONOutput.print(report) } else { print(Self.summary(report)) }
+            return
+        }
         let cwd = FileManager.default.currentDirectoryPath
         let root: String
         if let explicit = path ?? workspaceOptions.workspace {
@@ -43,6 +62,31 @@ struct IndexCommand: ParsableCommand {
         }
     }
 
+    private func sessionFile() throws -> String? {
+        if let session = workspaceOptions.session { return try SessionFile.resolve(session) }
+        if let claude { return try SessionFile.resolve(tool: "claude", spec: claude, workspace: path ?? workspaceOptions.workspace) }
+        if let codex { return try SessionFile.resolve(tool: "codex", spec: codex, workspace: path ?? workspaceOptions.workspace) }
+        return nil
+    }
+
+    static func summary(_ report: SessionImportReport) -> String {
+        let roles = report.byRole.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        var lines = [
+            "imported \(report.format) session \(report.session)",
+            "  \(report.messages) messages (\(roles)), \(report.subagents) subagent transcripts, \(report.added) new documents",
+            "  \(String(format: "%.1f", Double(report.bytes) / 1_048_576)) MiB, ~\(report.tokens) tokens in \(String(format: "%.2f", report.seconds)) s",
+        ]
+        if report.malformedLines > 0 {
+            lines.append("  \(report.malformedLines) malformed lines kept as raw text: \(report.malformedExamples.prefix(3).joined(separator: "; "))")
+        }
+        if !report.unknownTypes.isEmpty {
+            lines.append("  unknown record types kept as raw text: " + report.unknownTypes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
+        if report.pendingBytes > 0 { lines.append("  \(report.pendingBytes) bytes of an unfinished last line wait for the next import") }
+        lines.append("  store: \(report.store)")
+        return lines.joined(separator: "\n")
+    }
+
     static func summary(_ report: IndexReport) -> String {
         let megabytes = String(format: "%.1f", Double(report.bytes) / 1_048_576)
         let skipped = report.skipped.filter { $0.value > 0 }.sorted { $0.key < $1.key }
@@ -58,3 +102,5 @@ struct IndexCommand: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 }
+
+extension SessionFormat: ExpressibleByArgument {}

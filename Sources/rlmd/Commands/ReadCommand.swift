@@ -14,8 +14,8 @@ struct ReadCommand: ParsableCommand {
     @OptionGroup var workspaceOptions: WorkspaceOptions
 
     func run() throws {
-        let (root, location) = try workspaceOptions.existingIndex()
-        let snapshot = try ContextSnapshot.open(location)
+        let (root, _) = try workspaceOptions.existingIndex()
+        let snapshot = try workspaceOptions.openSnapshot()
         let spec = try LineSpec(target)
         let path = try PathResolver.indexedPath(spec.path, root: root, snapshot: snapshot)
         let text = try snapshot.lines(path: path, startLine: spec.start, endLine: spec.end)

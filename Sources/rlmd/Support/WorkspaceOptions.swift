@@ -10,11 +10,18 @@ struct WorkspaceOptions: ParsableArguments {
     @Option(name: .long, help: "The store folder (default: $XDG_CACHE_HOME/rlmd/<workspace>-<hash>).")
     var store: String?
 
+    @Option(name: .long, help: "Use the context of this imported session file instead of a workspace.")
+    var session: String?
+
     var currentDirectory: String { FileManager.default.currentDirectoryPath }
 
     /// The root and store of an existing index, for the read-only commands.
     func existingIndex() throws -> (root: String, location: StoreLocation) {
         let cwd = currentDirectory
+        if let session {
+            let file = try SessionFile.resolve(session)
+            return (file, store.map { StoreLocation(directory: absolute($0)) } ?? StoreLocation.forSession(file: file))
+        }
         if let workspace {
             let root = try WorkspaceLocator.resolveDirectory(workspace, base: cwd)
             return (root, location(for: root))
@@ -38,7 +45,14 @@ struct WorkspaceOptions: ParsableArguments {
     }
 
     func openSnapshot() throws -> ContextSnapshot {
-        let (_, location) = try existingIndex()
-        return try ContextSnapshot.open(location)
+        let (root, location) = try existingIndex()
+        do {
+            return try ContextSnapshot.open(location)
+        } catch {
+            if case .noIndex = error, session != nil {
+                throw CLIError("\(root) is not imported yet: run `rlmd index --session \(root)` first")
+            }
+            throw error
+        }
     }
 }

@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads complete `\n`-terminated lines of a file from a byte offset, in bounded chunks.
+enum LineReader {
+    static let chunkBytes = 4 << 20
+
+    /// Calls `body` with each complete line (without its `\n`) and the file offset just past it.
+    /// Returns the bytes after the last complete line, which are left for a later call.
+    static func forEachLine(path: String, from start: Int,
+                            _ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws -> Int {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw StoreError.io(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: chunkBytes)
+        var filled = 0           // bytes of buffer holding data
+        var bufferOffset = start // file offset of buffer[0]
+        while true {
+            if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }  // a line longer than the buffer
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + filled, $0.count - filled, off_t(bufferOffset + filled)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw StoreError.io(path: path, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { return filled }
+            filled += n
+            var consumed = 0
+            try buffer.withUnsafeBytes { raw in
+                while consumed < filled, let newline = memchr(raw.baseAddress! + consumed, 0x0A, filled - consumed) {
+                    let end = raw.baseAddress!.distance(to: UnsafeRawPointer(newline))
+                    try body(UnsafeRawBufferPointer(rebasing: raw[consumed..<end]), bufferOffset + end + 1)
+                    consumed = end + 1
+                }
+            }
+            if consumed > 0 {
+                buffer.withUnsafeMutableBytes { raw in
+                    _ = memmove(raw.baseAddress!, raw.baseAddress! + consumed, filled - consumed)
+                }
+                filled -= consumed
+                bufferOffset += consumed
+                if buffer.count > Self.chunkBytes && filled < Self.chunkBytes { buffer = Array(buffer[0..<Self.chunkBytes]) }
+            }
+        }
+    }
+}

@@ -1,0 +1,238 @@
+import Foundation
+import GRDB
+import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `rlmd index --session FILE --json` prints.
+public struct SessionImportReport: Sendable, Codable, Equatable {
+    public var session: String
+    public var format: String
+    public var path: String
+    public var store: String
+    /// `user` and `assistant` lines of the main transcript (plus Codex `message` items).
+    public var messages: Int
+    public var byRole: [String: Int]
+    public var malformedLines: Int
+    public var malformedExamples: [String]
+    public var unknownTypes: [String: Int]
+    public var subagents: Int
+    /// Documents added by this run.
+    public var added: Int
+    /// Bytes at the end of a file that do not yet form a complete line (a session still being written).
+    public var pendingBytes: Int
+    public var bytes: Int
+    public var tokens: Int
+    public var seconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case session, format, path, store, messages, subagents, added, bytes, tokens, seconds
+        case byRole = "by_role", malformedLines = "malformed_lines", malformedExamples = "malformed_examples"
+        case unknownTypes = "unknown_types", pendingBytes = "pending_bytes"
+    }
+}
+
+public enum SessionImportError: Error, CustomStringConvertible, Sendable {
+    case notAFile(String)
+    case binary(String)
+    case unknownFormat(String)
+
+    public var description: String {
+        switch self {
+        case .notAFile(let path): "not a readable file: \(path)"
+        case .binary(let path): "\(path) is a binary file, not a session transcript"
+        case .unknownFormat(let path): "cannot tell the session format of \(path); pass --format claude|codex|aider|generic"
+        }
+    }
+}
+
+/// Imports a session file (and, for Claude Code, its subagents' transcripts) into a store, one
+/// document per message. Line-oriented files are imported incrementally: each run starts at the
+/// byte after the last complete line it consumed, so a growing session costs only its new lines.
+public enum SessionImporter {
+    public static func refresh(file: String, format forced: SessionFormat? = nil, location: StoreLocation? = nil,
+                               logger: Logger = Logger(label: "rlmd.sessions")) throws -> SessionImportReport {
+        let started = Date()
+        guard let stat = FileStat.of(path: file), stat.kind == .regular else { throw SessionImportError.notAFile(file) }
+        let prefix = try readPrefix(file)
+        if prefix.prefix(FileReader.binaryProbeBytes).contains(0) { throw SessionImportError.binary(file) }
+        guard let format = forced ?? SessionFormat.detect(prefix: prefix) else { throw SessionImportError.unknownFormat(file) }
+        let location = location ?? StoreLocation.forSession(file: file)
+        do {
+            try FileManager.default.createDirectory(atPath: location.directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.notWritable(path: location.directory, reason: (error as NSError).localizedDescription)
+        }
+        let lock = try StoreLock(path: location.lockPath)
+        defer { withExtendedLifetime(lock) {} }
+        let database = try StoreDatabase.openForWriting(location, logger: logger)
+        var (meta, sources) = try database.read { db in (try StoreMeta.load(db), try SessionSource.loadAll(db)) }
+        if let root = meta.root, root != file {
+            throw StoreError.notWritable(path: location.directory, reason: "this store belongs to \(root)")
+        }
+        if IndexState(meta: meta, files: [:], skippedCache: [:]).contextFileDamage(location) != nil {
+            logger.warning("context file damaged; re-importing \(file)")
+            try database.write { db in
+                try db.execute(sql: "DELETE FROM documents; DELETE FROM session_sources; DELETE FROM meta")
+            }
+            meta = StoreMeta()
+            sources = [:]
+            SearchShards.removeAll(location)
+        }
+
+        var paths = [file]
+        if format == .claude { paths += SessionSource.claudeSubagents(of: file) }
+        let mainSession = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        var added = 0
+        var pending = 0
+        var finalSources: [SessionSource] = []
+        try database.write { db in
+            let records = try RecordWriter(db: db, location: location, meta: meta, logger: logger)
+            do {
+                // Committed before this run: what a search rebuild must put back.
+                let committed = records.rebuildingSearch ? try allRecordLocations(db) : []
+                for path in paths {
+                    let label = path == file ? "main" : ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+                    var source = sources[path] ?? SessionSource(path: path, format: format, label: label)
+                    if path != file { source.parentSession = sources[file]?.stats.sessionID ?? mainSession }
+                    let result = try importSource(&source, db: db, records: records)
+                    added += result.added
+                    pending += result.pending
+                    try source.save(db)
+                    finalSources.append(source)
+                }
+                records.reinsertIntoSearch(committed)
+                _ = try records.commit(root: file)
+            } catch {
+                records.abandon()
+                throw error
+            }
+        }
+        let main = finalSources[0]
+        let totals = try database.read { db in
+            try Row.fetchOne(db, sql: "SELECT coalesce(sum(byte_length), 0), coalesce(sum(tokens), 0) FROM documents")!
+        }
+        return SessionImportReport(
+            session: main.stats.sessionID ?? mainSession, format: format.rawValue, path: file, store: location.directory,
+            messages: main.stats.messages, byRole: main.stats.byRole, malformedLines: main.stats.malformedLines,
+            malformedExamples: main.stats.malformedExamples, unknownTypes: main.stats.unknownTypes,
+            subagents: finalSources.count - 1, added: added, pendingBytes: pending, bytes: totals[0], tokens: totals[1],
+            seconds: Date().timeIntervalSince(started))
+    }
+
+    private static func readPrefix(_ path: String) throws -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw SessionImportError.notAFile(path) }
+        defer { try? handle.close() }
+        return [UInt8]((try? handle.read(upToCount: 1 << 16)) ?? Data())
+    }
+
+    private static func allRecordLocations(_ db: Database) throws -> [RecordLocation] {
+        try Row.fetchAll(db, sql: "SELECT id, path, record_offset, record_bytes, byte_offset, byte_length, record_chars FROM documents")
+            .map { RecordLocation(id: $0[0], path: $0[1], recordOffset: $0[2], recordBytes: $0[3], byteOffset: $0[4],
+                                  byteLength: $0[5], recordChars: $0[6]) }
+    }
+
+    /// Imports what is new in one source file; returns documents added and bytes left pending.
+    private static func importSource(_ source: inout SessionSource, db: Database, records: RecordWriter) throws -> (added: Int, pending: Int) {
+        guard let stat = FileStat.of(path: source.path), stat.kind == .regular else { return (0, 0) }
+        let rewritten = stat.inode != source.inode && source.inode != 0 || Int(stat.size) < source.consumedBytes
+        let wholeFile = !source.format.isLineOriented || (source.format == .generic && !isJSONLines(source.path))
+        let changed = stat.size != source.size || stat.mtimeNanoseconds != source.mtimeNanoseconds
+        if rewritten || (wholeFile && changed) {
+            try removeDocuments(of: source, db: db, records: records)
+            source = SessionSource(path: source.path, format: source.format, label: source.label, parentSession: source.parentSession)
+        } else if !changed && source.inode != 0 {
+            return (0, Int(stat.size) - source.consumedBytes)
+        }
+        source.size = stat.size
+        source.mtimeNanoseconds = stat.mtimeNanoseconds
+        source.inode = stat.inode
+        var added = 0
+        if wholeFile {
+            let data = try Data(contentsOf: URL(fileURLWithPath: source.path))
+            for message in wholeFileMessages(data, format: source.format, stats: &source.stats) {
+                try appendMessage(message, source: &source, records: records)
+                added += 1
+            }
+            source.consumedBytes = data.count
+            source.lines = 0
+            return (added, 0)
+        }
+        var current = source
+        let pending = try LineReader.forEachLine(path: current.path, from: current.consumedBytes) { line, endOffset in
+            current.lines += 1
+            current.consumedBytes = endOffset
+            for message in parseLine(line, number: current.lines, format: current.format, stats: &current.stats) {
+                try appendMessage(message, source: &current, records: records)
+                added += 1
+            }
+        }
+        source = current
+        return (added, pending)
+    }
+
+    private static func appendMessage(_ message: SessionMessage, source: inout SessionSource, records: RecordWriter) throws {
+        let index = source.nextIndex
+        source.nextIndex += 1
+        source.stats.saw(message, countsMessages: source.label == "main")
+        let path = source.documentPath(index: index)
+        let header = "[\(path) \(message.timestamp ?? "-") \(message.role)]\n"
+        let session = source.label == "main" ? (source.stats.sessionID ?? "main") : source.label
+        let fields = MessageFields(
+            session: session, parentSession: source.parentSession, index: index, role: message.role,
+            timestamp: message.timestamp, toolName: message.toolName, model: message.model, usage: message.usage,
+            uuid: message.uuid, parentUUID: message.parentUUID, sidechain: message.sidechain, sourceLine: message.sourceLine)
+        try records.append(path: path, kind: message.kind, header: header, text: TextDecoder.decode(Array(message.text.utf8)),
+                           file: nil, message: fields)
+    }
+
+    static func parseLine(_ line: UnsafeRawBufferPointer, number: Int, format: SessionFormat, stats: inout ImportStats) -> [SessionMessage] {
+        var end = line.count
+        while end > 0, line[end - 1] == 0x0D || line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
+        guard end > 0 else { return [] }
+        let bytes = UnsafeRawBufferPointer(rebasing: line[0..<end])
+        let raw = String(decoding: bytes, as: UTF8.self)
+        do {
+            let record = try JSONParser.parse(bytes)
+            return format.renderer.messages(from: record, raw: raw, line: number, stats: &stats)
+        } catch {
+            stats.malformed(line: number, error.description)
+            return [SessionMessage(role: "other", kind: "record", text: raw, sourceLine: number)]
+        }
+    }
+
+    private static func wholeFileMessages(_ data: Data, format: SessionFormat, stats: inout ImportStats) -> [SessionMessage] {
+        if format == .aider { return AiderParser.messages(String(decoding: data, as: UTF8.self), stats: &stats) }
+        let value: JSONValue
+        do {
+            value = try data.withUnsafeBytes { try JSONParser.parse($0) }
+        } catch {
+            stats.malformed(line: 1, "\(error)")
+            return [SessionMessage(role: "other", kind: "record", text: String(decoding: data, as: UTF8.self), sourceLine: 1)]
+        }
+        let entries = value["messages"]?.array ?? value.array ?? []
+        return entries.enumerated().flatMap { offset, entry in
+            GenericRenderer().messages(from: entry, raw: entry.compactText, line: offset + 1, stats: &stats)
+        }
+    }
+
+    /// A generic file is JSON Lines when its first line alone is a complete JSON object.
+    private static func isJSONLines(_ path: String) -> Bool {
+        guard let prefix = try? readPrefix(path) else { return false }
+        let firstLine = prefix.split(separator: 0x0A, maxSplits: 1).first.map(Array.init) ?? []
+        return (try? firstLine.withUnsafeBytes { try JSONParser.parse($0) })?.isObject == true
+    }
+
+    private static func removeDocuments(of source: SessionSource, db: Database, records: RecordWriter) throws {
+        let prefix = source.label == "main" ? "#" : "\(source.label)#"
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT id, path, record_offset, record_bytes, byte_offset, byte_length, record_chars FROM documents
+            WHERE substr(path, 1, ?) = ?
+            """, arguments: [prefix.count, prefix])
+        for row in rows {
+            try records.remove(RecordLocation(id: row[0], path: row[1], recordOffset: row[2], recordBytes: row[3],
+                                              byteOffset: row[4], byteLength: row[5], recordChars: row[6]))
+        }
+    }
+}

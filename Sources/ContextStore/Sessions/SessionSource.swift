@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+
+/// One file of a session (the main transcript or a subagent's) and how far it has been imported.
+struct SessionSource {
+    var path: String
+    var format: SessionFormat
+    /// "main", or "agent-<id>" for a subagent transcript; prefixes its documents' paths.
+    var label: String
+    var session: String?
+    var parentSession: String?
+    /// Bytes consumed through the last complete line; the next import starts here.
+    var consumedBytes = 0
+    var size: Int64 = 0
+    var mtimeNanoseconds: Int64 = 0
+    var inode: UInt64 = 0
+    var lines = 0
+    var nextIndex = 1
+    var stats = ImportStats()
+
+    func documentPath(index: Int) -> String { label == "main" ? "#\(index)" : "\(label)#\(index)" }
+
+    static func loadAll(_ db: Database) throws -> [String: SessionSource] {
+        var sources: [String: SessionSource] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM session_sources") {
+            guard let format = SessionFormat(rawValue: row["format"]) else { continue }
+            var source = SessionSource(path: row["path"], format: format, label: row["label"])
+            source.session = row["session"]
+            source.parentSession = row["parent_session"]
+            source.consumedBytes = row["consumed_bytes"]
+            source.size = row["size"]
+            source.mtimeNanoseconds = row["mtime_ns"]
+            source.inode = UInt64(bitPattern: row["inode"])
+            source.lines = row["lines"]
+            source.nextIndex = row["next_index"]
+            source.stats = (try? JSONDecoder().decode(ImportStats.self, from: Data((row["stats"] as String).utf8))) ?? ImportStats()
+            sources[source.path] = source
+        }
+        return sources
+    }
+
+    func save(_ db: Database) throws {
+        let stats = String(decoding: try JSONEncoder().encode(self.stats), as: UTF8.self)
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO session_sources (path, format, label, session, parent_session, consumed_bytes, size,
+                mtime_ns, inode, lines, next_index, stats) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [path, format.rawValue, label, session, parentSession, consumedBytes, size,
+                             mtimeNanoseconds, Int64(bitPattern: inode), lines, nextIndex, stats])
+    }
+
+    /// Claude Code subagent transcripts of the session in `main`: `<session>/subagents/agent-*.jsonl`,
+    /// and (older versions) `agent-*.jsonl` beside it whose records name the session.
+    static func claudeSubagents(of main: String) -> [String] {
+        let folder = (main as NSString).deletingLastPathComponent
+        let session = ((main as NSString).lastPathComponent as NSString).deletingPathExtension
+        var found: [String] = []
+        let nested = "\(folder)/\(session)/subagents"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: nested)) ?? []
+        where name.hasPrefix("agent-") && name.hasSuffix(".jsonl") {
+            found.append("\(nested)/\(name)")
+        }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        where name.hasPrefix("agent-") && name.hasSuffix(".jsonl") {
+            let path = "\(folder)/\(name)"
+            if firstRecord(of: path)?["sessionId"]?.string == session { found.append(path) }
+        }
+        return found.sorted()
+    }
+
+    /// The first line of a JSONL file that parses, reading at most 64 KiB.
+    static func firstRecord(of path: String) -> JSONValue? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: 1 << 16)) ?? Data()
+        for line in data.split(separator: 0x0A).prefix(20) {
+            if let value = try? line.withUnsafeBytes({ try JSONParser.parse($0) }), value.isObject { return value }
+        }
+        return nil
+    }
+}

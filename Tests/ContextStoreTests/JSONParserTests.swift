@@ -1,0 +1,32 @@
+import Testing
+@testable import ContextStore
+
+@Suite struct JSONParserTests {
+    @Test func parsesEveryKindOfValue() throws {
+        let value = try JSONParser.parse(#"{"a": [1, -2.5e3, true, false, null], "s": "x\"\\\/\b\f\n\r\tA\u00e9\ud83d\ude00", "o": {}}"#)
+        #expect(value["a"] == .array([.number(1), .number(-2500), .bool(true), .bool(false), .null]))
+        #expect(value["s"]?.string == "x\"\\/\u{08}\u{0C}\n\r\tAé😀")
+        #expect(value["o"] == .object([]))
+        #expect(value["missing"] == nil)
+        #expect(try JSONParser.parse(" [] ") == .array([]))
+        #expect(try JSONParser.parse("123456789012345678901234").int == nil)
+        #expect(try JSONParser.parse("42").int == 42)
+        // A lone surrogate becomes U+FFFD rather than an invalid string.
+        #expect(try JSONParser.parse(#""\ud800x""#).string == "\u{FFFD}x")
+    }
+
+    @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "tru", "01", "1.", "\"unterminated", "\"tab\there\"", "{} x", "[\"\\q\"]", "-"])
+    func rejectsInvalidJSON(text: String) {
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
+    }
+
+    @Test func limitsNesting() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(deep) }
+    }
+
+    @Test func compactTextRoundTrips() throws {
+        let text = #"{"command":"grep -rn \"x\" src/","n":3,"list":[true,null]}"#
+        #expect(try JSONParser.parse(text).compactText == text)
+    }
+}
