@@ -83,7 +83,12 @@ enum SearchJob: Sendable {
 /// Writes one shard on its own thread, in one transaction: it opens the shard and reports the stamp
 /// it holds (`waitUntilReady`), applies the jobs it is given, and commits on `finish()`.
 final class SearchShardWriter: @unchecked Sendable {
-    private let queue = BlockingQueue<SearchJob>(capacity: 16 << 20)
+    /// Jobs travel in batches of about `batchBytes`: one queue hand-off per job cost more in
+    /// thread wake-ups than the small messages of a session took to index.
+    private let queue = BlockingQueue<[SearchJob]>(capacity: 16 << 20)
+    private var batch: [SearchJob] = []
+    private var batchWeight = 0
+    private static let batchBytes = 1 << 20
     private let ready = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
     private let shared = Shared()
@@ -127,10 +132,11 @@ final class SearchShardWriter: @unchecked Sendable {
         thread.start()
     }
 
-    private static func apply(queue: BlockingQueue<SearchJob>, db: Database, committedContext: MappedFile) throws {
+    private static func apply(queue: BlockingQueue<[SearchJob]>, db: Database, committedContext: MappedFile) throws {
         let insert = try RawStatement(db, "INSERT INTO fts (rowid, path, body) VALUES (?, ?, ?)")
         let delete = try RawStatement(db, "INSERT INTO fts (fts, rowid, path, body) VALUES ('delete', ?, ?, ?)")
-        while let job = queue.pop() {
+        while let jobs = queue.pop() {
+          for job in jobs {
             let (statement, id, path, text): (RawStatement, Int64, String, SearchJob.Text)
             switch job {
             case .insert(let jobID, let jobPath, let jobText): (statement, id, path, text) = (insert, jobID, jobPath, jobText)
@@ -153,6 +159,7 @@ final class SearchShardWriter: @unchecked Sendable {
                 statement.bind(3, utf8: committedContext[range])
                 try statement.run()
             }
+          }
         }
     }
 
@@ -164,14 +171,24 @@ final class SearchShardWriter: @unchecked Sendable {
     }
 
     func submit(_ job: SearchJob) {
+        batch.append(job)
         let weight = if case .insert(_, _, .owned(let bytes)) = job { bytes.count + 256 } else { 256 }
-        queue.push(job, weight: weight)
+        batchWeight += weight
+        if batchWeight >= Self.batchBytes { flush() }
+    }
+
+    private func flush() {
+        guard !batch.isEmpty else { return }
+        queue.push(batch, weight: batchWeight)
+        batch = []
+        batchWeight = 0
     }
 
     /// Waits for the shard's commit; rethrows its error.
     func finish() throws {
         if !ended {
             ended = true
+            flush()
             queue.finish()
             done.wait()
         }
@@ -182,7 +199,9 @@ final class SearchShardWriter: @unchecked Sendable {
     func abort() {
         guard !ended else { return }
         ended = true
-        submit(.abort)
+        batch = [.abort]
+        batchWeight = 1
+        flush()
         queue.finish()
         done.wait()
     }

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Session import benchmark (issue 3): import a large Claude Code JSONL made by repeating realistic
+lines, side by side with python3 parsing the same file line by line with json.loads; then the cost
+of re-importing after 1 MB is appended. Run `benchmarks/sessions_bench.py [--mb 1024] [--runs 5]`
+after `swift build -c release`.
+"""
+import argparse, json, os, random, shutil, statistics, subprocess, sys, sysconfig, tempfile, time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RLMD = os.path.join(REPO, ".build", "release", "rlmd")
+
+
+def realistic_lines(count, seed=7):
+    """User prompts, assistant text with usage, tool calls and long tool results, as Claude Code writes them."""
+    rng = random.Random(seed)
+    words = open(os.path.join(sysconfig.get_paths()["stdlib"], "argparse.py")).read().split()
+    text = lambda n: " ".join(rng.choice(words) for _ in range(n))
+    lines, parent = [], None
+    for i in range(count):
+        uuid = f"{rng.getrandbits(64):016x}-{i}"
+        base = {"parentUuid": parent, "isSidechain": False, "userType": "external", "cwd": "/home/dev/project",
+                "sessionId": "bench-session", "version": "2.0.14", "gitBranch": "main", "uuid": uuid,
+                "timestamp": f"2026-11-01T12:{i // 60 % 60:02d}:{i % 60:02d}.000Z"}
+        kind = i % 4
+        if kind == 0:
+            base.update(type="user", message={"role": "user", "content": text(40)})
+        elif kind == 1:
+            base.update(type="assistant", message={
+                "id": f"msg_{i}", "type": "message", "role": "assistant", "model": "claude-sonnet-4-5",
+                "content": [{"type": "text", "text": text(200)}],
+                "usage": {"input_tokens": 1200, "output_tokens": 300, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 4000}})
+        elif kind == 2:
+            base.update(type="assistant", message={
+                "id": f"msg_{i}", "role": "assistant", "model": "claude-sonnet-4-5",
+                "content": [{"type": "tool_use", "id": f"toolu_{i}", "name": "Bash",
+                             "input": {"command": "grep -rn retry src/ | head -50", "description": text(8)}}],
+                "usage": {"input_tokens": 10, "output_tokens": 50}})
+        else:
+            base.update(type="user", message={"role": "user", "content": [{
+                "type": "tool_result", "tool_use_id": f"toolu_{i - 1}", "is_error": False,
+                "content": "\n".join(text(15) for _ in range(60))}]},
+                toolUseResult={"stdout": text(100), "stderr": "", "interrupted": False})
+        lines.append(json.dumps(base) + "\n")
+        parent = uuid
+    return lines
+
+
+def write_session(path, megabytes):
+    block = "".join(realistic_lines(4000))
+    with open(path, "w") as f:
+        written = 0
+        while written < megabytes << 20:
+            f.write(block)
+            written += len(block)
+    return os.path.getsize(path)
+
+
+PYTHON_PARSE = "import json,sys\nn=0\nwith open(sys.argv[1],'rb') as f:\n    for line in f:\n        json.loads(line); n+=1\nprint(n)"
+
+
+def timed(cmd, env=None):
+    start = time.perf_counter()
+    out = subprocess.run(cmd, env=env, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return time.perf_counter() - start, out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=int, default=1024)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    if not os.access(RLMD, os.X_OK):
+        sys.exit(f"build the release binary first: swift build -c release ({RLMD} missing)")
+    tmp = tempfile.mkdtemp(prefix="rlmd-sessions-bench-")
+    try:
+        session = os.path.join(tmp, "bench-session.jsonl")
+        size = write_session(session, args.mb)
+        store = os.path.join(tmp, "store")
+        subprocess.run(["cat", session], stdout=subprocess.DEVNULL, check=True)  # warm the page cache
+
+        python_s, _ = timed([sys.executable, "-c", PYTHON_PARSE, session])
+        start = time.perf_counter()
+        out = subprocess.run(["/usr/bin/time", "-f", "%M", RLMD, "index", "--session", session, "--store", store, "--json"],
+                             check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        rlmd_s = time.perf_counter() - start
+        rss_mb = int(out.stderr.decode().strip().splitlines()[-1]) / 1024
+        report = json.loads(out.stdout)
+
+        appended = "".join(realistic_lines(1200, seed=99))
+        appended = appended[: appended.rfind("\n", 0, 1 << 20) + 1]
+        increments = []
+        for _ in range(args.runs):
+            with open(session, "a") as f:
+                f.write(appended)
+            seconds, _ = timed([RLMD, "index", "--session", session, "--store", store, "--json"])
+            increments.append(seconds)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    print(f"session file: {size / 1e6:.0f} MB, {report['messages']} messages, {report['added']} documents")
+    print(f"python3 json.loads line by line: {python_s:6.2f} s  {size / python_s / 1e6:6.0f} MB/s")
+    print(f"rlmd index --session (cold):     {rlmd_s:6.2f} s  {size / rlmd_s / 1e6:6.0f} MB/s  peak RSS {rss_mb:.0f} MB (<= 200 MB)")
+    print(f"re-import after appending {len(appended) / 1e6:.2f} MB: median {statistics.median(increments) * 1e3:.0f} ms (<= 100 ms)")
+    os.makedirs(os.path.join(REPO, "benchmarks", "out"), exist_ok=True)
+    with open(os.path.join(REPO, "benchmarks", "out", "sessions.json"), "w") as f:
+        json.dump({"bytes": size, "python_s": python_s, "rlmd_s": rlmd_s, "rss_mb": rss_mb,
+                   "append_bytes": len(appended), "append_s": increments}, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
