@@ -29,6 +29,7 @@ test: deps
 
 bench: release
 	benchmarks/store_bench.py
+	benchmarks/sessions_bench.py
 
 clean:
 	rm -rf .build
