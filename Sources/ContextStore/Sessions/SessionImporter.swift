@@ -179,10 +179,7 @@ public enum SessionImporter {
         let path = source.documentPath(index: index)
         let header = "[\(path) \(message.timestamp ?? "-") \(message.role)]\n"
         let session = source.label == "main" ? (source.stats.sessionID ?? "main") : source.label
-        let fields = MessageFields(
-            session: session, parentSession: source.parentSession, index: index, role: message.role,
-            timestamp: message.timestamp, toolName: message.toolName, model: message.model, usage: message.usage,
-            uuid: message.uuid, parentUUID: message.parentUUID, sidechain: message.sidechain, sourceLine: message.sourceLine)
+        let fields = MessageFields(session: session, parentSession: source.parentSession, index: index, message: message)
         try records.append(path: path, kind: message.kind, header: header, text: TextDecoder.decode(Array(message.text.utf8)),
                            file: nil, message: fields)
     }

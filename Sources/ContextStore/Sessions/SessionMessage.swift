@@ -78,3 +78,8 @@ extension JSONValue {
         }.joined(separator: "\n")
     }
 }
+
+/// Tokens a model call reported, as session files record them.
+public struct TokenUsage: Sendable, Equatable, Codable {
+    public var input = 0, output = 0, cacheRead = 0, cacheCreation = 0
+}

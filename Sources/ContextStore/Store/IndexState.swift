@@ -3,25 +3,14 @@ import GRDB
 
 /// A document as the indexer sees it: enough to decide whether it changed and to remove it.
 struct IndexedFile {
-    var id: Int64
-    var path: String
+    var location: RecordLocation
     var size: Int64
     var mtimeNanoseconds: Int64
     var inode: UInt64
     var indexedAtNanoseconds: Int64
     var sha256: [UInt8]
-    var recordOffset: Int
-    var recordBytes: Int
-    var byteOffset: Int
-    var byteLength: Int
-    var recordChars: Int
     var tokens: Int
     var invalidUTF8: Int
-
-    var location: RecordLocation {
-        RecordLocation(id: id, path: path, recordOffset: recordOffset, recordBytes: recordBytes, byteOffset: byteOffset,
-                       byteLength: byteLength, recordChars: recordChars)
-    }
 
     func isUnchanged(_ stat: FileStat) -> Bool {
         stat.size == size && stat.mtimeNanoseconds == mtimeNanoseconds && stat.inode == inode
@@ -43,12 +32,13 @@ struct IndexState {
                    byte_offset, byte_length, record_chars, tokens, invalid_utf8 FROM documents
             """)
         while try rows.step() {
-            let file = IndexedFile(
-                id: rows.int64(0), path: rows.text(1), size: rows.int64(2), mtimeNanoseconds: rows.int64(3),
+            let location = RecordLocation(
+                id: rows.int64(0), path: rows.text(1), recordOffset: rows.int(7), recordBytes: rows.int(8),
+                byteOffset: rows.int(9), byteLength: rows.int(10), recordChars: rows.int(11))
+            files[location.path] = IndexedFile(
+                location: location, size: rows.int64(2), mtimeNanoseconds: rows.int64(3),
                 inode: UInt64(bitPattern: rows.int64(4)), indexedAtNanoseconds: rows.int64(5), sha256: rows.blob(6),
-                recordOffset: rows.int(7), recordBytes: rows.int(8), byteOffset: rows.int(9), byteLength: rows.int(10),
-                recordChars: rows.int(11), tokens: rows.int(12), invalidUTF8: rows.int(13))
-            files[file.path] = file
+                tokens: rows.int(12), invalidUTF8: rows.int(13))
         }
         var skipped = [String: (reason: SkipReason, stat: FileStat)]()
         for row in try Row.fetchAll(db, sql: "SELECT path, reason, size, mtime_ns, inode FROM skipped") {

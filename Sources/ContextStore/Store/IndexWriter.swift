@@ -15,7 +15,7 @@ enum IndexWriter {
             meta = state.meta
             files = state.files.count
             for file in state.files.values {
-                bytes += file.byteLength
+                bytes += file.location.byteLength
                 tokens += file.tokens
                 if file.invalidUTF8 > 0 { invalidUTF8 += 1 }
             }
@@ -58,7 +58,7 @@ enum IndexWriter {
                 let indexedAt = prepared.changedWhileReading ? 0 : now
                 if let existing, existing.sha256 == digest {
                     for (index, value) in [prepared.stat.mtimeNanoseconds, prepared.stat.size,
-                                           Int64(bitPattern: prepared.stat.inode), indexedAt, existing.id].enumerated() {
+                                           Int64(bitPattern: prepared.stat.inode), indexedAt, existing.location.id].enumerated() {
                         touch.bind(Int32(index + 1), value)
                     }
                     try touch.run()

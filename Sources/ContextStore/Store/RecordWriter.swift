@@ -15,24 +15,12 @@ struct RecordLocation {
     var contentRange: Range<Int> { byteOffset..<(byteOffset + byteLength) }
 }
 
-/// Message metadata of a session document (nil for files).
-public struct MessageFields: Sendable, Equatable {
-    public var session: String
-    public var parentSession: String?
-    public var index: Int
-    public var role: String
-    public var timestamp: String?
-    public var toolName: String?
-    public var model: String?
-    public var usage: TokenUsage?
-    public var uuid: String?
-    public var parentUUID: String?
-    public var sidechain: Bool
-    public var sourceLine: Int
-}
-
-public struct TokenUsage: Sendable, Equatable, Codable {
-    public var input = 0, output = 0, cacheRead = 0, cacheCreation = 0
+/// Where a session message sits: its transcript and number (nil for files).
+struct MessageFields {
+    var session: String
+    var parentSession: String?
+    var index: Int
+    var message: SessionMessage
 }
 
 /// The record-level half of a write transaction, shared by workspace and session refreshes:
@@ -138,10 +126,11 @@ final class RecordWriter {
         return id
     }
 
-    private func bind(_ message: MessageFields) {
-        insert.bind(20, message.session)
-        if let parent = message.parentSession { insert.bind(21, parent) }
-        insert.bind(22, Int64(message.index))
+    private func bind(_ fields: MessageFields) {
+        let message = fields.message
+        insert.bind(20, fields.session)
+        if let parent = fields.parentSession { insert.bind(21, parent) }
+        insert.bind(22, Int64(fields.index))
         insert.bind(23, message.role)
         if let timestamp = message.timestamp { insert.bind(24, timestamp) }
         if let tool = message.toolName { insert.bind(25, tool) }
