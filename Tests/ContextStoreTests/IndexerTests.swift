@@ -78,6 +78,13 @@ import Testing
         #expect(report.changed == 5)
         #expect(report.removed == 2)
 
+        // The running totals in meta agree with the rows.
+        let sums = try DatabaseQueue(path: fixture.store.databasePath).read { db in
+            try Row.fetchOne(db, sql: "SELECT count(*), sum(byte_length), sum(tokens) FROM documents")!
+        }
+        let (count, bytes, tokens): (Int, Int, Int) = (sums[0], sums[1], sums[2])
+        #expect(report.files == count && report.bytes == bytes && report.tokens == tokens)
+
         let snapshot = try fixture.snapshot()
         #expect(snapshot.document(path: "f5.txt") == nil && snapshot.document(path: "f7.txt") == nil)
         #expect(try snapshot.lines(path: "f3.txt") == "edited three\nwith two lines\n")

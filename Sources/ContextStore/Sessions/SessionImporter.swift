@@ -64,6 +64,7 @@ public enum SessionImporter {
         } catch {
             throw StoreError.notWritable(path: location.directory, reason: (error as NSError).localizedDescription)
         }
+        func elapsed() -> Logger.MetadataValue { "\(Int(Date().timeIntervalSince(started) * 1000))" }
         let lock = try StoreLock(path: location.lockPath)
         defer { withExtendedLifetime(lock) {} }
         let database = try StoreDatabase.openForWriting(location, logger: logger)
@@ -87,11 +88,12 @@ public enum SessionImporter {
         var added = 0
         var pending = 0
         var finalSources: [SessionSource] = []
+        var committedMeta = meta
         try database.write { db in
             let records = try RecordWriter(db: db, location: location, meta: meta, logger: logger)
             do {
                 // Committed before this run: what a search rebuild must put back.
-                let committed = records.rebuildingSearch ? try allRecordLocations(db) : []
+                let committed = records.rebuildingSearch ? try RecordLocation.fetchAll(db) : []
                 for path in paths {
                     let label = path == file ? "main" : ((path as NSString).lastPathComponent as NSString).deletingPathExtension
                     var source = sources[path] ?? SessionSource(path: path, format: format, label: label)
@@ -103,21 +105,21 @@ public enum SessionImporter {
                     finalSources.append(source)
                 }
                 records.reinsertIntoSearch(committed)
-                _ = try records.commit(root: file)
+                logger.debug("imported \(added) messages", metadata: ["ms": elapsed()])
+                committedMeta = try records.commit(root: file)
+                logger.debug("committed", metadata: ["ms": elapsed()])
             } catch {
                 records.abandon()
                 throw error
             }
         }
+        logger.debug("transaction closed", metadata: ["ms": elapsed()])
         let main = finalSources[0]
-        let totals = try database.read { db in
-            try Row.fetchOne(db, sql: "SELECT coalesce(sum(byte_length), 0), coalesce(sum(tokens), 0) FROM documents")!
-        }
         return SessionImportReport(
             session: main.stats.sessionID ?? mainSession, format: format.rawValue, path: file, store: location.directory,
             messages: main.stats.messages, byRole: main.stats.byRole, malformedLines: main.stats.malformedLines,
             malformedExamples: main.stats.malformedExamples, unknownTypes: main.stats.unknownTypes,
-            subagents: finalSources.count - 1, added: added, pendingBytes: pending, bytes: totals[0], tokens: totals[1],
+            subagents: finalSources.count - 1, added: added, pendingBytes: pending, bytes: committedMeta.contentBytes, tokens: committedMeta.tokens,
             seconds: Date().timeIntervalSince(started))
     }
 
@@ -125,12 +127,6 @@ public enum SessionImporter {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw SessionImportError.notAFile(path) }
         defer { try? handle.close() }
         return [UInt8]((try? handle.read(upToCount: 1 << 16)) ?? Data())
-    }
-
-    private static func allRecordLocations(_ db: Database) throws -> [RecordLocation] {
-        try Row.fetchAll(db, sql: "SELECT id, path, record_offset, record_bytes, byte_offset, byte_length, record_chars FROM documents")
-            .map { RecordLocation(id: $0[0], path: $0[1], recordOffset: $0[2], recordBytes: $0[3], byteOffset: $0[4],
-                                  byteLength: $0[5], recordChars: $0[6]) }
     }
 
     /// Imports what is new in one source file; returns documents added and bytes left pending.
@@ -223,13 +219,8 @@ public enum SessionImporter {
 
     private static func removeDocuments(of source: SessionSource, db: Database, records: RecordWriter) throws {
         let prefix = source.label == "main" ? "#" : "\(source.label)#"
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT id, path, record_offset, record_bytes, byte_offset, byte_length, record_chars FROM documents
-            WHERE substr(path, 1, ?) = ?
-            """, arguments: [prefix.count, prefix])
-        for row in rows {
-            try records.remove(RecordLocation(id: row[0], path: row[1], recordOffset: row[2], recordBytes: row[3],
-                                              byteOffset: row[4], byteLength: row[5], recordChars: row[6]))
+        for record in try RecordLocation.fetchAll(db, where: "substr(path, 1, ?) = ?", arguments: [prefix.count, prefix]) {
+            try records.remove(record)
         }
     }
 }

@@ -9,8 +9,6 @@ struct IndexedFile {
     var inode: UInt64
     var indexedAtNanoseconds: Int64
     var sha256: [UInt8]
-    var tokens: Int
-    var invalidUTF8: Int
 
     func isUnchanged(_ stat: FileStat) -> Bool {
         stat.size == size && stat.mtimeNanoseconds == mtimeNanoseconds && stat.inode == inode
@@ -34,11 +32,10 @@ struct IndexState {
         while try rows.step() {
             let location = RecordLocation(
                 id: rows.int64(0), path: rows.text(1), recordOffset: rows.int(7), recordBytes: rows.int(8),
-                byteOffset: rows.int(9), byteLength: rows.int(10), recordChars: rows.int(11))
+                byteOffset: rows.int(9), byteLength: rows.int(10), recordChars: rows.int(11), hadInvalidUTF8: rows.int(13) > 0)
             files[location.path] = IndexedFile(
                 location: location, size: rows.int64(2), mtimeNanoseconds: rows.int64(3),
-                inode: UInt64(bitPattern: rows.int64(4)), indexedAtNanoseconds: rows.int64(5), sha256: rows.blob(6),
-                tokens: rows.int(12), invalidUTF8: rows.int(13))
+                inode: UInt64(bitPattern: rows.int64(4)), indexedAtNanoseconds: rows.int64(5), sha256: rows.blob(6))
         }
         var skipped = [String: (reason: SkipReason, stat: FileStat)]()
         for row in try Row.fetchAll(db, sql: "SELECT path, reason, size, mtime_ns, inode FROM skipped") {

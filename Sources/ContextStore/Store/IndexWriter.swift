@@ -8,30 +8,25 @@ enum IndexWriter {
         var files = 0, bytes = 0, tokens = 0, changed = 0, removed = 0, invalidUTF8 = 0
         var meta = StoreMeta()
 
-        init() {}
-
-        /// The totals of an index that a refresh found up to date.
-        init(unchanged state: IndexState) {
-            meta = state.meta
-            files = state.files.count
-            for file in state.files.values {
-                bytes += file.location.byteLength
-                tokens += file.tokens
-                if file.invalidUTF8 > 0 { invalidUTF8 += 1 }
-            }
+        init(meta: StoreMeta) {
+            self.meta = meta
+            files = meta.documents
+            bytes = meta.contentBytes
+            tokens = meta.tokens
+            invalidUTF8 = meta.invalidUTF8Documents
         }
     }
 
     static func apply(db: Database, records: RecordWriter, state: IndexState, plan: inout RefreshPlan,
                       queue: BlockingQueue<PreparedFile>, root: String,
                       progress: (@Sendable (IndexProgress) -> Void)?) throws -> Outcome {
-        var outcome = Outcome()
+        var changed = 0, removed = 0
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
         let touch = try RawStatement(db, "UPDATE documents SET mtime_ns = ?, size = ?, inode = ?, indexed_at_ns = ? WHERE id = ?")
 
         for path in plan.removedPaths {
             if let indexed = state.files[path] { try records.remove(indexed.location) }
-            outcome.removed += 1
+            removed += 1
         }
 
         var done = 0
@@ -52,7 +47,7 @@ enum IndexWriter {
                 }
                 if let existing {
                     try records.remove(existing.location)
-                    outcome.removed += 1
+                    removed += 1
                 }
             case .text(let decoded, let digest):
                 let indexedAt = prepared.changedWhileReading ? 0 : now
@@ -68,25 +63,17 @@ enum IndexWriter {
                 try records.append(
                     path: prepared.path, kind: "file", header: Document.header(path: prepared.path), text: decoded,
                     file: .init(stat: prepared.stat, sha256: digest, indexedAt: indexedAt), message: nil)
-                outcome.changed += 1
+                changed += 1
             }
         }
-        outcome.changed += outcome.removed
 
         for path in state.skippedCache.keys where !binaryPaths.contains(path) {
             try db.execute(sql: "DELETE FROM skipped WHERE path = ?", arguments: [path])
         }
         records.reinsertIntoSearch(state.files.values.lazy.map(\.location))
-        outcome.meta = try records.commit(root: root)
-
-        let totals = try Row.fetchOne(db, sql: """
-            SELECT count(*), coalesce(sum(byte_length), 0), coalesce(sum(tokens), 0),
-                   coalesce(sum(invalid_utf8 > 0), 0) FROM documents
-            """)!
-        outcome.files = totals[0]
-        outcome.bytes = totals[1]
-        outcome.tokens = totals[2]
-        outcome.invalidUTF8 = totals[3]
+        var outcome = Outcome(meta: try records.commit(root: root))
+        outcome.changed = changed + removed
+        outcome.removed = removed
         return outcome
     }
 }

@@ -37,7 +37,7 @@ public enum Indexer {
 
         let outcome: IndexWriter.Outcome
         if plan.isNoOp && SearchShards.exist(location) {
-            outcome = IndexWriter.Outcome(unchanged: state)
+            outcome = IndexWriter.Outcome(meta: state.meta)
         } else {
             outcome = try write(plan: &plan, state: state, database: database, root: root, location: location, options: options, logger: logger)
             logger.debug("committed", metadata: ["ms": elapsed()])

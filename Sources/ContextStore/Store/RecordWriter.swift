@@ -11,8 +11,19 @@ struct RecordLocation {
     var byteOffset: Int
     var byteLength: Int
     var recordChars: Int
+    var hadInvalidUTF8: Bool
 
     var contentRange: Range<Int> { byteOffset..<(byteOffset + byteLength) }
+
+    static let columns = "id, path, record_offset, record_bytes, byte_offset, byte_length, record_chars, invalid_utf8"
+
+    /// Rows selected with `columns` first.
+    static func fetchAll(_ db: Database, where condition: String = "1", arguments: StatementArguments = []) throws -> [RecordLocation] {
+        try Row.fetchAll(db, sql: "SELECT \(columns) FROM documents WHERE \(condition)", arguments: arguments).map {
+            RecordLocation(id: $0[0], path: $0[1], recordOffset: $0[2], recordBytes: $0[3], byteOffset: $0[4],
+                           byteLength: $0[5], recordChars: $0[6], hadInvalidUTF8: ($0[7] as Int) > 0)
+        }
+    }
 }
 
 /// Where a session message sits: its transcript and number (nil for files).
@@ -77,6 +88,10 @@ final class RecordWriter {
         try delete.run()
         meta.totalChars -= record.recordChars
         meta.deadBytes += record.recordBytes
+        meta.documents -= 1
+        meta.contentBytes -= record.byteLength
+        meta.tokens -= Document.estimateTokens(bytes: record.byteLength)
+        if record.hadInvalidUTF8 { meta.invalidUTF8Documents -= 1 }
         firstRemovedOffset = min(firstRemovedOffset, record.recordOffset)
     }
 
@@ -123,6 +138,10 @@ final class RecordWriter {
         let id = db.lastInsertedRowID
         submit(.insert(id: id, path: path, text: .owned(text.bytes)), id: id)
         meta.totalChars += recordChars
+        meta.documents += 1
+        meta.contentBytes += text.bytes.count
+        meta.tokens += Document.estimateTokens(bytes: text.bytes.count)
+        if text.invalidSequences > 0 { meta.invalidUTF8Documents += 1 }
         return id
     }
 

@@ -4,7 +4,7 @@ import Logging
 
 /// The full-text index, split over `count` SQLite files (`search-<n>.sqlite`) that are written
 /// by one thread each, because FTS5 tokenising is the single most expensive step of a cold index
-/// and SQLite admits one writer per database file. A document lives in shard `id % count`.
+/// and SQLite admits one writer per database file. A document lives in the shard its hashed id picks.
 ///
 /// The shards are derived data: each carries the stamp of the refresh that last committed it, and
 /// the main database commits that stamp after them. A mismatch (a run killed between the commits,
@@ -14,7 +14,11 @@ enum SearchShards {
 
     static func path(_ location: StoreLocation, shard: Int) -> String { "\(location.directory)/search-\(shard).sqlite" }
 
-    static func shard(of id: Int64) -> Int { Int(id % Int64(count)) }
+    /// A multiplicative hash of the id, not `id % count`: session messages cycle through kinds of
+    /// very different sizes, and with plain parity every large tool output landed in one shard.
+    static func shard(of id: Int64) -> Int {
+        Int(((UInt64(bitPattern: id) &* 0x9E37_79B9_7F4A_7C15) >> 32) % UInt64(count))
+    }
 
     /// Starts one writer per shard. When a shard cannot be opened, all are deleted and started
     /// afresh; `rebuild` is true when the shards do not hold `stamp` (then they start emptied).

@@ -11,6 +11,11 @@ struct StoreMeta: Equatable {
     var totalChars = 0
     /// The refresh whose full-text shards match these rows (see `SearchShards`).
     var searchStamp: String?
+    /// Running totals of the live documents, kept by `RecordWriter` so reports need no table scan.
+    var documents = 0
+    var contentBytes = 0
+    var tokens = 0
+    var invalidUTF8Documents = 0
 
     static func load(_ db: Database) throws -> StoreMeta {
         var meta = StoreMeta()
@@ -23,6 +28,10 @@ struct StoreMeta: Equatable {
             case "dead_bytes": meta.deadBytes = row["value"]
             case "total_chars": meta.totalChars = row["value"]
             case "search_stamp": meta.searchStamp = row["value"]
+            case "documents": meta.documents = row["value"]
+            case "content_bytes": meta.contentBytes = row["value"]
+            case "tokens": meta.tokens = row["value"]
+            case "invalid_utf8_documents": meta.invalidUTF8Documents = row["value"]
             default: break
             }
         }
@@ -33,6 +42,8 @@ struct StoreMeta: Equatable {
         let values: [(String, (any DatabaseValueConvertible)?)] = [
             ("root", root), ("generation", generation), ("context_bytes", contextBytes),
             ("dead_bytes", deadBytes), ("total_chars", totalChars), ("search_stamp", searchStamp),
+            ("documents", documents), ("content_bytes", contentBytes), ("tokens", tokens),
+            ("invalid_utf8_documents", invalidUTF8Documents),
         ]
         for (key, value) in values {
             try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [key, value])
