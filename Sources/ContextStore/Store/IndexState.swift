@@ -75,14 +75,14 @@ struct RefreshPlan {
 
     init(listing: WorkspaceListing, state: IndexState, maxBytes: Int) {
         skipped = listing.skipped
-        var kept = Set<String>()
+        var kept: [String] = []
         for file in listing.files {
             if let indexed = state.files[file.path] {
                 if file.stat.size > maxBytes {
                     skipped[.tooLarge, default: 0] += 1
                     continue
                 }
-                kept.insert(file.path)
+                kept.append(file.path)
                 if !indexed.isUnchanged(file.stat) { toRead.append(file) }
             } else if let cached = state.skippedCache[file.path], cached.reason == .binary,
                       cached.stat.size == file.stat.size, cached.stat.mtimeNanoseconds == file.stat.mtimeNanoseconds,
@@ -95,7 +95,11 @@ struct RefreshPlan {
                 toRead.append(file)
             }
         }
-        removedPaths = state.files.keys.filter { !kept.contains($0) }.sorted()
+        // Paths are listed once each, so when every indexed path was kept nothing was removed.
+        if kept.count != state.files.count {
+            let keptSet = Set(kept)
+            removedPaths = state.files.keys.filter { !keptSet.contains($0) }.sorted()
+        }
         isNoOp = toRead.isEmpty && removedPaths.isEmpty && state.meta.root != nil
             && state.skippedCache.keys.allSatisfy(keptBinaryPaths.contains)
     }

@@ -78,13 +78,13 @@ public enum Indexer {
             database = try StoreDatabase.openForWriting(location, logger: logger)
             state = try database.read(IndexState.load)
         }
-        state.removeStrayContextFiles(location)
         return (database, state)
     }
 
     /// Reads the planned files on a second thread while this one appends and inserts them.
     private static func write(plan: inout RefreshPlan, state: IndexState, database: DatabaseQueue, root: String,
                               location: StoreLocation, options: IndexOptions, logger: Logger) throws -> IndexWriter.Outcome {
+        state.removeStrayContextFiles(location)
         let queue = BlockingQueue<PreparedFile>(capacity: 16 << 20)
         let toRead = plan.toRead
         let maxBytes = options.maxFileBytes
