@@ -112,12 +112,20 @@ final class SearchShardWriter: @unchecked Sendable {
             var signalled = false
             defer { done.signal() }
             do {
+                // A new shard is built without a journal (it is derived data: a run that dies leaves a
+                // shard without the rows' stamp, which the next run rebuilds), then switched to WAL.
+                let fresh = !FileManager.default.fileExists(atPath: path)
                 let database = try DatabaseQueue(path: path, configuration: StoreDatabase.configuration(readOnly: false))
                 try database.writeWithoutTransaction { db in
-                    if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                    if fresh {
+                        try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+                    } else if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
                         try db.execute(sql: "PRAGMA journal_mode = WAL")
                     }
                     try SearchShards.createSchema(db)
+                }
+                defer {
+                    if fresh { try? database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") } }
                 }
                 try database.write { db in
                     shared.foundStamp = try String.fetchOne(db, sql: "SELECT value FROM stamp WHERE key = 'refresh'")
