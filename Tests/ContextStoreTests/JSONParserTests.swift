@@ -20,6 +20,23 @@ import Testing
         #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
     }
 
+    @Test func skippedMembersAreCheckedButNotKept() throws {
+        let text = #"{"keep": 1, "toolUseResult": {"stdout": "a\"b\u00e9", "list": [1, {"x": null}]}, "after": "y"}"#
+        let value = try Array(text.utf8).withUnsafeBytes { try JSONParser.parse($0, skipping: ["toolUseResult"]) }
+        #expect(value == .object([("keep", .number(1)), ("after", .string("y"))]))
+        let broken = #"{"toolUseResult": {"stdout": "unterminated}"#
+        #expect(throws: JSONParseError.self) {
+            try Array(broken.utf8).withUnsafeBytes { try JSONParser.parse($0, skipping: ["toolUseResult"]) }
+        }
+        // Long strings exercise the eight-bytes-at-a-time scan, with escapes at every offset.
+        for offset in 0..<17 {
+            let plain = String(repeating: "abcdefgh", count: 4)
+            let body = String(plain.prefix(offset)) + "\\n\\\"" + plain
+            let parsed = try JSONParser.parse("\"" + body + "\"").string
+            #expect(parsed == String(plain.prefix(offset)) + "\n\"" + plain)
+        }
+    }
+
     @Test func limitsNesting() {
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         #expect(throws: JSONParseError.self) { try JSONParser.parse(deep) }

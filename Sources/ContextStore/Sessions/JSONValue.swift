@@ -118,10 +118,14 @@ public struct JSONParser {
     private let bytes: UnsafeRawBufferPointer
     private var index = 0
     private var depth = 0
+    private var skippedKeys: Set<String> = []
     private static let maxDepth = 512
 
-    public static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
+    /// `skipping` names members of the top-level object that are checked but not kept (Claude
+    /// Code's `toolUseResult`, for one, repeats a tool's whole output).
+    public static func parse(_ bytes: UnsafeRawBufferPointer, skipping: Set<String> = []) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
+        parser.skippedKeys = skipping
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
@@ -198,7 +202,11 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            members.append((key, try parseValue()))
+            if depth == 1 && !skippedKeys.isEmpty && skippedKeys.contains(key) {
+                try skipValue()
+            } else {
+                members.append((key, try parseValue()))
+            }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -233,6 +241,8 @@ public struct JSONParser {
         let start = index
         // Fast path: no escapes, so the bytes are the string.
         while index < bytes.count {
+            skipPlainStringBytes()
+            guard index < bytes.count else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
@@ -245,17 +255,16 @@ public struct JSONParser {
         }
         var buffer = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
+            let plainStart = index
+            skipPlainStringBytes()
+            if index > plainStart { buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[plainStart..<index])) }
+            guard index < bytes.count else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
                 return String(decoding: buffer, as: UTF8.self)
             }
             if byte < 0x20 { throw error("control character in string") }
-            if byte != UInt8(ascii: "\\") {
-                buffer.append(byte)
-                index += 1
-                continue
-            }
             index += 1
             guard index < bytes.count else { break }
             let escape = bytes[index]
@@ -295,6 +304,86 @@ public struct JSONParser {
             }
         }
         throw error("unterminated string")
+    }
+
+    /// Checks one value and moves past it without building it.
+    private mutating func skipValue() throws(JSONParseError) {
+        guard index < bytes.count else { throw error("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let close: UInt8 = bytes[index] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            let isObject = close == UInt8(ascii: "}")
+            try enter()
+            defer { depth -= 1 }
+            index += 1
+            skipWhitespace()
+            if index < bytes.count && bytes[index] == close { index += 1; return }
+            while true {
+                skipWhitespace()
+                if isObject {
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
+                    try skipString()
+                    skipWhitespace()
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
+                    index += 1
+                    skipWhitespace()
+                }
+                try skipValue()
+                skipWhitespace()
+                guard index < bytes.count else { throw error("unexpected end of input") }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == close { index += 1; return }
+                throw error("expected ',' or a closing bracket")
+            }
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try expect("true")
+        case UInt8(ascii: "f"): try expect("false")
+        case UInt8(ascii: "n"): try expect("null")
+        default: _ = try parseNumber()
+        }
+    }
+
+    private mutating func skipString() throws(JSONParseError) {
+        index += 1
+        while true {
+            skipPlainStringBytes()
+            guard index < bytes.count else { throw error("unterminated string") }
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") { index += 1; return }
+            if byte < 0x20 { throw error("control character in string") }
+            index += 1  // a backslash
+            guard index < bytes.count else { throw error("unterminated string") }
+            let escape = bytes[index]
+            index += 1
+            switch escape {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                 UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"): continue
+            case UInt8(ascii: "u"): _ = try parseHex4()
+            default: throw error("invalid escape")
+            }
+        }
+    }
+
+    /// Advances past bytes that need no attention inside a string (not `"`, `\\` or a control
+    /// character), eight at a time: strings are most of a session file's bytes.
+    @inline(__always) private mutating func skipPlainStringBytes() {
+        guard let base = bytes.baseAddress else { return }
+        while index + 8 <= bytes.count {
+            let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let quotes = word ^ 0x2222_2222_2222_2222
+            let backslashes = word ^ 0x5C5C_5C5C_5C5C_5C5C
+            // A byte is "special" when it is zero in `quotes` or `backslashes`, or below 0x20.
+            let zeroQuote = (quotes &- 0x0101_0101_0101_0101) & ~quotes
+            let zeroBackslash = (backslashes &- 0x0101_0101_0101_0101) & ~backslashes
+            let control = (word &- 0x2020_2020_2020_2020) & ~word
+            if (zeroQuote | zeroBackslash | control) & 0x8080_8080_8080_8080 != 0 { break }
+            index += 8
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x22 || byte == 0x5C || byte < 0x20 { return }
+            index += 1
+        }
     }
 
     private mutating func parseHex4() throws(JSONParseError) -> UInt32 {

@@ -7,6 +7,11 @@ public enum SessionFormat: String, Sendable, CaseIterable, Codable {
     /// Line-oriented formats are imported incrementally; the others are re-read when they change.
     var isLineOriented: Bool { self != .aider }
 
+    /// Top-level members no renderer reads: parsed for validity, never built.
+    var skippedKeys: Set<String> {
+        self == .claude ? ["toolUseResult", "snapshot"] : []
+    }
+
     var renderer: any SessionRecordRenderer {
         switch self {
         case .claude: ClaudeCodeRenderer()

@@ -187,7 +187,7 @@ public enum SessionImporter {
         let bytes = UnsafeRawBufferPointer(rebasing: line[0..<end])
         let raw = String(decoding: bytes, as: UTF8.self)
         do {
-            let record = try JSONParser.parse(bytes)
+            let record = try JSONParser.parse(bytes, skipping: format.skippedKeys)
             return format.renderer.messages(from: record, raw: raw, line: number, stats: &stats)
         } catch {
             stats.malformed(line: number, error.description)
