@@ -59,11 +59,7 @@ public enum SessionImporter {
         if prefix.prefix(FileReader.binaryProbeBytes).contains(0) { throw SessionImportError.binary(file) }
         guard let format = forced ?? SessionFormat.detect(prefix: prefix) else { throw SessionImportError.unknownFormat(file) }
         let location = location ?? StoreLocation.forSession(file: file)
-        do {
-            try FileManager.default.createDirectory(atPath: location.directory, withIntermediateDirectories: true)
-        } catch {
-            throw StoreError.notWritable(path: location.directory, reason: (error as NSError).localizedDescription)
-        }
+        try location.prepareDirectory()
         func elapsed() -> Logger.MetadataValue { "\(Int(Date().timeIntervalSince(started) * 1000))" }
         let lock = try StoreLock(path: location.lockPath)
         defer { withExtendedLifetime(lock) {} }

@@ -6,8 +6,9 @@ import Logging
 ///
 /// A run lists the workspace, re-reads only files whose `lstat` changed (or that changed too
 /// recently to trust their mtime), appends their records to the context file, and commits the
-/// new rows, FTS entries and committed length in one SQLite transaction. Readers keep seeing
-/// the previous snapshot until that commit; a run killed at any point leaves that snapshot.
+/// new rows and committed length in one SQLite transaction, after the search shards (see
+/// `SearchShards`). Readers keep seeing the previous snapshot until that commit; a run killed
+/// at any point leaves that snapshot.
 public enum Indexer {
     /// A file whose mtime is this close to the time it was indexed is re-read next time,
     /// because a write in the same clock tick would not change its mtime ("racy git").
@@ -21,7 +22,7 @@ public enum Indexer {
         let pendingListing = WorkspaceScanner.start(root: root)
         let lock: StoreLock, database: DatabaseQueue, state: IndexState
         do {
-            try prepareDirectory(location)
+            try location.prepareDirectory()
             lock = try StoreLock(path: location.lockPath)
             (database, state) = try openState(root: root, location: location, logger: logger)
         } catch {
@@ -51,17 +52,6 @@ public enum Indexer {
             root: root, store: location.directory, files: outcome.files, bytes: outcome.bytes, tokens: outcome.tokens,
             skipped: skipped, changed: outcome.changed, removed: outcome.removed, invalidUTF8: outcome.invalidUTF8,
             git: listing.usedGit, seconds: Date().timeIntervalSince(started))
-    }
-
-    private static func prepareDirectory(_ location: StoreLocation) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: location.directory, withIntermediateDirectories: true)
-        } catch {
-            throw StoreError.notWritable(path: location.directory, reason: (error as NSError).localizedDescription)
-        }
-        guard access(location.directory, W_OK) == 0 else {
-            throw StoreError.notWritable(path: location.directory, reason: "permission denied")
-        }
     }
 
     /// Opens the store (rebuilding it when its context file cannot back its rows) and loads its state.

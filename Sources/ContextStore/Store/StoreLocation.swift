@@ -13,6 +13,16 @@ public struct StoreLocation: Sendable, Equatable {
     public var lockPath: String { "\(directory)/lock" }
     public func contextFilePath(generation: Int) -> String { "\(directory)/context-\(generation).txt" }
 
+    /// Creates the folder if needed and checks that it is writable.
+    func prepareDirectory() throws(StoreError) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .notWritable(path: directory, reason: (error as NSError).localizedDescription)
+        }
+        guard access(directory, W_OK) == 0 else { throw .notWritable(path: directory, reason: "permission denied") }
+    }
+
     public static func cacheRoot(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return "\(xdg)/rlmd" }
         let home = environment["HOME"] ?? NSHomeDirectory()
