@@ -85,28 +85,33 @@ public enum SessionImporter {
         var pending = 0
         var finalSources: [SessionSource] = []
         var committedMeta = meta
-        try database.write { db in
-            let records = try RecordWriter(db: db, location: location, meta: meta, logger: logger)
-            do {
-                // Committed before this run: what a search rebuild must put back.
-                let committed = records.rebuildingSearch ? try RecordLocation.fetchAll(db) : []
-                for path in paths {
-                    let label = path == file ? "main" : ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-                    var source = sources[path] ?? SessionSource(path: path, format: format, label: label)
-                    if path != file { source.parentSession = sources[file]?.stats.sessionID ?? mainSession }
-                    let result = try importSource(&source, db: db, records: records)
-                    added += result.added
-                    pending += result.pending
-                    try source.save(db)
-                    finalSources.append(source)
+        let unchanged = paths.allSatisfy { path in sources[path].map { $0.isUnchanged } ?? false }
+        if unchanged && meta.root != nil && SearchShards.exist(location) {
+            finalSources = paths.compactMap { sources[$0] }
+            pending = finalSources.reduce(0) { $0 + max(0, Int($1.size) - $1.consumedBytes) }
+        } else {
+            try database.write { db in
+                let records = try RecordWriter(db: db, location: location, meta: meta, logger: logger)
+                do {
+                    // Committed before this run: what a search rebuild must put back.
+                    let committed = records.rebuildingSearch ? try RecordLocation.fetchAll(db) : []
+                    for path in paths {
+                        let label = path == file ? "main" : ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+                        var source = sources[path] ?? SessionSource(path: path, format: format, label: label)
+                        if path != file { source.parentSession = sources[file]?.stats.sessionID ?? mainSession }
+                        let result = try importSource(&source, db: db, records: records)
+                        added += result.added
+                        pending += result.pending
+                        try source.save(db)
+                        finalSources.append(source)
+                    }
+                    records.reinsertIntoSearch(committed)
+                    logger.debug("imported \(added) messages", metadata: ["ms": elapsed()])
+                    committedMeta = try records.commit(root: file)
+                } catch {
+                    records.abandon()
+                    throw error
                 }
-                records.reinsertIntoSearch(committed)
-                logger.debug("imported \(added) messages", metadata: ["ms": elapsed()])
-                committedMeta = try records.commit(root: file)
-                logger.debug("committed", metadata: ["ms": elapsed()])
-            } catch {
-                records.abandon()
-                throw error
             }
         }
         logger.debug("transaction closed", metadata: ["ms": elapsed()])

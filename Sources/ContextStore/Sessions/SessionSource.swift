@@ -18,6 +18,12 @@ struct SessionSource {
     var nextIndex = 1
     var stats = ImportStats()
 
+    /// The file has the size, mtime and inode it had when last imported.
+    var isUnchanged: Bool {
+        guard let stat = FileStat.of(path: path) else { return false }
+        return stat.size == size && stat.mtimeNanoseconds == mtimeNanoseconds && stat.inode == inode
+    }
+
     func documentPath(index: Int) -> String { label == "main" ? "#\(index)" : "\(label)#\(index)" }
 
     static func loadAll(_ db: Database) throws -> [String: SessionSource] {
