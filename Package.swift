@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "rlmd", targets: ["rlmd"]),
         .library(name: "ContextStore", targets: ["ContextStore"]),
+        .library(name: "LMClient", targets: ["LMClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -22,10 +23,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "LMClient",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            resources: [.process("Resources")]
+        ),
         .executableTarget(
             name: "rlmd",
             dependencies: [
                 "ContextStore",
+                "LMClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -33,6 +40,10 @@ let package = Package(
         .testTarget(
             name: "ContextStoreTests",
             dependencies: ["ContextStore"]
+        ),
+        .testTarget(
+            name: "LMClientTests",
+            dependencies: ["LMClient"]
         ),
         .testTarget(
             name: "CLITests",

@@ -1,10 +1,10 @@
 import ArgumentParser
 
-struct RLMDCommand: ParsableCommand {
+struct RLMDCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rlmd",
         abstract: "A Recursive Language Model daemon: whole repositories and session histories as a searchable context.",
         version: "0.1.0",
-        subcommands: [IndexCommand.self, FilesCommand.self, ReadCommand.self, GrepCommand.self, SearchCommand.self, SessionsCommand.self, BenchCommand.self]
+        subcommands: [IndexCommand.self, FilesCommand.self, ReadCommand.self, GrepCommand.self, SearchCommand.self, SessionsCommand.self, CompleteCommand.self, BenchCommand.self]
     )
 }

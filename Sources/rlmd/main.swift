@@ -4,4 +4,4 @@ import Foundation
 import Logging
 
 CLILogging.bootstrapForCLI()
-exit(CommandLineRunner.run(RLMDCommand.self, arguments: Array(CommandLine.arguments.dropFirst())))
+exit(await CommandLineRunner.run(RLMDCommand.self, arguments: Array(CommandLine.arguments.dropFirst())))

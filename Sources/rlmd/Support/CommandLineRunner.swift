@@ -1,14 +1,19 @@
 import ArgumentParser
 import ContextStore
 import Foundation
+import LMClient
 
 /// Runs a command and turns every failure into rlmd's exit codes: 0 success, 1 nothing
 /// found, 2 usage or input error with one line on stderr.
 enum CommandLineRunner {
-    static func run(_ root: RLMDCommand.Type, arguments: [String]) -> Int32 {
+    static func run(_ root: RLMDCommand.Type, arguments: [String]) async -> Int32 {
         do {
             var command = try root.parseAsRoot(arguments)
-            try command.run()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
             return 0
         } catch let exit as ExitCode {
             return exit.rawValue
@@ -16,6 +21,9 @@ enum CommandLineRunner {
             return fail(error.description)
         } catch let error as CLIError {
             return fail(error.message)
+        } catch let error as LMError {
+            if case .notConfigured = error { return fail(error.description) }
+            return fail(error.description, code: 1)
         } catch {
             let code = root.exitCode(for: error)
             if code == .success {
@@ -30,10 +38,10 @@ enum CommandLineRunner {
         }
     }
 
-    private static func fail(_ message: String) -> Int32 {
+    private static func fail(_ message: String, code: Int32 = 2) -> Int32 {
         let line = message.split(separator: "\n").joined(separator: "; ")
         FileHandle.standardError.write(Data("rlmd: \(line)\n".utf8))
-        return 2
+        return code
     }
 }
 

@@ -1,0 +1,66 @@
+import Foundation
+import Logging
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A `LanguageModel` over a provider's HTTP API: retries with backoff, a per-request timeout,
+/// a concurrency limit, and cost from the price table.
+public final class ModelClient: LanguageModel {
+    public let api: any ProviderAPI
+    public let retry: RetryPolicy
+    public let timeout: Double
+    private let transport: HTTPTransport
+    private let prices: PriceTable
+    private let limit: ConcurrencyLimit
+    private let logger: Logger
+
+    public init(api: any ProviderAPI, retry: RetryPolicy = RetryPolicy(), timeout: Double = 300, maxConcurrent: Int = 16,
+                prices: PriceTable = .bundled, transport: HTTPTransport = HTTPTransport(),
+                logger: Logger = Logger(label: "rlmd.lm")) {
+        self.api = api
+        self.retry = retry
+        self.timeout = timeout
+        self.transport = transport
+        self.prices = prices
+        self.limit = ConcurrencyLimit(limit: maxConcurrent)
+        self.logger = logger
+    }
+
+    public func complete(_ request: CompletionRequest) async throws(LMError) -> Completion {
+        let urlRequest = try api.makeRequest(request, timeout: timeout)
+        await limit.acquire()
+        defer { Task { await limit.release() } }
+        var attempt = 0
+        while true {
+            attempt += 1
+            if Task.isCancelled { throw .cancelled }
+            let failure: LMError
+            do {
+                let response = try await transport.send(urlRequest, timeout: timeout)
+                if (200..<300).contains(response.status) {
+                    var completion = try api.parseReply(response)
+                    if completion.model.isEmpty { completion.model = request.model }
+                    completion.attempts = attempt
+                    if completion.usage.reported, let price = prices.price(for: request.model) ?? prices.price(for: completion.model) {
+                        completion.costUSD = price.cost(of: completion.usage)
+                    }
+                    return completion
+                }
+                failure = api.error(from: response)
+            } catch {
+                failure = error
+            }
+            guard failure.isRetryable, attempt < retry.maxAttempts else { throw failure }
+            var retryAfter: Double?
+            if case .rateLimited(_, let after) = failure { retryAfter = after }
+            let delay = retry.delay(afterAttempt: attempt, retryAfter: retryAfter)
+            logger.info("\(api.name) attempt \(attempt) failed (\(failure)); retrying in \(String(format: "%.2f", delay)) s")
+            do {
+                try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+            } catch {
+                throw .cancelled
+            }
+        }
+    }
+}

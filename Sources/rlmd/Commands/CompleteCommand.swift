@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import LMClient
+
+struct CompleteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "complete",
+        abstract: "Send one prompt to the configured model and print the reply.",
+        discussion: """
+            The provider comes from --provider/--base-url or the environment: RLMD_BASE_URL (any \
+            OpenAI-compatible server), ANTHROPIC_API_KEY, OPENAI_API_KEY; the model from --model or RLMD_MODEL.
+            """)
+
+    @Argument(help: "The prompt.")
+    var prompt: String
+
+    @Option(help: "openai (any OpenAI-compatible server) or anthropic.")
+    var provider: ProviderConfiguration.Kind?
+
+    @Option(name: .customLong("base-url"), help: "The provider's base URL, e.g. http://127.0.0.1:8080/v1.")
+    var baseURL: String?
+
+    @Option(help: "The model name.")
+    var model: String?
+
+    @Option(name: .customLong("max-tokens"), help: "Longest reply, in tokens.")
+    var maxTokens: Int?
+
+    @Option(help: "Sampling temperature.")
+    var temperature: Double?
+
+    @Option(help: "Seconds to wait for a reply, per attempt.")
+    var timeout: Double = 300
+
+    @Flag(help: "Print {text, model, usage: {input, output, cached}, cost_usd, cached}.")
+    var json = false
+
+    struct Output: Encodable {
+        struct Tokens: Encodable { var input, output, cached: Int }
+        var text: String
+        var model: String
+        var usage: Tokens
+        var cost_usd: Double?
+        /// Served from the response cache (not built yet: always false).
+        var cached: Bool
+    }
+
+    func run() async throws {
+        let configuration = try ProviderConfiguration.resolve(kind: provider, baseURL: baseURL, model: model)
+        let client = ModelClient(api: configuration.api, timeout: timeout)
+        let request = CompletionRequest(model: configuration.model, messages: [.user(prompt)], maxTokens: maxTokens,
+                                        temperature: temperature)
+        let completion = try await client.complete(request)
+        if json {
+            try JSONOutput.print(Output(
+                text: completion.text, model: completion.model,
+                usage: .init(input: completion.usage.input, output: completion.usage.output, cached: completion.usage.cachedInput),
+                cost_usd: completion.costUSD, cached: false))
+        } else {
+            print(completion.text)
+        }
+    }
+}
+
+extension ProviderConfiguration.Kind: ExpressibleByArgument {}

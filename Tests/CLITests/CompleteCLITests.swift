@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+@Suite struct CompleteCLITests {
+    /// Starts the scripted LM server of the LMClient tests; returns its process and port.
+    static func startServer(_ steps: String) throws -> (Process, Int) {
+        let directory = FileManager.default.temporaryDirectory.path + "/rlmd-cli-lm-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try Data(steps.utf8).write(to: URL(fileURLWithPath: directory + "/script.json"))
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("LMClientTests/scripted_lm_server.py").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, directory + "/script.json"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(0x0A) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let port = try #require(Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+        return (process, port)
+    }
+
+    @Test func completesAgainstAnOpenAICompatibleServer() throws {
+        let (server, port) = try Self.startServer(#"[{"body": "openai:The answer is 42."}]"#)
+        defer { kill(server.processIdentifier, SIGKILL) }
+        let cli = try CLI()
+        let tree = try Tree()
+        let environment = ["RLMD_BASE_URL": "http://127.0.0.1:\(port)/v1", "RLMD_MODEL": "gpt-4.1-mini", "OPENAI_API_KEY": "sk-cli-secret"]
+        let plain = try cli.run(["complete", "What is the answer?"], in: tree.root, environment: environment)
+        #expect(plain.status == 0 && plain.stdout == "The answer is 42.\n", "\(plain.stderr)")
+        let json = try cli.run(["complete", "What is the answer?", "--json"], in: tree.root, environment: environment)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["text"] as? String == "The answer is 42." && object["cached"] as? Bool == false)
+        #expect((object["usage"] as? [String: Int]) == ["input": 12, "output": 5, "cached": 4])
+        #expect((object["cost_usd"] as? Double).map { $0 > 0 } == true)
+        #expect(!json.stdout.contains("sk-cli-secret") && !json.stderr.contains("sk-cli-secret"))
+    }
+
+    @Test func explainsHowToConfigureAProvider() throws {
+        let cli = try CLI()
+        let tree = try Tree()
+        let scrubbed = ["RLMD_BASE_URL": "", "OPENAI_API_KEY": "", "ANTHROPIC_API_KEY": ""]
+        let result = try cli.run(["complete", "hi"], in: tree.root, environment: scrubbed)
+        #expect(result.status == 2 && result.stderr.contains("OPENAI_API_KEY") && result.stderr.contains("RLMD_BASE_URL"), "\(result.stderr)")
+    }
+
+    @Test func providerErrorsExitOne() throws {
+        let (server, port) = try Self.startServer(#"[{"status": 401, "body": {"error": {"message": "Incorrect API key"}}}]"#)
+        defer { kill(server.processIdentifier, SIGKILL) }
+        let cli = try CLI()
+        let tree = try Tree()
+        let result = try cli.run(["complete", "hi", "--base-url", "http://127.0.0.1:\(port)/v1"], in: tree.root,
+                                 environment: ["OPENAI_API_KEY": "sk-cli-secret"])
+        #expect(result.status == 1 && result.stderr.contains("Incorrect API key") && !result.stderr.contains("sk-cli-secret"))
+    }
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""A scripted LM server for tests: OpenAI- and Anthropic-compatible HTTP on 127.0.0.1.
+
+Usage: scripted_lm_server.py SCRIPT.json — prints the port it listens on, then serves. Each POST
+takes the next step of the script (the last step repeats):
+  {"status": 200, "body": {...} | "raw": "text", "headers": {...}, "delay": seconds,
+   "reset": true (close the connection without answering)}
+A body may be the string "openai:<text>" or "anthropic:<text>" for a standard reply with usage.
+GET /_log returns the requests seen: [{"path", "headers", "body", "connection"}].
+"""
+import json, socket, sys, threading, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+script = json.load(open(sys.argv[1]))
+lock = threading.Lock()
+log = []
+step = [0]
+connections = {}
+
+
+def standard(body):
+    if isinstance(body, str) and body.startswith("openai:"):
+        return {"id": "c1", "object": "chat.completion", "model": "scripted-model",
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": body[7:]}, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 12, "completion_tokens": 5, "total_tokens": 17, "prompt_tokens_details": {"cached_tokens": 4}}}
+    if isinstance(body, str) and body.startswith("anthropic:"):
+        return {"id": "m1", "type": "message", "role": "assistant", "model": "scripted-model",
+                "content": [{"type": "text", "text": body[10:]}], "stop_reason": "end_turn",
+                "usage": {"input_tokens": 10, "output_tokens": 5, "cache_read_input_tokens": 3, "cache_creation_input_tokens": 2}}
+    return body
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        with lock:
+            data = json.dumps(log).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(length)
+        peer = "%s:%d" % self.client_address
+        with lock:
+            connections.setdefault(peer, len(connections))
+            log.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()},
+                        "body": json.loads(body or b"null"), "connection": connections[peer]})
+            current = script[min(step[0], len(script) - 1)]
+            step[0] += 1
+        if current.get("delay"):
+            time.sleep(current["delay"])
+        if current.get("reset"):
+            # shutdown, not close: the handler's file objects keep the descriptor open otherwise.
+            self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
+            return
+        raw = current.get("raw")
+        data = raw.encode() if raw is not None else json.dumps(standard(current.get("body", {}))).encode()
+        self.send_response(current.get("status", 200))
+        for key, value in current.get("headers", {}).items():
+            self.send_header(key, value)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+server.daemon_threads = True
+print(server.server_address[1], flush=True)
+server.serve_forever()
