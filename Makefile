@@ -31,6 +31,7 @@ test: deps
 bench: release
 	benchmarks/store_bench.py
 	benchmarks/sessions_bench.py
+	benchmarks/lm_bench.py
 
 clean:
 	rm -rf .build

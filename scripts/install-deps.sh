@@ -3,7 +3,8 @@
 # Swift 6.3 itself is a prerequisite (https://www.swift.org/install/linux/).
 set -euo pipefail
 
-packages=(libsqlite3-dev git)
+# libcurl4-openssl-dev: release builds link the Swift runtime (and URLSession's libcurl) statically.
+packages=(libsqlite3-dev git libcurl4-openssl-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
