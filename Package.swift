@@ -41,13 +41,18 @@ let package = Package(
             name: "ContextStoreTests",
             dependencies: ["ContextStore"]
         ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            exclude: ["scripted_lm_server.py"]
+        ),
         .testTarget(
             name: "LMClientTests",
-            dependencies: ["LMClient"]
+            dependencies: ["LMClient", "TestSupport"]
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["ContextStore", "rlmd"]
+            dependencies: ["ContextStore", "rlmd", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

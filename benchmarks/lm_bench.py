@@ -10,7 +10,7 @@ import http.client, json, os, statistics, subprocess, sys, tempfile, time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RLMD = os.path.join(REPO, ".build", "release", "rlmd")
-SERVER = os.path.join(REPO, "Tests", "LMClientTests", "scripted_lm_server.py")
+SERVER = os.path.join(REPO, "Tests", "TestSupport", "scripted_lm_server.py")
 
 
 def start(steps):

@@ -1,34 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct CompleteCLITests {
-    /// Starts the scripted LM server of the LMClient tests; returns its process and port.
-    static func startServer(_ steps: String) throws -> (Process, Int) {
-        let directory = FileManager.default.temporaryDirectory.path + "/rlmd-cli-lm-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try Data(steps.utf8).write(to: URL(fileURLWithPath: directory + "/script.json"))
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("LMClientTests/scripted_lm_server.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, directory + "/script.json"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(0x0A) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let port = try #require(Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
-        return (process, port)
-    }
-
     @Test func completesAgainstAnOpenAICompatibleServer() throws {
-        let (server, port) = try Self.startServer(#"[{"body": "openai:The answer is 42."}]"#)
-        defer { kill(server.processIdentifier, SIGKILL) }
+        let server = try ScriptedServer([["body": "openai:The answer is 42."]])
+        let port = server.port
+        defer { withExtendedLifetime(server) {} }
         let cli = try CLI()
         let tree = try Tree()
         let environment = ["RLMD_BASE_URL": "http://127.0.0.1:\(port)/v1", "RLMD_MODEL": "gpt-4.1-mini", "OPENAI_API_KEY": "sk-cli-secret"]
@@ -51,8 +29,9 @@ import Testing
     }
 
     @Test func providerErrorsExitOne() throws {
-        let (server, port) = try Self.startServer(#"[{"status": 401, "body": {"error": {"message": "Incorrect API key"}}}]"#)
-        defer { kill(server.processIdentifier, SIGKILL) }
+        let server = try ScriptedServer([["status": 401, "body": ["error": ["message": "Incorrect API key"]]]])
+        let port = server.port
+        defer { withExtendedLifetime(server) {} }
         let cli = try CLI()
         let tree = try Tree()
         let result = try cli.run(["complete", "hi", "--base-url", "http://127.0.0.1:\(port)/v1"], in: tree.root,

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import LMClient
 
 /// Real HTTP against `scripted_lm_server.py` on 127.0.0.1, speaking each provider's wire format.

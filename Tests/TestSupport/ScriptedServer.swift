@@ -4,11 +4,11 @@ import FoundationNetworking
 #endif
 
 /// Starts `scripted_lm_server.py` with a script of replies and stops it when released.
-final class ScriptedServer {
+public final class ScriptedServer {
     let process = Process()
-    let port: Int
+    public let port: Int
     let directory: String
-    var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
     static var python: String? {
         for candidate in ["/usr/bin/python3", "/usr/local/bin/python3"] where FileManager.default.isExecutableFile(atPath: candidate) {
@@ -18,7 +18,7 @@ final class ScriptedServer {
         return path.split(separator: ":").map { "\($0)/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    init(_ steps: [[String: Any]]) throws {
+    public init(_ steps: [[String: Any]]) throws {
         directory = FileManager.default.temporaryDirectory.path + "/rlmd-lm-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let scriptPath = directory + "/script.json"
@@ -50,7 +50,7 @@ final class ScriptedServer {
     }
 
     /// The requests the server saw, in order.
-    func requests() async throws -> [[String: Any]] {
+    public func requests() async throws -> [[String: Any]] {
         let (data, _) = try await URLSession.shared.data(from: baseURL.appendingPathComponent("_log"))
         return try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
     }
