@@ -25,7 +25,10 @@ let package = Package(
         ),
         .target(
             name: "LMClient",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             resources: [.process("Resources")]
         ),
         .executableTarget(

@@ -62,6 +62,8 @@ public struct Completion: Sendable, Equatable {
     public var finishReason: String?
     /// USD, when the price of `model` is known.
     public var costUSD: Double?
-    /// How many attempts the call took (1 without retries).
+    /// How many attempts the call took (1 without retries, 0 when served from the cache).
     public var attempts = 1
+    /// Served from the response cache: no call was made and nothing was spent.
+    public var fromCache = false
 }

@@ -13,11 +13,13 @@ public final class ModelClient: LanguageModel {
     private let transport: HTTPTransport
     private let prices: PriceTable
     private let limit: ConcurrencyLimit
+    private let cache: (any ResponseCache)?
     private let logger: Logger
 
     public init(api: any ProviderAPI, retry: RetryPolicy = RetryPolicy(), timeout: Double = 300, maxConcurrent: Int = 16,
                 prices: PriceTable = .bundled, transport: HTTPTransport = HTTPTransport(),
-                logger: Logger = Logger(label: "rlmd.lm")) {
+                cache: (any ResponseCache)? = nil, logger: Logger = Logger(label: "rlmd.lm")) {
+        self.cache = cache
         self.api = api
         self.retry = retry
         self.timeout = timeout
@@ -28,6 +30,14 @@ public final class ModelClient: LanguageModel {
     }
 
     public func complete(_ request: CompletionRequest) async throws(LMError) -> Completion {
+        let cacheKey = cache == nil ? nil : CacheKey(provider: api.name, baseURL: api.baseURL, request: request)
+        if let cacheKey, let cached = cache?.lookup(cacheKey) { return cached }
+        let completion = try await call(request)
+        if let cacheKey { cache?.store(cacheKey, completion) }
+        return completion
+    }
+
+    private func call(_ request: CompletionRequest) async throws(LMError) -> Completion {
         let urlRequest = try api.makeRequest(request, timeout: timeout)
         await limit.acquire()
         defer { Task { await limit.release() } }

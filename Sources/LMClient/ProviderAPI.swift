@@ -6,6 +6,7 @@ import FoundationNetworking
 /// One provider's wire format: how a request is written and a reply or an error read.
 public protocol ProviderAPI: Sendable {
     var name: String { get }
+    var baseURL: URL { get }
     func makeRequest(_ request: CompletionRequest, timeout: Double) throws(LMError) -> URLRequest
     /// Reads a 2xx reply.
     func parseReply(_ response: HTTPResponse) throws(LMError) -> Completion

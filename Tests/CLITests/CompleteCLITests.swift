@@ -20,6 +20,20 @@ import TestSupport
         #expect(!json.stdout.contains("sk-cli-secret") && !json.stderr.contains("sk-cli-secret"))
     }
 
+    @Test func repeatsAtTemperatureZeroComeFromTheCache() async throws {
+        let server = try ScriptedServer([["body": "openai:deterministic"]])
+        let cli = try CLI()
+        let tree = try Tree()
+        let environment = ["RLMD_BASE_URL": "http://127.0.0.1:\(server.port)/v1"]
+        let arguments = ["complete", "same prompt", "--temperature", "0", "--json"]
+        let first = try cli.run(arguments, in: tree.root, environment: environment)
+        let second = try cli.run(arguments, in: tree.root, environment: environment)
+        let bypass = try cli.run(arguments + ["--no-cache"], in: tree.root, environment: environment)
+        #expect(first.stdout.contains("\"cached\":false") && second.stdout.contains("\"cached\":true"), "\(second.stderr)")
+        #expect(bypass.stdout.contains("\"cached\":false"))
+        #expect(try await server.requests().count == 2)
+    }
+
     @Test func explainsHowToConfigureAProvider() throws {
         let cli = try CLI()
         let tree = try Tree()

@@ -166,6 +166,35 @@ import TestSupport
     }
 }
 
+@Suite struct ResponseCacheTests {
+    @Test func temperatureZeroRepliesAreServedFromTheCache() async throws {
+        let server = try ScriptedServer([["body": "openai:cached answer"]])
+        let path = FileManager.default.temporaryDirectory.path + "/rlmd-cache-\(UUID().uuidString)/responses.sqlite"
+        let cache = try SQLiteResponseCache(path: path)
+        let client = ModelClient(api: OpenAICompatibleAPI(baseURL: server.baseURL, apiKey: nil), cache: cache)
+        var request = CompletionRequest(model: "gpt-5-mini", messages: [.user("same question")], temperature: 0)
+        let first = try await client.complete(request)
+        let second = try await client.complete(request)
+        #expect(!first.fromCache && second.fromCache && second.text == "cached answer")
+        #expect(second.costUSD == 0 && second.usage == first.usage)
+        #expect(try await server.requests().count == 1)
+        #expect(cache.totalHits() == 1)
+
+        request.messages = [.user("another question")]
+        #expect(try await client.complete(request).fromCache == false)
+        request.temperature = 0.7
+        _ = try await client.complete(request)
+        #expect(try await client.complete(request).fromCache == false)
+        #expect(try await server.requests().count == 4)
+
+        // A second process (a new cache object on the same file) sees the stored replies.
+        let reopened = try SQLiteResponseCache(path: path)
+        let other = ModelClient(api: OpenAICompatibleAPI(baseURL: server.baseURL, apiKey: nil), cache: reopened)
+        #expect(try await other.complete(CompletionRequest(model: "gpt-5-mini", messages: [.user("same question")], temperature: 0)).fromCache)
+        #expect(CacheKey(provider: "openai", baseURL: server.baseURL, request: request) == nil)
+    }
+}
+
 @Suite struct ConfigurationAndPricesTests {
     @Test func resolvesFromTheEnvironment() throws {
         let local = try ProviderConfiguration.resolve(environment: ["RLMD_BASE_URL": "http://127.0.0.1:8080/v1", "RLMD_MODEL": "smol"])

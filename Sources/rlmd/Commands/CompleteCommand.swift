@@ -1,4 +1,5 @@
 import ArgumentParser
+import ContextStore
 import Foundation
 import LMClient
 
@@ -35,19 +36,24 @@ struct CompleteCommand: AsyncParsableCommand {
     @Flag(help: "Print {text, model, usage: {input, output, cached}, cost_usd, cached}.")
     var json = false
 
+    @Flag(name: .customLong("no-cache"), help: "Always call the model, even for a temperature-0 request answered before.")
+    var noCache = false
+
     struct Output: Encodable {
         struct Tokens: Encodable { var input, output, cached: Int }
         var text: String
         var model: String
         var usage: Tokens
         var cost_usd: Double?
-        /// Served from the response cache (not built yet: always false).
+        /// Served from the response cache.
         var cached: Bool
     }
 
     func run() async throws {
         let configuration = try ProviderConfiguration.resolve(kind: provider, baseURL: baseURL, model: model)
-        let client = ModelClient(api: configuration.api, timeout: timeout)
+        // Temperature-0 replies are kept in $XDG_CACHE_HOME/rlmd/responses.sqlite.
+        let cache = noCache ? nil : try? SQLiteResponseCache(path: StoreLocation.cacheRoot() + "/responses.sqlite")
+        let client = ModelClient(api: configuration.api, timeout: timeout, cache: cache)
         let request = CompletionRequest(model: configuration.model, messages: [.user(prompt)], maxTokens: maxTokens,
                                         temperature: temperature)
         let completion = try await client.complete(request)
@@ -55,7 +61,7 @@ struct CompleteCommand: AsyncParsableCommand {
             try JSONOutput.print(Output(
                 text: completion.text, model: completion.model,
                 usage: .init(input: completion.usage.input, output: completion.usage.output, cached: completion.usage.cachedInput),
-                cost_usd: completion.costUSD, cached: false))
+                cost_usd: completion.costUSD, cached: completion.fromCache))
         } else {
             print(completion.text)
         }
