@@ -1,52 +1,71 @@
 import Foundation
 
-/// Which provider and model a call goes to, from explicit choices and the environment.
+/// Which provider and model a call goes to.
+///
+/// Precedence: flags, then `RLMD_BASE_URL` / `RLMD_MODEL`, then the config file's `provider` and
+/// `model`, then whichever key is set (`ANTHROPIC_API_KEY`, then `OPENAI_API_KEY`).
 public struct ProviderConfiguration: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable { case openai, anthropic }
 
+    public var name: String
     public var kind: Kind
     public var baseURL: URL
     public var apiKey: String?
     public var model: String
+    public var maxConcurrent: Int?
+    public var timeout: Double?
 
     public static let defaultModels: [Kind: String] = [.openai: "gpt-5-mini", .anthropic: "claude-sonnet-4-5"]
+    static let keyVariables: [Kind: String] = [.openai: "OPENAI_API_KEY", .anthropic: "ANTHROPIC_API_KEY"]
 
-    /// Explicit values win; otherwise `RLMD_BASE_URL` (an OpenAI-compatible server), then
-    /// `ANTHROPIC_API_KEY`, then `OPENAI_API_KEY`. `RLMD_MODEL` names the model.
-    public static func resolve(kind explicitKind: Kind? = nil, baseURL explicitURL: String? = nil, model explicitModel: String? = nil,
-                               environment allVariables: [String: String] = ProcessInfo.processInfo.environment) throws(LMError) -> ProviderConfiguration {
+    /// `provider` is a name from the config file or a kind (`openai`, `anthropic`).
+    public static func resolve(provider explicitProvider: String? = nil, baseURL explicitURL: String? = nil,
+                               model explicitModel: String? = nil,
+                               environment allVariables: [String: String] = ProcessInfo.processInfo.environment,
+                               file: ConfigFile = ConfigFile()) throws(LMError) -> ProviderConfiguration {
         // An empty variable counts as unset.
         let environment = allVariables.filter { !$0.value.isEmpty }
-        let baseURLText = explicitURL ?? environment["RLMD_BASE_URL"]
-        let kind: Kind
-        if let explicitKind {
-            kind = explicitKind
-        } else if baseURLText != nil {
-            kind = .openai
+        let urlOverride = explicitURL ?? environment["RLMD_BASE_URL"]
+        let name: String
+        if let explicitProvider {
+            name = explicitProvider
+        } else if urlOverride != nil {
+            name = Kind.openai.rawValue
+        } else if let configured = file.provider {
+            name = configured
         } else if environment["ANTHROPIC_API_KEY"] != nil {
-            kind = .anthropic
+            name = Kind.anthropic.rawValue
         } else if environment["OPENAI_API_KEY"] != nil {
-            kind = .openai
+            name = Kind.openai.rawValue
         } else {
             throw .notConfigured("""
-                set OPENAI_API_KEY or ANTHROPIC_API_KEY, or point RLMD_BASE_URL at an OpenAI-compatible \
-                server (llama.cpp, vLLM, Ollama: e.g. http://127.0.0.1:8080/v1)
+                set OPENAI_API_KEY or ANTHROPIC_API_KEY, point RLMD_BASE_URL at an OpenAI-compatible server \
+                (llama.cpp, vLLM, Ollama: e.g. http://127.0.0.1:8080/v1), or name a provider in ~/.config/rlmd/config.toml
                 """)
         }
-        let defaultURL = kind == .anthropic ? "https://api.anthropic.com" : "https://api.openai.com/v1"
-        guard let url = URL(string: baseURLText ?? defaultURL), url.scheme == "http" || url.scheme == "https" else {
-            throw .notConfigured("not an http(s) URL: \(baseURLText ?? "")")
+
+        let entry = file.providers?[name]
+        guard let kind = Kind(rawValue: entry?.kind ?? name) else {
+            let known = (file.providers?.keys.sorted() ?? []) + Kind.allCases.map(\.rawValue)
+            throw .notConfigured("unknown provider \(name) (known: \(known.joined(separator: ", ")))")
         }
-        let key = kind == .anthropic ? environment["ANTHROPIC_API_KEY"] : environment["OPENAI_API_KEY"]
-        if kind == .anthropic && (key ?? "").isEmpty { throw .notConfigured("ANTHROPIC_API_KEY is not set") }
-        if kind == .openai && baseURLText == nil && (key ?? "").isEmpty { throw .notConfigured("OPENAI_API_KEY is not set") }
-        let model = explicitModel ?? environment["RLMD_MODEL"] ?? defaultModels[kind] ?? "gpt-5-mini"
-        return ProviderConfiguration(kind: kind, baseURL: url, apiKey: key, model: model)
+        let defaultURL = kind == .anthropic ? "https://api.anthropic.com" : "https://api.openai.com/v1"
+        let urlText = urlOverride ?? entry?.base_url ?? defaultURL
+        guard let url = URL(string: urlText), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            throw .notConfigured("not an http(s) URL: \(urlText)")
+        }
+        let keyVariable = entry?.api_key_env ?? keyVariables[kind] ?? "OPENAI_API_KEY"
+        let key = environment[keyVariable] ?? entry?.api_key
+        let needsKey = kind == .anthropic || urlText == defaultURL
+        if needsKey && (key ?? "").isEmpty { throw .notConfigured("\(keyVariable) is not set") }
+        let model = explicitModel ?? environment["RLMD_MODEL"] ?? file.model ?? defaultModels[kind] ?? "gpt-5-mini"
+        return ProviderConfiguration(name: name, kind: kind, baseURL: url, apiKey: key, model: model,
+                                     maxConcurrent: entry?.max_concurrent, timeout: entry?.timeout)
     }
 
     public var api: any ProviderAPI {
         switch kind {
-        case .openai: OpenAICompatibleAPI(baseURL: baseURL, apiKey: apiKey)
+        case .openai: OpenAICompatibleAPI(name: name, baseURL: baseURL, apiKey: apiKey)
         case .anthropic: AnthropicAPI(baseURL: baseURL, apiKey: apiKey ?? "")
         }
     }

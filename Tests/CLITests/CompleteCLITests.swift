@@ -34,6 +34,27 @@ import TestSupport
         #expect(try await server.requests().count == 2)
     }
 
+    @Test func usesTheProviderNamedInTheConfigFile() async throws {
+        let server = try ScriptedServer([["body": "openai:from the config"]])
+        let cli = try CLI()
+        let tree = try Tree()
+        try tree.write("config.toml", """
+            provider = "scripted"
+            model = "config-model"
+            [providers.scripted]
+            kind = "openai"
+            base_url = "http://127.0.0.1:\(server.port)/v1"
+            """)
+        try tree.write("broken.toml", "provider = \"unterminated\n")
+        let scrubbed = ["RLMD_BASE_URL": "", "OPENAI_API_KEY": "", "ANTHROPIC_API_KEY": "", "RLMD_MODEL": ""]
+        let result = try cli.run(["complete", "hi"], in: tree.root, environment: scrubbed.merging(["RLMD_CONFIG": tree.root + "/config.toml"]) { $1 })
+        #expect(result.status == 0 && result.stdout == "from the config\n", "\(result.stderr)")
+        let body = try #require(try await server.requests().first?["body"] as? [String: Any])
+        #expect(body["model"] as? String == "config-model")
+        let broken = try cli.run(["complete", "hi"], in: tree.root, environment: scrubbed.merging(["RLMD_CONFIG": tree.root + "/broken.toml"]) { $1 })
+        #expect(broken.status == 2 && broken.stderr.contains("broken.toml:1:"), "\(broken.stderr)")
+    }
+
     @Test func explainsHowToConfigureAProvider() throws {
         let cli = try CLI()
         let tree = try Tree()

@@ -200,12 +200,50 @@ import TestSupport
         let local = try ProviderConfiguration.resolve(environment: ["RLMD_BASE_URL": "http://127.0.0.1:8080/v1", "RLMD_MODEL": "smol"])
         #expect(local.kind == .openai && local.model == "smol" && local.baseURL.absoluteString == "http://127.0.0.1:8080/v1")
         let anthropic = try ProviderConfiguration.resolve(environment: ["ANTHROPIC_API_KEY": "k", "OPENAI_API_KEY": "o"])
+        #expect(anthropic.baseURL.absoluteString == "https://api.anthropic.com")
         #expect(anthropic.kind == .anthropic && anthropic.model == "claude-sonnet-4-5")
         let openai = try ProviderConfiguration.resolve(model: "gpt-4.1", environment: ["OPENAI_API_KEY": "o"])
         #expect(openai.kind == .openai && openai.model == "gpt-4.1" && openai.apiKey == "o")
         #expect(throws: LMError.self) { try ProviderConfiguration.resolve(environment: [:]) }
-        #expect(throws: LMError.self) { try ProviderConfiguration.resolve(kind: .anthropic, environment: [:]) }
+        #expect(throws: LMError.self) { try ProviderConfiguration.resolve(provider: "anthropic", environment: [:]) }
+        #expect(throws: LMError.self) { try ProviderConfiguration.resolve(provider: "nonesuch", environment: ["OPENAI_API_KEY": "o"]) }
         #expect(throws: LMError.self) { try ProviderConfiguration.resolve(baseURL: "ftp://x", environment: [:]) }
+    }
+
+    @Test func configFileNamesProvidersModelsAndPrices() throws {
+        let file = try ConfigFile(toml: """
+            provider = "local"
+            model = "smol"
+            sub_model = "smol-mini"
+
+            [providers.local]
+            kind = "openai"
+            base_url = "http://127.0.0.1:8080/v1"
+            api_key_env = "LOCAL_KEY"
+            max_concurrent = 4
+
+            [providers.work]
+            kind = "anthropic"
+
+            [depth.2]
+            model = "tiny"
+
+            [prices."smol"]
+            input = 0.1
+            output = 0.4
+            """)
+        let local = try ProviderConfiguration.resolve(environment: ["LOCAL_KEY": "lk", "ANTHROPIC_API_KEY": "ak"], file: file)
+        #expect(local.name == "local" && local.kind == .openai && local.apiKey == "lk" && local.model == "smol")
+        #expect(local.baseURL.absoluteString == "http://127.0.0.1:8080/v1" && local.maxConcurrent == 4)
+        let work = try ProviderConfiguration.resolve(provider: "work", environment: ["ANTHROPIC_API_KEY": "ak"], file: file)
+        #expect(work.kind == .anthropic && work.apiKey == "ak")
+        // The environment's RLMD_MODEL and an explicit flag beat the file.
+        #expect(try ProviderConfiguration.resolve(environment: ["RLMD_MODEL": "env-model"], file: file).model == "env-model")
+        #expect(try ProviderConfiguration.resolve(model: "flag", environment: ["RLMD_MODEL": "env"], file: file).model == "flag")
+        #expect(file.depth?["2"]?.model == "tiny" && file.sub_model == "smol-mini")
+        #expect(file.priceTable.price(for: "smol")?.output == 0.4)
+        #expect(file.priceTable.price(for: "gpt-5")?.output == 10.0)
+        #expect(throws: LMError.self) { try ConfigFile(toml: "provider = \"unterminated") }
     }
 
     @Test func pricesMatchByNamePrefixAndProvider() throws {

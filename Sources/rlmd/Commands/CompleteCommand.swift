@@ -15,8 +15,8 @@ struct CompleteCommand: AsyncParsableCommand {
     @Argument(help: "The prompt.")
     var prompt: String
 
-    @Option(help: "openai (any OpenAI-compatible server) or anthropic.")
-    var provider: ProviderConfiguration.Kind?
+    @Option(help: "A provider named in the config file, or openai (any OpenAI-compatible server) or anthropic.")
+    var provider: String?
 
     @Option(name: .customLong("base-url"), help: "The provider's base URL, e.g. http://127.0.0.1:8080/v1.")
     var baseURL: String?
@@ -30,8 +30,8 @@ struct CompleteCommand: AsyncParsableCommand {
     @Option(help: "Sampling temperature.")
     var temperature: Double?
 
-    @Option(help: "Seconds to wait for a reply, per attempt.")
-    var timeout: Double = 300
+    @Option(help: "Seconds to wait for a reply, per attempt (default: the provider's, else 300).")
+    var timeout: Double?
 
     @Flag(help: "Print {text, model, usage: {input, output, cached}, cost_usd, cached}.")
     var json = false
@@ -50,10 +50,12 @@ struct CompleteCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = try ProviderConfiguration.resolve(kind: provider, baseURL: baseURL, model: model)
+        let file = try ConfigFile.load()
+        let configuration = try ProviderConfiguration.resolve(provider: provider, baseURL: baseURL, model: model, file: file)
         // Temperature-0 replies are kept in $XDG_CACHE_HOME/rlmd/responses.sqlite.
         let cache = noCache ? nil : try? SQLiteResponseCache(path: StoreLocation.cacheRoot() + "/responses.sqlite")
-        let client = ModelClient(api: configuration.api, timeout: timeout, cache: cache)
+        let client = ModelClient(api: configuration.api, timeout: timeout ?? configuration.timeout ?? 300,
+                                 maxConcurrent: configuration.maxConcurrent ?? 16, prices: file.priceTable, cache: cache)
         let request = CompletionRequest(model: configuration.model, messages: [.user(prompt)], maxTokens: maxTokens,
                                         temperature: temperature)
         let completion = try await client.complete(request)
@@ -67,5 +69,3 @@ struct CompleteCommand: AsyncParsableCommand {
         }
     }
 }
-
-extension ProviderConfiguration.Kind: ExpressibleByArgument {}
