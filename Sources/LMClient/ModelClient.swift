@@ -14,6 +14,7 @@ public final class ModelClient: LanguageModel {
     private let prices: PriceTable
     private let limit: ConcurrencyLimit
     private let cache: (any ResponseCache)?
+    private let streaming = StreamingSession()
     private let logger: Logger
 
     public init(api: any ProviderAPI, retry: RetryPolicy = RetryPolicy(), timeout: Double = 300, maxConcurrent: Int = 16,
@@ -49,28 +50,112 @@ public final class ModelClient: LanguageModel {
             do {
                 let response = try await transport.send(urlRequest, timeout: timeout)
                 if (200..<300).contains(response.status) {
-                    var completion = try api.parseReply(response)
-                    if completion.model.isEmpty { completion.model = request.model }
-                    completion.attempts = attempt
-                    if completion.usage.reported, let price = prices.price(for: request.model) ?? prices.price(for: completion.model) {
-                        completion.costUSD = price.cost(of: completion.usage)
-                    }
-                    return completion
+                    return priced(try api.parseReply(response), request: request, attempts: attempt)
                 }
                 failure = api.error(from: response)
             } catch {
                 failure = error
             }
             guard failure.isRetryable, attempt < retry.maxAttempts else { throw failure }
-            var retryAfter: Double?
-            if case .rateLimited(_, let after) = failure { retryAfter = after }
-            let delay = retry.delay(afterAttempt: attempt, retryAfter: retryAfter)
-            logger.info("\(api.name) attempt \(attempt) failed (\(failure)); retrying in \(String(format: "%.2f", delay)) s")
-            do {
-                try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
-            } catch {
-                throw .cancelled
+            try await pause(after: failure, attempt: attempt)
+        }
+    }
+
+    /// Streams the reply: text as it arrives, then the completion. A failure before the first
+    /// text is retried like any call; after it, the stream ends with the error.
+    public func stream(_ request: CompletionRequest) -> AsyncThrowingStream<StreamEvent, any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    let completion = try await self.streamWithRetries(request) { continuation.yield(.text($0)) }
+                    continuation.yield(.completed(completion))
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
             }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    private func streamWithRetries(_ request: CompletionRequest, onText: @escaping (String) -> Void) async throws(LMError) -> Completion {
+        let urlRequest = try api.makeStreamingRequest(request, timeout: timeout)
+        await limit.acquire()
+        defer { Task { await limit.release() } }
+        var attempt = 0
+        while true {
+            attempt += 1
+            if Task.isCancelled { throw .cancelled }
+            var sentText = false
+            do {
+                let completion = try await streamOnce(urlRequest) { sentText = true; onText($0) }
+                return priced(completion, request: request, attempts: attempt)
+            } catch {
+                guard !sentText, error.isRetryable, attempt < retry.maxAttempts else { throw error }
+                try await pause(after: error, attempt: attempt)
+            }
+        }
+    }
+
+    private func streamOnce(_ urlRequest: URLRequest, onText: (String) -> Void) async throws(LMError) -> Completion {
+        var decoder = api.makeStreamDecoder()
+        var parser = ServerSentEventParser()
+        var text = ""
+        var status = 0
+        var headers: [String: String] = [:]
+        var errorBody = Data()
+        do {
+            for try await part in streaming.stream(urlRequest) {
+                switch part {
+                case .head(let code, let fields):
+                    status = code
+                    headers = fields
+                case .body(let data):
+                    guard (200..<300).contains(status) else {
+                        errorBody.append(data)
+                        continue
+                    }
+                    for event in parser.feed(data) {
+                        let delta = try decoder.consume(event)
+                        if !delta.isEmpty {
+                            text += delta
+                            onText(delta)
+                        }
+                    }
+                }
+            }
+        } catch let error as LMError {
+            throw error
+        } catch {
+            throw Task.isCancelled ? .cancelled : .transport("\(error)")
+        }
+        if Task.isCancelled { throw .cancelled }
+        guard (200..<300).contains(status) else {
+            throw api.error(from: HTTPResponse(status: status, headers: headers, body: errorBody))
+        }
+        guard decoder.isFinished else { throw .transport("the stream ended before the reply was complete") }
+        return decoder.completion(text: text)
+    }
+
+    private func priced(_ reply: Completion, request: CompletionRequest, attempts: Int) -> Completion {
+        var completion = reply
+        if completion.model.isEmpty { completion.model = request.model }
+        completion.attempts = attempts
+        if completion.usage.reported, let price = prices.price(for: request.model) ?? prices.price(for: completion.model) {
+            completion.costUSD = price.cost(of: completion.usage)
+        }
+        return completion
+    }
+
+    private func pause(after failure: LMError, attempt: Int) async throws(LMError) {
+        var retryAfter: Double?
+        if case .rateLimited(_, let after) = failure { retryAfter = after }
+        let delay = retry.delay(afterAttempt: attempt, retryAfter: retryAfter)
+        logger.info("\(api.name) attempt \(attempt) failed (\(failure)); retrying in \(String(format: "%.2f", delay)) s")
+        do {
+            try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+        } catch {
+            throw .cancelled
         }
     }
 }

@@ -12,6 +12,9 @@ public protocol ProviderAPI: Sendable {
     func parseReply(_ response: HTTPResponse) throws(LMError) -> Completion
     /// The provider's own message in an error reply, and whether it says the prompt is too long.
     func errorMessage(_ response: HTTPResponse) -> (message: String, contextTooLong: Bool)
+    /// The same request asking for server-sent events.
+    func makeStreamingRequest(_ request: CompletionRequest, timeout: Double) throws(LMError) -> URLRequest
+    func makeStreamDecoder() -> any StreamDecoder
 }
 
 extension ProviderAPI {

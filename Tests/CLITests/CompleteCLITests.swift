@@ -55,6 +55,15 @@ import TestSupport
         #expect(broken.status == 2 && broken.stderr.contains("broken.toml:1:"), "\(broken.stderr)")
     }
 
+    @Test func streamsTheReply() throws {
+        let server = try ScriptedServer([["stream": ["Stream", "ed ", "reply"]]])
+        let cli = try CLI()
+        let tree = try Tree()
+        let result = try cli.run(["complete", "hi", "--stream"], in: tree.root,
+                                 environment: ["RLMD_BASE_URL": "http://127.0.0.1:\(server.port)/v1"])
+        #expect(result.status == 0 && result.stdout == "Streamed reply\n", "\(result.stderr)")
+    }
+
     @Test func explainsHowToConfigureAProvider() throws {
         let cli = try CLI()
         let tree = try Tree()

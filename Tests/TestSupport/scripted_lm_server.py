@@ -6,6 +6,8 @@ takes the next step of the script (the last step repeats):
   {"status": 200, "body": {...} | "raw": "text", "headers": {...}, "delay": seconds,
    "reset": true (close the connection without answering)}
 A body may be the string "openai:<text>" or "anthropic:<text>" for a standard reply with usage.
+  {"stream": ["Hel", "lo"], "format": "openai"|"anthropic", "cut_after": n, "interval": s} answers with
+  server-sent events, optionally dropping the connection after n events.
 GET /_log returns the requests seen: [{"path", "headers", "body", "connection"}].
 """
 import json, socket, sys, threading, time
@@ -67,6 +69,9 @@ class Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
             self.close_connection = True
             return
+        if "stream" in current:
+            self.send_stream(current)
+            return
         raw = current.get("raw")
         data = raw.encode() if raw is not None else json.dumps(standard(current.get("body", {}))).encode()
         self.send_response(current.get("status", 200))
@@ -77,8 +82,43 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def send_stream(self, step):
+        """Server-sent events in the OpenAI or Anthropic format; `cut_after` drops the connection mid-stream."""
+        chunks, anthropic = step["stream"], step.get("format") == "anthropic"
+        events = []
+        if anthropic:
+            events.append(("message_start", {"type": "message_start", "message": {"model": "scripted-model", "usage": {
+                "input_tokens": 10, "output_tokens": 1, "cache_read_input_tokens": 3, "cache_creation_input_tokens": 2}}}))
+            events.append(("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}))
+            events += [("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": c}}) for c in chunks]
+            events.append(("content_block_stop", {"type": "content_block_stop", "index": 0}))
+            events.append(("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 5}}))
+            events.append(("message_stop", {"type": "message_stop"}))
+        else:
+            events += [(None, {"model": "scripted-model", "choices": [{"index": 0, "delta": {"content": c}, "finish_reason": None}]}) for c in chunks]
+            events.append((None, {"model": "scripted-model", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}))
+            events.append((None, {"model": "scripted-model", "choices": [], "usage": {"prompt_tokens": 12, "completion_tokens": 5,
+                                                                                        "prompt_tokens_details": {"cached_tokens": 4}}}))
+            events.append((None, "[DONE]"))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        for number, (name, data) in enumerate(events):
+            if step.get("cut_after") is not None and number >= step["cut_after"]:
+                self.wfile.flush()
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            text = data if isinstance(data, str) else json.dumps(data)
+            self.wfile.write(((f"event: {name}\n" if name else "") + f"data: {text}\n\n").encode())
+            self.wfile.flush()
+            time.sleep(step.get("interval", 0.01))
+
 
 ThreadingHTTPServer.request_queue_size = 256  # socketserver's default backlog of 5 resets concurrent clients
+
+
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
 print(server.server_address[1], flush=True)

@@ -36,6 +36,9 @@ struct CompleteCommand: AsyncParsableCommand {
     @Flag(help: "Print {text, model, usage: {input, output, cached}, cost_usd, cached}.")
     var json = false
 
+    @Flag(help: "Print the reply as it arrives (server-sent events).")
+    var stream = false
+
     @Flag(name: .customLong("no-cache"), help: "Always call the model, even for a temperature-0 request answered before.")
     var noCache = false
 
@@ -58,6 +61,10 @@ struct CompleteCommand: AsyncParsableCommand {
                                  maxConcurrent: configuration.maxConcurrent ?? 16, prices: file.priceTable, cache: cache)
         let request = CompletionRequest(model: configuration.model, messages: [.user(prompt)], maxTokens: maxTokens,
                                         temperature: temperature)
+        if stream && !json {
+            try await Self.printAsItArrives(client.stream(request))
+            return
+        }
         let completion = try await client.complete(request)
         if json {
             try JSONOutput.print(Output(
@@ -67,5 +74,15 @@ struct CompleteCommand: AsyncParsableCommand {
         } else {
             print(completion.text)
         }
+    }
+}
+
+extension CompleteCommand {
+    /// Writes each piece of text straight to stdout (unbuffered), then a final newline.
+    static func printAsItArrives(_ stream: AsyncThrowingStream<StreamEvent, any Error>) async throws {
+        for try await event in stream {
+            if case .text(let text) = event { FileHandle.standardOutput.write(Data(text.utf8)) }
+        }
+        FileHandle.standardOutput.write(Data("\n".utf8))
     }
 }
