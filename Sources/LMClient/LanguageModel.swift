@@ -24,13 +24,23 @@ public struct CompletionRequest: Sendable, Equatable {
     public var maxTokens: Int?
     public var temperature: Double?
     public var stop: [String]
+    /// The messages form a prefix later calls repeat (a root conversation that only grows): ask
+    /// providers that cache explicitly (Anthropic) to cache it.
+    public var cachePrefix: Bool
 
-    public init(model: String, messages: [ChatMessage], maxTokens: Int? = nil, temperature: Double? = nil, stop: [String] = []) {
+    public init(model: String, messages: [ChatMessage], maxTokens: Int? = nil, temperature: Double? = nil, stop: [String] = [],
+                cachePrefix: Bool = false) {
         self.model = model
         self.messages = messages
         self.maxTokens = maxTokens
         self.temperature = temperature
         self.stop = stop
+        self.cachePrefix = cachePrefix
+    }
+
+    /// Tokens of the prompt, estimated at four UTF-8 bytes per token (plus a few per message).
+    public var estimatedPromptTokens: Int {
+        messages.reduce(0) { $0 + ($1.content.utf8.count + 3) / 4 + 4 }
     }
 }
 

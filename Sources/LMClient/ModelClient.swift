@@ -38,7 +38,17 @@ public final class ModelClient: LanguageModel {
         return completion
     }
 
+    /// Fails fast, before any HTTP, when the prompt cannot fit the model's window.
+    func preflight(_ request: CompletionRequest) throws(LMError) {
+        guard let window = prices.price(for: request.model)?.contextWindow else { return }
+        let needed = request.estimatedPromptTokens + (request.maxTokens ?? 0)
+        if needed > window {
+            throw .contextTooLong("about \(needed) tokens for \(request.model), whose window is \(window)")
+        }
+    }
+
     private func call(_ request: CompletionRequest) async throws(LMError) -> Completion {
+        try preflight(request)
         let urlRequest = try api.makeRequest(request, timeout: timeout)
         await limit.acquire()
         defer { Task { await limit.release() } }
@@ -79,6 +89,7 @@ public final class ModelClient: LanguageModel {
     }
 
     private func streamWithRetries(_ request: CompletionRequest, onText: @escaping (String) -> Void) async throws(LMError) -> Completion {
+        try preflight(request)
         let urlRequest = try api.makeStreamingRequest(request, timeout: timeout)
         await limit.acquire()
         defer { Task { await limit.release() } }

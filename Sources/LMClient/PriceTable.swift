@@ -1,15 +1,17 @@
 import Foundation
 
-/// USD per million tokens of one model.
+/// USD per million tokens of one model, and its context window.
 public struct ModelPrice: Sendable, Equatable, Codable {
     public var input: Double
     public var output: Double
     public var cachedInput: Double?
     public var cacheWrite: Double?
+    /// The model's context window in tokens, for the preflight check.
+    public var contextWindow: Int?
 
     enum CodingKeys: String, CodingKey {
         case input, output
-        case cachedInput = "cached_input", cacheWrite = "cache_write"
+        case cachedInput = "cached_input", cacheWrite = "cache_write", contextWindow = "context_window"
     }
 
     public func cost(of usage: Usage) -> Double {

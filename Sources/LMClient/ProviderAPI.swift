@@ -128,14 +128,25 @@ public struct AnthropicAPI: ProviderAPI {
 
     public func makeRequest(_ request: CompletionRequest, timeout: Double) throws(LMError) -> URLRequest {
         let system = request.messages.filter { $0.role == .system }.map(\.content).joined(separator: "\n\n")
+        let conversation = request.messages.filter { $0.role != .system }
+        // With `cachePrefix`, breakpoints on the system prompt and on the last message: the next call
+        // of a growing conversation reads everything up to there from Anthropic's cache.
+        let cacheControl: [String: Any] = ["type": "ephemeral"]
+        let messages: [[String: Any]] = conversation.enumerated().map { index, message in
+            var block: [String: Any] = ["type": "text", "text": message.content]
+            if request.cachePrefix && index == conversation.count - 1 { block["cache_control"] = cacheControl }
+            return ["role": message.role.rawValue, "content": [block]]
+        }
         var body: [String: Any] = [
             "model": request.model,
             "max_tokens": request.maxTokens ?? defaultMaxTokens,
-            "messages": request.messages.filter { $0.role != .system }.map {
-                ["role": $0.role.rawValue, "content": [["type": "text", "text": $0.content]]]
-            },
+            "messages": messages,
         ]
-        if !system.isEmpty { body["system"] = system }
+        if !system.isEmpty {
+            var block: [String: Any] = ["type": "text", "text": system]
+            if request.cachePrefix { block["cache_control"] = cacheControl }
+            body["system"] = [block]
+        }
         if let temperature = request.temperature { body["temperature"] = temperature }
         if !request.stop.isEmpty { body["stop_sequences"] = request.stop }
         var urlRequest = URLRequest(url: baseURL.appendingPathComponent("v1/messages"), timeoutInterval: timeout)

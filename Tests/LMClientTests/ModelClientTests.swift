@@ -48,9 +48,37 @@ import TestSupport
         #expect(seen.first?["path"] as? String == "/v1/messages")
         #expect(headers["x-api-key"] == "ak-test-secret" && headers["anthropic-version"] == "2023-06-01")
         let body = try #require(seen.first?["body"] as? [String: Any])
-        #expect(body["system"] as? String == "Be brief." && body["max_tokens"] as? Int == 4096)
+        let system = try #require(body["system"] as? [[String: Any]])
+        #expect(system.first?["text"] as? String == "Be brief." && system.first?["cache_control"] == nil)
+        #expect(body["max_tokens"] as? Int == 4096)
         #expect(body["stop_sequences"] as? [String] == ["STOP"])
         #expect((body["messages"] as? [[String: Any]])?.count == 1)
+    }
+
+    @Test func anthropicCachesTheGrowingPrefixWhenAsked() async throws {
+        let server = try ScriptedServer([["body": "anthropic:ok"]])
+        let request = CompletionRequest(model: "claude-sonnet-4-5", messages: [.system("rules"), .user("q1"), .assistant("a1"), .user("q2")],
+                                        cachePrefix: true)
+        _ = try await Self.anthropic(server).complete(request)
+        let body = try #require(try await server.requests().first?["body"] as? [String: Any])
+        let system = try #require(body["system"] as? [[String: Any]])
+        #expect((system.first?["cache_control"] as? [String: String])?["type"] == "ephemeral")
+        let messages = try #require(body["messages"] as? [[String: Any]])
+        let marked = messages.map { (($0["content"] as? [[String: Any]])?.first?["cache_control"]) != nil }
+        #expect(marked == [false, false, true])
+    }
+
+    @Test func promptsBeyondTheWindowFailBeforeAnyRequest() async throws {
+        let server = try ScriptedServer([["body": "openai:never"]])
+        let huge = String(repeating: "word ", count: 140_000)  // ~175k tokens against gpt-4o's 128k
+        let request = CompletionRequest(model: "gpt-4o", messages: [.user(huge)])
+        await #expect(throws: LMError.self) { try await Self.openAI(server).complete(request) }
+        do {
+            _ = try await Self.openAI(server).complete(request)
+        } catch {
+            #expect(error.description.hasPrefix("context too long, split it"))
+        }
+        #expect(try await server.requests().isEmpty)
     }
 
     @Test func retriesRateLimitsHonouringRetryAfter() async throws {
