@@ -58,15 +58,25 @@ public struct ConfigFile: Sendable, Equatable, Decodable {
     /// The file named by `RLMD_CONFIG`, else `$XDG_CONFIG_HOME/rlmd/config.toml`, else
     /// `~/.config/rlmd/config.toml`; an empty configuration when there is none.
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(LMError) -> ConfigFile {
-        let path = environment["RLMD_CONFIG"]
-            ?? environment["XDG_CONFIG_HOME"].map { "\($0)/rlmd/config.toml" }
-            ?? "\(environment["HOME"] ?? NSHomeDirectory())/.config/rlmd/config.toml"
+        let path = location(environment: environment)
         guard FileManager.default.fileExists(atPath: path) else {
             if environment["RLMD_CONFIG"] != nil { throw .notConfigured("RLMD_CONFIG names a missing file: \(path)") }
             return ConfigFile()
         }
         guard let data = FileManager.default.contents(atPath: path) else { throw .notConfigured("cannot read \(path)") }
         return try ConfigFile(toml: String(decoding: data, as: UTF8.self), path: path)
+    }
+
+    static func location(environment: [String: String]) -> String {
+        environment["RLMD_CONFIG"]
+            ?? environment["XDG_CONFIG_HOME"].map { "\($0)/rlmd/config.toml" }
+            ?? "\(environment["HOME"] ?? NSHomeDirectory())/.config/rlmd/config.toml"
+    }
+
+    /// The configuration file in use, or nil when there is none.
+    public static func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        let path = location(environment: environment)
+        return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
     /// The shipped prices with this file's additions and overrides.

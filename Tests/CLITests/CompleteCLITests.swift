@@ -64,6 +64,25 @@ import TestSupport
         #expect(result.status == 0 && result.stdout == "Streamed reply\n", "\(result.stderr)")
     }
 
+    @Test func doctorPingsEveryConfiguredProvider() throws {
+        let server = try ScriptedServer([["body": "openai:ok"]])
+        let cli = try CLI()
+        let tree = try Tree()
+        try tree.write("config.toml", """
+            [providers.dead]
+            kind = "openai"
+            base_url = "http://127.0.0.1:9/v1"
+            """)
+        let scrubbed = ["OPENAI_API_KEY": "", "ANTHROPIC_API_KEY": "", "RLMD_MODEL": ""]
+        let healthy = try cli.run(["doctor", "--json"], in: tree.root,
+                                  environment: scrubbed.merging(["RLMD_BASE_URL": "http://127.0.0.1:\(server.port)/v1"]) { $1 })
+        #expect(healthy.status == 0, "\(healthy.stdout) \(healthy.stderr)")
+        #expect(healthy.stdout.contains("\"ok\":true"))
+        let broken = try cli.run(["doctor"], in: tree.root,
+                                 environment: scrubbed.merging(["RLMD_BASE_URL": "", "RLMD_CONFIG": tree.root + "/config.toml"]) { $1 })
+        #expect(broken.status == 1 && broken.stdout.contains("provider dead") && broken.stdout.contains("FAILED"), "\(broken.stdout)")
+    }
+
     @Test func explainsHowToConfigureAProvider() throws {
         let cli = try CLI()
         let tree = try Tree()

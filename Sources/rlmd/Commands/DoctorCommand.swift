@@ -1,0 +1,97 @@
+import ArgumentParser
+import ContextStore
+import Foundation
+import LMClient
+
+struct DoctorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Show what is configured and check that each model provider answers (exit 1 when one does not).")
+
+    @Flag(help: "Print a JSON object instead of lines.")
+    var json = false
+
+    @Option(help: "Seconds to wait for each provider.")
+    var timeout: Double = 20
+
+    struct ProviderCheck: Encodable {
+        var name: String
+        var kind: String
+        var baseURL: String
+        var model: String
+        var ok: Bool
+        var milliseconds: Int?
+        var error: String?
+    }
+
+    struct Report: Encodable {
+        var configFile: String?
+        var cacheRoot: String
+        var defaultProvider: String?
+        var providers: [ProviderCheck]
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let file = try ConfigFile.load()
+        var names = Set(file.providers?.keys.map { $0 } ?? [])
+        if environment["ANTHROPIC_API_KEY"].map({ !$0.isEmpty }) == true { names.insert("anthropic") }
+        if environment["OPENAI_API_KEY"].map({ !$0.isEmpty }) == true { names.insert("openai") }
+        var configurations: [ProviderConfiguration] = []
+        if environment["RLMD_BASE_URL"].map({ !$0.isEmpty }) == true, let fromURL = try? ProviderConfiguration.resolve(file: file) {
+            configurations.append(fromURL)
+            names.remove(fromURL.name)
+        }
+        var checks: [ProviderCheck] = []
+        for name in names.sorted() {
+            do {
+                let baseURL = file.providers?[name]?.base_url  // not RLMD_BASE_URL: that one was checked above
+                configurations.append(try ProviderConfiguration.resolve(provider: name, baseURL: baseURL, file: file))
+            } catch {
+                checks.append(ProviderCheck(name: name, kind: file.providers?[name]?.kind ?? name, baseURL: "", model: "",
+                                            ok: false, error: error.description))
+            }
+        }
+        for configuration in configurations { checks.append(await ping(configuration, file: file)) }
+        let defaultProvider = (try? ProviderConfiguration.resolve(file: file))?.name
+        let report = Report(configFile: ConfigFile.path(), cacheRoot: StoreLocation.cacheRoot(),
+                            defaultProvider: defaultProvider, providers: checks)
+        if json {
+            try JSONOutput.print(report)
+        } else {
+            printLines(report)
+        }
+        if checks.contains(where: { !$0.ok }) { throw ExitCode(1) }
+    }
+
+    private func printLines(_ report: Report) {
+        let checks = report.providers
+        let defaultProvider = report.defaultProvider
+        print("config file: \(report.configFile ?? "none")")
+        print("cache: \(report.cacheRoot)")
+        print("default provider: \(defaultProvider ?? "none configured")")
+        for check in checks {
+            let status = check.ok ? "ok (\(check.milliseconds ?? 0) ms)" : "FAILED: \(check.error ?? "")"
+            print("provider \(check.name) [\(check.kind) \(check.baseURL) \(check.model)]: \(status)")
+        }
+        if checks.isEmpty { print("no provider: set OPENAI_API_KEY, ANTHROPIC_API_KEY or RLMD_BASE_URL, or write a config file") }
+    }
+
+    /// A one-token completion at temperature 0, bypassing the response cache.
+    private func ping(_ configuration: ProviderConfiguration, file: ConfigFile) async -> ProviderCheck {
+        var check = ProviderCheck(name: configuration.name, kind: configuration.kind.rawValue,
+                                  baseURL: configuration.baseURL.absoluteString, model: configuration.model, ok: false)
+        let client = ModelClient(api: configuration.api, retry: RetryPolicy(maxAttempts: 1), timeout: timeout,
+                                 prices: file.priceTable)
+        let started = Date()
+        do {
+            _ = try await client.complete(CompletionRequest(model: configuration.model, messages: [.user("Say ok.")],
+                                                            maxTokens: 1, temperature: 0))
+            check.ok = true
+            check.milliseconds = Int(Date().timeIntervalSince(started) * 1000)
+        } catch {
+            check.error = error.description
+        }
+        return check
+    }
+}
