@@ -5,7 +5,8 @@ import Foundation
 /// Precedence: flags, then `RLMD_BASE_URL` / `RLMD_MODEL`, then the config file's `provider` and
 /// `model`, then whichever key is set (`ANTHROPIC_API_KEY`, then `OPENAI_API_KEY`).
 public struct ProviderConfiguration: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable { case openai, anthropic }
+    /// `local` is the llama.cpp server rlmd starts itself (see `LocalModel`).
+    public enum Kind: String, Sendable, CaseIterable { case openai, anthropic, local }
 
     public var name: String
     public var kind: Kind
@@ -15,7 +16,9 @@ public struct ProviderConfiguration: Sendable, Equatable {
     public var maxConcurrent: Int?
     public var timeout: Double?
 
-    public static let defaultModels: [Kind: String] = [.openai: "gpt-5-mini", .anthropic: "claude-sonnet-4-5"]
+    public static let defaultModels: [Kind: String] = [
+        .openai: "gpt-5-mini", .anthropic: "claude-sonnet-4-5", .local: LocalModel.defaultModelName,
+    ]
     static let keyVariables: [Kind: String] = [.openai: "OPENAI_API_KEY", .anthropic: "ANTHROPIC_API_KEY"]
 
     /// `provider` is a name from the config file or a kind (`openai`, `anthropic`).
@@ -49,24 +52,36 @@ public struct ProviderConfiguration: Sendable, Equatable {
             let known = (file.providers?.keys.sorted() ?? []) + Kind.allCases.map(\.rawValue)
             throw .notConfigured("unknown provider \(name) (known: \(known.joined(separator: ", ")))")
         }
-        let defaultURL = kind == .anthropic ? "https://api.anthropic.com" : "https://api.openai.com/v1"
+        // The local server's address is only known once it runs; this one is a placeholder.
+        let defaultURL = switch kind {
+        case .anthropic: "https://api.anthropic.com"
+        case .openai: "https://api.openai.com/v1"
+        case .local: "http://127.0.0.1/v1"
+        }
         let urlText = urlOverride ?? entry?.base_url ?? defaultURL
         guard let url = URL(string: urlText), url.scheme == "http" || url.scheme == "https", url.host != nil else {
             throw .notConfigured("not an http(s) URL: \(urlText)")
         }
         let keyVariable = entry?.api_key_env ?? keyVariables[kind] ?? "OPENAI_API_KEY"
         let key = environment[keyVariable] ?? entry?.api_key
-        let needsKey = kind == .anthropic || urlText == defaultURL
+        let needsKey = kind == .anthropic || (kind == .openai && urlText == defaultURL)
         if needsKey && (key ?? "").isEmpty { throw .notConfigured("\(keyVariable) is not set") }
         let model = explicitModel ?? environment["RLMD_MODEL"] ?? file.model ?? defaultModels[kind] ?? "gpt-5-mini"
         return ProviderConfiguration(name: name, kind: kind, baseURL: url, apiKey: key, model: model,
                                      maxConcurrent: entry?.max_concurrent, timeout: entry?.timeout)
     }
 
-    public var api: any ProviderAPI {
+    /// The wire format; for `local`, pass the started server's address.
+    public func api(localServer: LocalModelServer? = nil) -> any ProviderAPI {
         switch kind {
         case .openai: OpenAICompatibleAPI(name: name, baseURL: baseURL, apiKey: apiKey)
         case .anthropic: AnthropicAPI(baseURL: baseURL, apiKey: apiKey ?? "")
+        case .local: OpenAICompatibleAPI(name: name, baseURL: localServer?.baseURL ?? baseURL, apiKey: nil)
         }
+    }
+
+    /// Starts the local server when this configuration needs one.
+    public func startLocalServerIfNeeded() throws(LMError) -> LocalModelServer? {
+        kind == .local ? try LocalModelServer() : nil
     }
 }

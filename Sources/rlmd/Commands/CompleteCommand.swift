@@ -15,7 +15,7 @@ struct CompleteCommand: AsyncParsableCommand {
     @Argument(help: "The prompt.")
     var prompt: String
 
-    @Option(help: "A provider named in the config file, or openai (any OpenAI-compatible server) or anthropic.")
+    @Option(help: "A provider named in the config file, or openai (any OpenAI-compatible server), anthropic, or local (the offline model).")
     var provider: String?
 
     @Option(name: .customLong("base-url"), help: "The provider's base URL, e.g. http://127.0.0.1:8080/v1.")
@@ -50,14 +50,28 @@ struct CompleteCommand: AsyncParsableCommand {
         var cost_usd: Double?
         /// Served from the response cache.
         var cached: Bool
+
+        enum CodingKeys: String, CodingKey { case text, model, usage, cost_usd, cached }
+
+        /// `cost_usd` is written as null when unknown, not left out.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(text, forKey: .text)
+            try container.encode(model, forKey: .model)
+            try container.encode(usage, forKey: .usage)
+            try container.encode(cost_usd, forKey: .cost_usd)
+            try container.encode(cached, forKey: .cached)
+        }
     }
 
     func run() async throws {
         let file = try ConfigFile.load()
         let configuration = try ProviderConfiguration.resolve(provider: provider, baseURL: baseURL, model: model, file: file)
+        let localServer = try configuration.startLocalServerIfNeeded()
+        defer { withExtendedLifetime(localServer) {} }
         // Temperature-0 replies are kept in $XDG_CACHE_HOME/rlmd/responses.sqlite.
         let cache = noCache ? nil : try? SQLiteResponseCache(path: StoreLocation.cacheRoot() + "/responses.sqlite")
-        let client = ModelClient(api: configuration.api, timeout: timeout ?? configuration.timeout ?? 300,
+        let client = ModelClient(api: configuration.api(localServer: localServer), timeout: timeout ?? configuration.timeout ?? 300,
                                  maxConcurrent: configuration.maxConcurrent ?? 16, prices: file.priceTable, cache: cache)
         let request = CompletionRequest(model: configuration.model, messages: [.user(prompt)], maxTokens: maxTokens,
                                         temperature: temperature)

@@ -37,6 +37,7 @@ struct DoctorCommand: AsyncParsableCommand {
         var names = Set(file.providers?.keys.map { $0 } ?? [])
         if environment["ANTHROPIC_API_KEY"].map({ !$0.isEmpty }) == true { names.insert("anthropic") }
         if environment["OPENAI_API_KEY"].map({ !$0.isEmpty }) == true { names.insert("openai") }
+        if LocalModel.isInstalled(environment) { names.insert("local") }
         var configurations: [ProviderConfiguration] = []
         if environment["RLMD_BASE_URL"].map({ !$0.isEmpty }) == true, let fromURL = try? ProviderConfiguration.resolve(file: file) {
             configurations.append(fromURL)
@@ -81,7 +82,15 @@ struct DoctorCommand: AsyncParsableCommand {
     private func ping(_ configuration: ProviderConfiguration, file: ConfigFile) async -> ProviderCheck {
         var check = ProviderCheck(name: configuration.name, kind: configuration.kind.rawValue,
                                   baseURL: configuration.baseURL.absoluteString, model: configuration.model, ok: false)
-        let client = ModelClient(api: configuration.api, retry: RetryPolicy(maxAttempts: 1), timeout: timeout,
+        let localServer: LocalModelServer?
+        do {
+            localServer = try configuration.startLocalServerIfNeeded()
+        } catch {
+            check.error = error.description
+            return check
+        }
+        defer { withExtendedLifetime(localServer) {} }
+        let client = ModelClient(api: configuration.api(localServer: localServer), retry: RetryPolicy(maxAttempts: 1), timeout: timeout,
                                  prices: file.priceTable)
         let started = Date()
         do {
