@@ -48,17 +48,18 @@ public final class HTTPTransport: Sendable {
         do {
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
+                    handle.setContinuation(continuation)
                     let task = session.dataTask(with: request) { data, response, error in
                         if let error {
-                            continuation.resume(throwing: error)
+                            handle.resume(with: .failure(error))
                         } else if let http = response as? HTTPURLResponse {
                             var headers: [String: String] = [:]
                             for (key, value) in http.allHeaderFields {
                                 if let key = key as? String, let value = value as? String { headers[key.lowercased()] = value }
                             }
-                            continuation.resume(returning: HTTPResponse(status: http.statusCode, headers: headers, body: data ?? Data()))
+                            handle.resume(with: .success(HTTPResponse(status: http.statusCode, headers: headers, body: data ?? Data())))
                         } else {
-                            continuation.resume(throwing: LMError.transport("the reply was not HTTP"))
+                            handle.resume(with: .failure(LMError.transport("the reply was not HTTP")))
                         }
                     }
                     handle.start(task)
@@ -80,18 +81,40 @@ public final class HTTPTransport: Sendable {
         }
     }
 
-    /// The task of one request, cancellable from another thread, even before it started.
+    /// One request's task and continuation. Cancelling resumes the caller at once, without
+    /// waiting for URLSession to report the cancelled transfer (which took seconds under load).
     private final class TaskHandle: @unchecked Sendable {
         private let lock = NSLock()
         private var task: URLSessionDataTask?
+        private var continuation: CheckedContinuation<HTTPResponse, any Error>?
         private var cancelled = false
+
+        func setContinuation(_ continuation: CheckedContinuation<HTTPResponse, any Error>) {
+            lock.lock()
+            self.continuation = continuation
+            lock.unlock()
+        }
 
         func start(_ task: URLSessionDataTask) {
             lock.lock()
             self.task = task
             let cancelled = self.cancelled
             lock.unlock()
-            if cancelled { task.cancel() } else { task.resume() }
+            if cancelled {
+                task.cancel()
+                resume(with: .failure(LMError.cancelled))
+            } else {
+                task.resume()
+            }
+        }
+
+        /// Resumes the caller the first time only.
+        func resume(with result: Result<HTTPResponse, any Error>) {
+            lock.lock()
+            let continuation = self.continuation
+            self.continuation = nil
+            lock.unlock()
+            continuation?.resume(with: result)
         }
 
         func cancel() {
@@ -100,6 +123,7 @@ public final class HTTPTransport: Sendable {
             let task = self.task
             lock.unlock()
             task?.cancel()
+            if task != nil { resume(with: .failure(LMError.cancelled)) }
         }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Which provider and model a call goes to.
 ///
-/// Precedence: flags, then `RLMD_BASE_URL` / `RLMD_MODEL`, then the config file's `provider` and
+/// Precedence: flags, then `RLMD_BASE_URL` / `RLMD_MODEL` / `RLMD_SUB_MODEL`, then the config file's `provider` and
 /// `model`, then whichever key is set (`ANTHROPIC_API_KEY`, then `OPENAI_API_KEY`).
 public struct ProviderConfiguration: Sendable, Equatable {
     /// `local` is the llama.cpp server rlmd starts itself (see `LocalModel`).
@@ -13,6 +13,8 @@ public struct ProviderConfiguration: Sendable, Equatable {
     public var baseURL: URL
     public var apiKey: String?
     public var model: String
+    /// The model for sub-calls (`llm_query`): `RLMD_SUB_MODEL`, the file's `sub_model`, else `model`.
+    public var subModel: String
     public var maxConcurrent: Int?
     public var timeout: Double?
 
@@ -67,7 +69,8 @@ public struct ProviderConfiguration: Sendable, Equatable {
         let needsKey = kind == .anthropic || (kind == .openai && urlText == defaultURL)
         if needsKey && (key ?? "").isEmpty { throw .notConfigured("\(keyVariable) is not set") }
         let model = explicitModel ?? environment["RLMD_MODEL"] ?? file.model ?? defaultModels[kind] ?? "gpt-5-mini"
-        return ProviderConfiguration(name: name, kind: kind, baseURL: url, apiKey: key, model: model,
+        let subModel = environment["RLMD_SUB_MODEL"] ?? file.sub_model ?? model
+        return ProviderConfiguration(name: name, kind: kind, baseURL: url, apiKey: key, model: model, subModel: subModel,
                                      maxConcurrent: entry?.max_concurrent, timeout: entry?.timeout)
     }
 

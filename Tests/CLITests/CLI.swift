@@ -44,11 +44,21 @@ struct CLI {
     }
 
     @discardableResult
-    func run(_ arguments: String..., in directory: String) throws -> Result {
-        try run(arguments, in: directory)
+    func run(_ arguments: String..., in directory: String) async throws -> Result {
+        try await run(arguments, in: directory)
     }
 
-    func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Result {
+    /// Runs rlmd on its own thread, so waiting for it never holds a thread of the concurrency pool
+    /// that other tests' timers and tasks need.
+    func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Swift.Result { try self.runBlocking(arguments, in: directory, environment: environment) })
+            }.start()
+        }
+    }
+
+    private func runBlocking(_ arguments: [String], in directory: String, environment: [String: String]) throws -> Result {
         let (process, out, err) = process(arguments, in: directory, environment: environment)
         try process.run()
         let errorData = ErrorCollector(err)

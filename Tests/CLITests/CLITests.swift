@@ -10,10 +10,10 @@ import Testing
         return tree
     }
 
-    @Test func indexJSONHasTheDocumentedFields() throws {
+    @Test func indexJSONHasTheDocumentedFields() async throws {
         let tree = try Self.sampleTree()
         let cli = try CLI()
-        let result = try cli.run("index", tree.root, "--json", in: tree.root)
+        let result = try await cli.run("index", tree.root, "--json", in: tree.root)
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         for key in ["root", "files", "bytes", "tokens", "skipped", "changed", "seconds"] {
@@ -26,38 +26,38 @@ import Testing
         #expect(result.stdout.split(separator: "\n").count == 1)
     }
 
-    @Test func queriesWorkFromASubfolder() throws {
+    @Test func queriesWorkFromASubfolder() async throws {
         let tree = try Self.sampleTree()
         let cli = try CLI()
-        let summary = try cli.run("index", in: tree.root)
+        let summary = try await cli.run("index", in: tree.root)
         #expect(summary.status == 0 && summary.stdout.contains("3 files"), "\(summary.stderr)")
         let sub = tree.root + "/src/app"
 
-        let read = try cli.run("read", "retry.py:2", in: sub)
+        let read = try await cli.run("read", "retry.py:2", in: sub)
         #expect(read.status == 0 && read.stdout == "    # back off exponentially\n", "\(read.stderr)")
-        #expect(try cli.run("read", "src/app/client.py:3-4", in: sub).stdout == "def fetch(url):\n    return retry(url)\n")
-        #expect(try cli.run("read", "README.md", in: tree.root).stdout == "# Sample\n\nA sample project.\n")
+        #expect(try await cli.run("read", "src/app/client.py:3-4", in: sub).stdout == "def fetch(url):\n    return retry(url)\n")
+        #expect(try await cli.run("read", "README.md", in: tree.root).stdout == "# Sample\n\nA sample project.\n")
 
-        let grep = try cli.run("grep", "def \\w+", "--json", in: sub)
+        let grep = try await cli.run("grep", "def \\w+", "--json", in: sub)
         #expect(grep.status == 0)
         let matches = try #require(try JSONSerialization.jsonObject(with: Data(grep.stdout.utf8)) as? [[String: Any]])
         #expect(matches.map { $0["path"] as? String } == ["src/app/client.py", "src/app/retry.py"])
         #expect(matches.first?["line"] as? Int == 3 && matches.first?["text"] as? String == "def fetch(url):")
-        #expect(try cli.run("grep", "retry", "--glob", "client.py", in: sub).stdout == "src/app/client.py:4:    return retry(url)\n")
-        #expect(try cli.run("grep", "no such thing", in: sub).status == 1)
+        #expect(try await cli.run("grep", "retry", "--glob", "client.py", in: sub).stdout == "src/app/client.py:4:    return retry(url)\n")
+        #expect(try await cli.run("grep", "no such thing", in: sub).status == 1)
 
-        let search = try cli.run("search", "exponentially", "--json", in: sub)
+        let search = try await cli.run("search", "exponentially", "--json", in: sub)
         #expect(search.status == 0)
         #expect(search.stdout.contains("\"path\":\"src/app/retry.py\""))
-        #expect(try cli.run("search", "zebra", in: sub).status == 1)
-        let files = try cli.run("files", in: sub)
+        #expect(try await cli.run("search", "zebra", in: sub).status == 1)
+        let files = try await cli.run("files", in: sub)
         #expect(files.stdout == "README.md\nsrc/app/client.py\nsrc/app/retry.py\n")
     }
 
-    @Test func inputErrorsExitTwoWithOneLine() throws {
+    @Test func inputErrorsExitTwoWithOneLine() async throws {
         let tree = try Self.sampleTree()
         let cli = try CLI()
-        let notIndexed = try cli.run("grep", "x", in: tree.root)
+        let notIndexed = try await cli.run("grep", "x", in: tree.root)
         #expect(notIndexed.status == 2 && notIndexed.stderr.contains("no index"))
         let cases: [[String]] = [
             ["index", tree.root + "/does-not-exist"],
@@ -71,16 +71,16 @@ import Testing
             ["search", "\"unbalanced", "--raw", "--workspace", tree.root],
             ["frobnicate"],
         ]
-        try cli.run("index", tree.root, in: tree.root)
+        try await cli.run("index", tree.root, in: tree.root)
         for arguments in cases {
-            let result = try cli.run(arguments, in: tree.root)
+            let result = try await cli.run(arguments, in: tree.root)
             #expect(result.status == 2, "\(arguments): \(result.status) \(result.stderr)")
             let lines = result.stderr.split(separator: "\n")
             #expect(lines.count == 1 && lines[0].hasPrefix("rlmd: "), "\(arguments): \(result.stderr)")
         }
     }
 
-    @Test func twoIndexersAtOnceLeaveOneGoodIndex() throws {
+    @Test func twoIndexersAtOnceLeaveOneGoodIndex() async throws {
         let tree = try Tree()
         for i in 0..<400 { try tree.write("pkg\(i % 10)/file\(i).txt", "file number \(i)\n" + String(repeating: "filler text\n", count: 200)) }
         let cli = try CLI()
@@ -96,15 +96,15 @@ import Testing
         }
         #expect(reports.allSatisfy { $0["files"] as? Int == 400 })
         #expect(reports.map { $0["changed"] as? Int ?? -1 }.sorted() == [0, 400])
-        let grep = try cli.run("grep", "^file number 399$", in: tree.root)
+        let grep = try await cli.run("grep", "^file number 399$", in: tree.root)
         #expect(grep.stdout == "pkg9/file399.txt:1:file number 399\n")
     }
 
-    @Test func indexerKilledMidRunLeavesTheLastSnapshot() throws {
+    @Test func indexerKilledMidRunLeavesTheLastSnapshot() async throws {
         let tree = try Tree()
         try tree.write("first.txt", "the first snapshot\n")
         let cli = try CLI()
-        #expect(try cli.run("index", tree.root, in: tree.root).status == 0)
+        #expect(try await cli.run("index", tree.root, in: tree.root).status == 0)
         let store = try #require(try FileManager.default.contentsOfDirectory(atPath: cli.cacheHome + "/rlmd").first)
         let contextFile = "\(cli.cacheHome)/rlmd/\(store)/context-1.txt"
         let committed = try #require(try FileManager.default.attributesOfItem(atPath: contextFile)[.size] as? Int)
@@ -125,16 +125,16 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal)
 
-        let files = try cli.run("files", in: tree.root)
+        let files = try await cli.run("files", in: tree.root)
         #expect(files.status == 0 && files.stdout == "first.txt\n", "\(files.stderr)")
-        #expect(try cli.run("grep", "first snapshot", in: tree.root).status == 0)
-        #expect(try cli.run("grep", "second snapshot", in: tree.root).status == 1)
+        #expect(try await cli.run("grep", "first snapshot", in: tree.root).status == 0)
+        #expect(try await cli.run("grep", "second snapshot", in: tree.root).status == 1)
 
-        let again = try cli.run("index", tree.root, "--json", in: tree.root)
+        let again = try await cli.run("index", tree.root, "--json", in: tree.root)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.contains("\"files\":1501"))
-        #expect(try cli.run("grep", "^part 1499$", in: tree.root).stdout == "second/part1499.txt:1:part 1499\n")
-        let search = try cli.run("search", "first snapshot", "--json", "-k", "2000", in: tree.root)
+        #expect(try await cli.run("grep", "^part 1499$", in: tree.root).stdout == "second/part1499.txt:1:part 1499\n")
+        let search = try await cli.run("search", "first snapshot", "--json", "-k", "2000", in: tree.root)
         #expect(search.status == 0 && search.stdout.contains("\"path\":\"first.txt\""), "\(search.stderr)")
         #expect(search.stdout.components(separatedBy: "\"path\"").count - 1 == 1501)
     }

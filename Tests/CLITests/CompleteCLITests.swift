@@ -3,16 +3,16 @@ import Testing
 import TestSupport
 
 @Suite struct CompleteCLITests {
-    @Test func completesAgainstAnOpenAICompatibleServer() throws {
+    @Test func completesAgainstAnOpenAICompatibleServer() async throws {
         let server = try ScriptedServer([["body": "openai:The answer is 42."]])
         let port = server.port
         defer { withExtendedLifetime(server) {} }
         let cli = try CLI()
         let tree = try Tree()
         let environment = ["RLMD_BASE_URL": "http://127.0.0.1:\(port)/v1", "RLMD_MODEL": "gpt-4.1-mini", "OPENAI_API_KEY": "sk-cli-secret"]
-        let plain = try cli.run(["complete", "What is the answer?"], in: tree.root, environment: environment)
+        let plain = try await cli.run(["complete", "What is the answer?"], in: tree.root, environment: environment)
         #expect(plain.status == 0 && plain.stdout == "The answer is 42.\n", "\(plain.stderr)")
-        let json = try cli.run(["complete", "What is the answer?", "--json"], in: tree.root, environment: environment)
+        let json = try await cli.run(["complete", "What is the answer?", "--json"], in: tree.root, environment: environment)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(object["text"] as? String == "The answer is 42." && object["cached"] as? Bool == false)
         #expect((object["usage"] as? [String: Int]) == ["input": 12, "output": 5, "cached": 4])
@@ -26,9 +26,9 @@ import TestSupport
         let tree = try Tree()
         let environment = ["RLMD_BASE_URL": "http://127.0.0.1:\(server.port)/v1"]
         let arguments = ["complete", "same prompt", "--temperature", "0", "--json"]
-        let first = try cli.run(arguments, in: tree.root, environment: environment)
-        let second = try cli.run(arguments, in: tree.root, environment: environment)
-        let bypass = try cli.run(arguments + ["--no-cache"], in: tree.root, environment: environment)
+        let first = try await cli.run(arguments, in: tree.root, environment: environment)
+        let second = try await cli.run(arguments, in: tree.root, environment: environment)
+        let bypass = try await cli.run(arguments + ["--no-cache"], in: tree.root, environment: environment)
         #expect(first.stdout.contains("\"cached\":false") && second.stdout.contains("\"cached\":true"), "\(second.stderr)")
         #expect(bypass.stdout.contains("\"cached\":false"))
         #expect(try await server.requests().count == 2)
@@ -47,24 +47,24 @@ import TestSupport
             """)
         try tree.write("broken.toml", "provider = \"unterminated\n")
         let scrubbed = ["RLMD_BASE_URL": "", "OPENAI_API_KEY": "", "ANTHROPIC_API_KEY": "", "RLMD_MODEL": ""]
-        let result = try cli.run(["complete", "hi"], in: tree.root, environment: scrubbed.merging(["RLMD_CONFIG": tree.root + "/config.toml"]) { $1 })
+        let result = try await cli.run(["complete", "hi"], in: tree.root, environment: scrubbed.merging(["RLMD_CONFIG": tree.root + "/config.toml"]) { $1 })
         #expect(result.status == 0 && result.stdout == "from the config\n", "\(result.stderr)")
         let body = try #require(try await server.requests().first?["body"] as? [String: Any])
         #expect(body["model"] as? String == "config-model")
-        let broken = try cli.run(["complete", "hi"], in: tree.root, environment: scrubbed.merging(["RLMD_CONFIG": tree.root + "/broken.toml"]) { $1 })
+        let broken = try await cli.run(["complete", "hi"], in: tree.root, environment: scrubbed.merging(["RLMD_CONFIG": tree.root + "/broken.toml"]) { $1 })
         #expect(broken.status == 2 && broken.stderr.contains("broken.toml:1:"), "\(broken.stderr)")
     }
 
-    @Test func streamsTheReply() throws {
+    @Test func streamsTheReply() async throws {
         let server = try ScriptedServer([["stream": ["Stream", "ed ", "reply"]]])
         let cli = try CLI()
         let tree = try Tree()
-        let result = try cli.run(["complete", "hi", "--stream"], in: tree.root,
+        let result = try await cli.run(["complete", "hi", "--stream"], in: tree.root,
                                  environment: ["RLMD_BASE_URL": "http://127.0.0.1:\(server.port)/v1"])
         #expect(result.status == 0 && result.stdout == "Streamed reply\n", "\(result.stderr)")
     }
 
-    @Test func doctorPingsEveryConfiguredProvider() throws {
+    @Test func doctorPingsEveryConfiguredProvider() async throws {
         let server = try ScriptedServer([["body": "openai:ok"]])
         let cli = try CLI()
         let tree = try Tree()
@@ -74,30 +74,30 @@ import TestSupport
             base_url = "http://127.0.0.1:9/v1"
             """)
         let scrubbed = ["OPENAI_API_KEY": "", "ANTHROPIC_API_KEY": "", "RLMD_MODEL": ""]
-        let healthy = try cli.run(["doctor", "--json"], in: tree.root,
+        let healthy = try await cli.run(["doctor", "--json"], in: tree.root,
                                   environment: scrubbed.merging(["RLMD_BASE_URL": "http://127.0.0.1:\(server.port)/v1"]) { $1 })
         #expect(healthy.status == 0, "\(healthy.stdout) \(healthy.stderr)")
         #expect(healthy.stdout.contains("\"ok\":true"))
-        let broken = try cli.run(["doctor"], in: tree.root,
+        let broken = try await cli.run(["doctor"], in: tree.root,
                                  environment: scrubbed.merging(["RLMD_BASE_URL": "", "RLMD_CONFIG": tree.root + "/config.toml"]) { $1 })
         #expect(broken.status == 1 && broken.stdout.contains("provider dead") && broken.stdout.contains("FAILED"), "\(broken.stdout)")
     }
 
-    @Test func explainsHowToConfigureAProvider() throws {
+    @Test func explainsHowToConfigureAProvider() async throws {
         let cli = try CLI()
         let tree = try Tree()
         let scrubbed = ["RLMD_BASE_URL": "", "OPENAI_API_KEY": "", "ANTHROPIC_API_KEY": ""]
-        let result = try cli.run(["complete", "hi"], in: tree.root, environment: scrubbed)
+        let result = try await cli.run(["complete", "hi"], in: tree.root, environment: scrubbed)
         #expect(result.status == 2 && result.stderr.contains("OPENAI_API_KEY") && result.stderr.contains("RLMD_BASE_URL"), "\(result.stderr)")
     }
 
-    @Test func providerErrorsExitOne() throws {
+    @Test func providerErrorsExitOne() async throws {
         let server = try ScriptedServer([["status": 401, "body": ["error": ["message": "Incorrect API key"]]]])
         let port = server.port
         defer { withExtendedLifetime(server) {} }
         let cli = try CLI()
         let tree = try Tree()
-        let result = try cli.run(["complete", "hi", "--base-url", "http://127.0.0.1:\(port)/v1"], in: tree.root,
+        let result = try await cli.run(["complete", "hi", "--base-url", "http://127.0.0.1:\(port)/v1"], in: tree.root,
                                  environment: ["OPENAI_API_KEY": "sk-cli-secret"])
         #expect(result.status == 1 && result.stderr.contains("Incorrect API key") && !result.stderr.contains("sk-cli-secret"))
     }

@@ -11,10 +11,10 @@ import Testing
     }
 
     @Test(.enabled(if: installed, "the offline model is not installed (rlmd models install-local)"))
-    func completesWithTheLocalModel() throws {
+    func completesWithTheLocalModel() async throws {
         let cli = try CLI()
         let tree = try Tree()
-        let result = try cli.run(["complete", "Say hello.", "--provider", "local", "--max-tokens", "8", "--json"], in: tree.root)
+        let result = try await cli.run(["complete", "Say hello.", "--provider", "local", "--max-tokens", "8", "--json"], in: tree.root)
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(!((object["text"] as? String) ?? "").isEmpty)

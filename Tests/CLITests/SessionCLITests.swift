@@ -9,7 +9,7 @@ import Testing
         "not json at all",
     ]
 
-    @Test func importListAndQueryASession() throws {
+    @Test func importListAndQueryASession() async throws {
         let home = try Tree()
         let workspace = try Tree()
         let folder = "claude/projects/" + workspace.root.replacingOccurrences(of: "/", with: "-")
@@ -17,7 +17,7 @@ import Testing
         let cli = try CLI()
         let environment = ["CLAUDE_CONFIG_DIR": home.root + "/claude", "CODEX_HOME": home.root + "/codex"]
 
-        let imported = try cli.run(["index", "--claude", "latest", "--json"], in: workspace.root, environment: environment)
+        let imported = try await cli.run(["index", "--claude", "latest", "--json"], in: workspace.root, environment: environment)
         #expect(imported.status == 0, "\(imported.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(imported.stdout.utf8)) as? [String: Any])
         for key in ["session", "format", "messages", "by_role", "malformed_lines", "unknown_types", "bytes", "tokens", "seconds"] {
@@ -28,18 +28,18 @@ import Testing
         #expect(report["unknown_types"] as? [String: Int] == ["mystery": 1])
 
         let file = "\(home.root)/\(folder)/s-9.jsonl"
-        let grep = try cli.run(["grep", "MAX_RETRIES", "--session", file], in: workspace.root)
+        let grep = try await cli.run(["grep", "MAX_RETRIES", "--session", file], in: workspace.root)
         #expect(grep.stdout == "#2:1:In config.py, MAX_RETRIES = 4.\n", "\(grep.stderr)")
-        let read = try cli.run(["read", "#1", "--session", file], in: workspace.root)
+        let read = try await cli.run(["read", "#1", "--session", file], in: workspace.root)
         #expect(read.stdout == "Where is the retry limit set?")
 
-        let listed = try cli.run(["sessions", "--json"], in: workspace.root, environment: environment)
+        let listed = try await cli.run(["sessions", "--json"], in: workspace.root, environment: environment)
         let sessions = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
         #expect(sessions.count == 1 && sessions.first?["id"] as? String == "s-9" && sessions.first?["messages"] as? Int == 2)
 
-        let missing = try cli.run(["index", "--codex", "latest"], in: workspace.root, environment: environment)
+        let missing = try await cli.run(["index", "--codex", "latest"], in: workspace.root, environment: environment)
         #expect(missing.status == 2 && missing.stderr.contains("no Codex session"))
-        let notImported = try cli.run(["grep", "x", "--session", home.root + "/\(folder)/../nothing.jsonl"], in: workspace.root)
+        let notImported = try await cli.run(["grep", "x", "--session", home.root + "/\(folder)/../nothing.jsonl"], in: workspace.root)
         #expect(notImported.status == 2)
     }
 }

@@ -27,6 +27,7 @@ struct DoctorCommand: AsyncParsableCommand {
     struct Report: Encodable {
         var configFile: String?
         var cacheRoot: String
+        var responseCacheHits: Int
         var defaultProvider: String?
         var providers: [ProviderCheck]
     }
@@ -55,7 +56,8 @@ struct DoctorCommand: AsyncParsableCommand {
         }
         for configuration in configurations { checks.append(await ping(configuration, file: file)) }
         let defaultProvider = (try? ProviderConfiguration.resolve(file: file))?.name
-        let report = Report(configFile: ConfigFile.path(), cacheRoot: StoreLocation.cacheRoot(),
+        let hits = (try? SQLiteResponseCache(path: StoreLocation.cacheRoot() + "/responses.sqlite"))?.totalHits() ?? 0
+        let report = Report(configFile: ConfigFile.path(), cacheRoot: StoreLocation.cacheRoot(), responseCacheHits: hits,
                             defaultProvider: defaultProvider, providers: checks)
         if json {
             try JSONOutput.print(report)
@@ -69,7 +71,7 @@ struct DoctorCommand: AsyncParsableCommand {
         let checks = report.providers
         let defaultProvider = report.defaultProvider
         print("config file: \(report.configFile ?? "none")")
-        print("cache: \(report.cacheRoot)")
+        print("cache: \(report.cacheRoot) (response cache hits so far: \(report.responseCacheHits))")
         print("default provider: \(defaultProvider ?? "none configured")")
         for check in checks {
             let status = check.ok ? "ok (\(check.milliseconds ?? 0) ms)" : "FAILED: \(check.error ?? "")"
