@@ -18,7 +18,7 @@ public final class ContextSnapshot: @unchecked Sendable {
     public let documents: [Document]
     public let totalChars: Int
     let file: MappedFile
-    let pool: DatabasePool
+    let searchShards: SearchShardReaders
     private let indexByPath: [String: Int]
     private let indexByID: [Int64: Int]
 
@@ -34,7 +34,7 @@ public final class ContextSnapshot: @unchecked Sendable {
                 }
                 let file = try MappedFile(path: location.contextFilePath(generation: meta.generation), length: meta.contextBytes)
                 return ContextSnapshot(root: meta.root ?? "", location: location, documents: documents,
-                                       totalChars: meta.totalChars, file: file, pool: pool)
+                                       totalChars: meta.totalChars, file: file)
             } catch let error as StoreError {
                 if attempt >= 3 { throw error }
             } catch {
@@ -43,13 +43,13 @@ public final class ContextSnapshot: @unchecked Sendable {
         }
     }
 
-    private init(root: String, location: StoreLocation, documents: [Document], totalChars: Int, file: MappedFile, pool: DatabasePool) {
+    private init(root: String, location: StoreLocation, documents: [Document], totalChars: Int, file: MappedFile) {
         self.root = root
         self.location = location
         self.documents = documents
         self.totalChars = totalChars
         self.file = file
-        self.pool = pool
+        searchShards = SearchShardReaders(location: location)
         var byPath = [String: Int](minimumCapacity: documents.count)
         var byID = [Int64: Int](minimumCapacity: documents.count)
         for (index, document) in documents.enumerated() {

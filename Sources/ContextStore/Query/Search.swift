@@ -1,4 +1,32 @@
+import Foundation
 import GRDB
+
+/// Read connections to a snapshot's search shards, opened on first use and kept for later queries.
+final class SearchShardReaders: @unchecked Sendable {
+    private let location: StoreLocation
+    private let lock = NSLock()
+    private var opened: [DatabaseQueue]?
+
+    init(location: StoreLocation) { self.location = location }
+
+    func queues() throws(StoreError) -> [DatabaseQueue] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let opened { return opened }
+        var queues: [DatabaseQueue] = []
+        for shard in 0..<SearchShards.count {
+            let path = SearchShards.path(location, shard: shard)
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            do {
+                queues.append(try DatabaseQueue(path: path, configuration: StoreDatabase.configuration(readOnly: true)))
+            } catch {
+                throw .damaged(path: path, reason: StoreDatabase.describe(error))
+            }
+        }
+        opened = queues
+        return queues
+    }
+}
 
 public struct SearchHit: Sendable, Codable, Equatable {
     public var path: String
@@ -20,19 +48,18 @@ extension ContextSnapshot {
         let match = raw ? query : terms.map { "\"\($0)\"" }.joined(separator: " OR ")
         guard !match.isEmpty, limit > 0 else { return [] }
         var ranked: [(Int64, Double)] = []
-        do {
-            for shard in 0..<SearchShards.count {
-                let path = SearchShards.path(location, shard: shard)
-                guard FileManager.default.fileExists(atPath: path) else { continue }
-                let queue = try DatabaseQueue(path: path, configuration: StoreDatabase.configuration(readOnly: true))
+        for queue in try searchShards.queues() {
+            do {
                 ranked += try queue.read { db in
                     try Row.fetchAll(db, sql: """
                         SELECT rowid, bm25(fts, 5.0, 1.0) AS rank FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT ?
                         """, arguments: [match, limit]).map { ($0[0], $0[1]) }
                 }
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
+                throw .invalidPattern("search query \(query): \(StoreDatabase.describe(error))")
+            } catch {
+                throw .damaged(path: location.directory, reason: "search index: \(StoreDatabase.describe(error))")
             }
-        } catch {
-            throw .invalidPattern("search query \(query): \(StoreDatabase.describe(error))")
         }
         // Each shard ranks with its own statistics; documents are spread evenly, so scores compare.
         ranked.sort { $0.1 < $1.1 }
@@ -97,5 +124,3 @@ extension ContextSnapshot {
         return false
     }
 }
-
-import Foundation
