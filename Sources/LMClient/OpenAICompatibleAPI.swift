@@ -1,0 +1,56 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `POST {base}/chat/completions`: OpenAI, OpenRouter, vLLM, llama.cpp server, Ollama, LM Studio.
+public struct OpenAICompatibleAPI: ProviderAPI {
+    public var name: String
+    public var baseURL: URL
+    public var apiKey: String?
+
+    public init(name: String = "openai", baseURL: URL, apiKey: String?) {
+        self.name = name
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+    }
+
+    public func makeRequest(_ request: CompletionRequest, timeout: Double) throws(LMError) -> URLRequest {
+        var body: [String: Any] = [
+            "model": request.model,
+            "messages": request.messages.map { ["role": $0.role.rawValue, "content": $0.content] },
+        ]
+        if let maxTokens = request.maxTokens { body["max_tokens"] = maxTokens }
+        if let temperature = request.temperature { body["temperature"] = temperature }
+        if !request.stop.isEmpty { body["stop"] = request.stop }
+        var urlRequest = URLRequest(url: baseURL.appendingPathComponent("chat/completions"), timeoutInterval: timeout)
+        urlRequest.httpMethod = "POST"
+        urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let apiKey, !apiKey.isEmpty { urlRequest.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
+        urlRequest.httpBody = try JSONBody.encode(body)
+        return urlRequest
+    }
+
+    public func parseReply(_ response: HTTPResponse) throws(LMError) -> Completion {
+        let object = try JSONBody.object(response.body)
+        guard let choices = object["choices"] as? [[String: Any]], let first = choices.first,
+              let message = first["message"] as? [String: Any] else {
+            throw .malformedReply("no choices[0].message in the reply")
+        }
+        let text = message["content"] as? String ?? ""
+        var usage = Usage(reported: false)
+        if let reported = object["usage"] as? [String: Any] {
+            usage = Usage(input: JSONBody.int(reported["prompt_tokens"]) ?? 0, output: JSONBody.int(reported["completion_tokens"]) ?? 0,
+                          cachedInput: JSONBody.int((reported["prompt_tokens_details"] as? [String: Any])?["cached_tokens"]) ?? 0)
+        }
+        return Completion(text: text, model: object["model"] as? String ?? "", usage: usage,
+                          finishReason: first["finish_reason"] as? String)
+    }
+
+    public func errorMessage(_ response: HTTPResponse) -> (message: String, contextTooLong: Bool) {
+        let (message, _, code) = JSONBody.errorMessage(response.body)
+        let tooLong = code == "context_length_exceeded" || message.contains("maximum context length")
+            || message.contains("context length") || message.contains("too many tokens")
+        return (message, tooLong)
+    }
+}
