@@ -55,7 +55,7 @@ public enum SessionImporter {
                                logger: Logger = Logger(label: "rlmd.sessions")) throws -> SessionImportReport {
         let started = Date()
         guard let stat = FileStat.of(path: file), stat.kind == .regular else { throw SessionImportError.notAFile(file) }
-        let prefix = try readPrefix(file)
+        guard let prefix = SessionSource.prefix(of: file) else { throw SessionImportError.notAFile(file) }
         if prefix.prefix(FileReader.binaryProbeBytes).contains(0) { throw SessionImportError.binary(file) }
         guard let format = forced ?? SessionFormat.detect(prefix: prefix) else { throw SessionImportError.unknownFormat(file) }
         let location = location ?? StoreLocation.forSession(file: file)
@@ -122,12 +122,6 @@ public enum SessionImporter {
             malformedExamples: main.stats.malformedExamples, unknownTypes: main.stats.unknownTypes,
             subagents: finalSources.count - 1, added: added, pendingBytes: pending, bytes: committedMeta.contentBytes, tokens: committedMeta.tokens,
             seconds: Date().timeIntervalSince(started))
-    }
-
-    private static func readPrefix(_ path: String) throws -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw SessionImportError.notAFile(path) }
-        defer { try? handle.close() }
-        return [UInt8]((try? handle.read(upToCount: 1 << 16)) ?? Data())
     }
 
     /// Imports what is new in one source file; returns documents added and bytes left pending.
@@ -213,7 +207,7 @@ public enum SessionImporter {
 
     /// A generic file is JSON Lines when its first line alone is a complete JSON object.
     private static func isJSONLines(_ path: String) -> Bool {
-        guard let prefix = try? readPrefix(path) else { return false }
+        guard let prefix = SessionSource.prefix(of: path) else { return false }
         let firstLine = prefix.split(separator: 0x0A, maxSplits: 1).first.map(Array.init) ?? []
         return (try? firstLine.withUnsafeBytes { try JSONParser.parse($0) })?.isObject == true
     }

@@ -73,11 +73,16 @@ struct SessionSource {
         return found.sorted()
     }
 
-    /// The first line of a JSONL file that parses, reading at most 64 KiB.
-    static func firstRecord(of path: String) -> JSONValue? {
+    /// The first 64 KiB of a file: enough to detect a format or read a first record.
+    static func prefix(of path: String) -> [UInt8]? {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: 1 << 16)) ?? Data()
+        return [UInt8]((try? handle.read(upToCount: 1 << 16)) ?? Data())
+    }
+
+    /// The first line of a JSONL file that parses, within its first 64 KiB.
+    static func firstRecord(of path: String) -> JSONValue? {
+        guard let data = prefix(of: path) else { return nil }
         for line in data.split(separator: 0x0A).prefix(20) {
             if let value = try? line.withUnsafeBytes({ try JSONParser.parse($0) }), value.isObject { return value }
         }
