@@ -48,26 +48,31 @@ public final class ModelClient: LanguageModel {
     }
 
     private func call(_ request: CompletionRequest) async throws(LMError) -> Completion {
-        try preflight(request)
         let urlRequest = try api.makeRequest(request, timeout: timeout)
+        return try await withRetries(request) { () async throws(LMError) -> Completion in
+            let response = try await self.transport.send(urlRequest, timeout: self.timeout)
+            guard (200..<300).contains(response.status) else { throw self.api.error(from: response) }
+            return try self.api.parseReply(response)
+        }
+    }
+
+    /// Runs `attempt` under the concurrency limit, retrying retryable failures (while `mayRetry`
+    /// says so) with backoff, and prices the result.
+    private func withRetries(_ request: CompletionRequest, mayRetry: () -> Bool = { true },
+                             _ attempt: () async throws(LMError) -> Completion) async throws(LMError) -> Completion {
+        try preflight(request)
         await limit.acquire()
         defer { Task { await limit.release() } }
-        var attempt = 0
+        var number = 0
         while true {
-            attempt += 1
+            number += 1
             if Task.isCancelled { throw .cancelled }
-            let failure: LMError
             do {
-                let response = try await transport.send(urlRequest, timeout: timeout)
-                if (200..<300).contains(response.status) {
-                    return priced(try api.parseReply(response), request: request, attempts: attempt)
-                }
-                failure = api.error(from: response)
+                return priced(try await attempt(), request: request, attempts: number)
             } catch {
-                failure = error
+                guard error.isRetryable, mayRetry(), number < retry.maxAttempts else { throw error }
+                try await pause(after: error, attempt: number)
             }
-            guard failure.isRetryable, attempt < retry.maxAttempts else { throw failure }
-            try await pause(after: failure, attempt: attempt)
         }
     }
 
@@ -89,21 +94,12 @@ public final class ModelClient: LanguageModel {
     }
 
     private func streamWithRetries(_ request: CompletionRequest, onText: @escaping (String) -> Void) async throws(LMError) -> Completion {
-        try preflight(request)
         let urlRequest = try api.makeStreamingRequest(request, timeout: timeout)
-        await limit.acquire()
-        defer { Task { await limit.release() } }
-        var attempt = 0
-        while true {
-            attempt += 1
-            if Task.isCancelled { throw .cancelled }
-            var sentText = false
-            do {
-                let completion = try await streamOnce(urlRequest) { sentText = true; onText($0) }
-                return priced(completion, request: request, attempts: attempt)
-            } catch {
-                guard !sentText, error.isRetryable, attempt < retry.maxAttempts else { throw error }
-                try await pause(after: error, attempt: attempt)
+        var sentText = false
+        return try await withRetries(request, mayRetry: { !sentText }) { () async throws(LMError) -> Completion in
+            try await self.streamOnce(urlRequest) { text in
+                sentText = true
+                onText(text)
             }
         }
     }
