@@ -52,6 +52,7 @@ public enum SessionImportError: Error, CustomStringConvertible, Sendable {
 /// byte after the last complete line it consumed, so a growing session costs only its new lines.
 public enum SessionImporter {
     public static func refresh(file: String, format forced: SessionFormat? = nil, location: StoreLocation? = nil,
+                               progress: (@Sendable (IndexProgress) -> Void)? = nil,
                                logger: Logger = Logger(label: "rlmd.sessions")) throws -> SessionImportReport {
         let started = Date()
         guard let stat = FileStat.of(path: file), stat.kind == .regular else { throw SessionImportError.notAFile(file) }
@@ -99,7 +100,7 @@ public enum SessionImporter {
                         let label = path == file ? "main" : ((path as NSString).lastPathComponent as NSString).deletingPathExtension
                         var source = sources[path] ?? SessionSource(path: path, format: format, label: label)
                         if path != file { source.parentSession = sources[file]?.stats.sessionID ?? mainSession }
-                        let result = try importSource(&source, db: db, records: records)
+                        let result = try importSource(&source, db: db, records: records, progress: progress)
                         added += result.added
                         pending += result.pending
                         try source.save(db)
@@ -114,6 +115,7 @@ public enum SessionImporter {
                 }
             }
         }
+        progress?(IndexProgress(phase: .done, done: 0, total: 0, path: nil))
         logger.debug("transaction closed", metadata: ["ms": elapsed()])
         let main = finalSources[0]
         return SessionImportReport(
@@ -125,7 +127,8 @@ public enum SessionImporter {
     }
 
     /// Imports what is new in one source file; returns documents added and bytes left pending.
-    private static func importSource(_ source: inout SessionSource, db: Database, records: RecordWriter) throws -> (added: Int, pending: Int) {
+    private static func importSource(_ source: inout SessionSource, db: Database, records: RecordWriter,
+                                     progress: (@Sendable (IndexProgress) -> Void)?) throws -> (added: Int, pending: Int) {
         guard let stat = FileStat.of(path: source.path), stat.kind == .regular else { return (0, 0) }
         let rewritten = stat.inode != source.inode && source.inode != 0 || Int(stat.size) < source.consumedBytes
         let wholeFile = !source.format.isLineOriented || (source.format == .generic && !isJSONLines(source.path))
@@ -151,9 +154,16 @@ public enum SessionImporter {
             return (added, 0)
         }
         var current = source
+        let totalMiB = Int(stat.size >> 20)
+        var reportedMiB = -1
         let pending = try LineReader.forEachLine(path: current.path, from: current.consumedBytes) { line, endOffset in
             current.lines += 1
             current.consumedBytes = endOffset
+            // Only big imports report progress; a few MiB take well under a second.
+            if let progress, totalMiB >= 16, endOffset >> 20 != reportedMiB {
+                reportedMiB = endOffset >> 20
+                progress(IndexProgress(phase: .reading, done: reportedMiB, total: totalMiB, path: nil, unit: "MiB"))
+            }
             for message in parseLine(line, number: current.lines, format: current.format, stats: &current.stats) {
                 try appendMessage(message, source: &current, records: records)
                 added += 1

@@ -29,6 +29,16 @@ public struct IndexProgress: Sendable {
     public var done: Int
     public var total: Int
     public var path: String?
+    /// What `done` and `total` count: "files", or "MiB" for a session import.
+    public var unit = "files"
+
+    public init(phase: Phase, done: Int, total: Int, path: String?, unit: String = "files") {
+        self.phase = phase
+        self.done = done
+        self.total = total
+        self.path = path
+        self.unit = unit
+    }
 }
 
 public struct IndexOptions: Sendable {

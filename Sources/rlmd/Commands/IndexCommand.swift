@@ -38,9 +38,10 @@ struct IndexCommand: ParsableCommand {
 
     func run() throws {
         if let file = try sessionFile() {
+            let reporter = ProgressReporter()
             let report = try SessionImporter.refresh(
                 file: file, format: format, location: workspaceOptions.store.map { StoreLocation(directory: workspaceOptions.absolute($0)) },
-                logger: Logger(label: "rlmd.sessions"))
+                progress: { reporter.report($0) }, logger: Logger(label: "rlmd.sessions"))
             if json { try JSONOutput.print(report) } else { print(Self.summary(report)) }
             return
         }

@@ -25,10 +25,10 @@ final class ProgressReporter: @unchecked Sendable {
                 let filled = progress.total == 0 ? width : width * progress.done / progress.total
                 let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
                 let name = String((progress.path ?? "").suffix(40))
-                write("\r\u{1B}[K[\(bar)] \(progress.done)/\(progress.total) \(name)")
+                write("\r\u{1B}[K[\(bar)] \(progress.done)/\(progress.total) \(progress.unit) \(name)")
                 drewBar = true
             } else {
-                write("read \(progress.done)/\(progress.total) files\n")
+                write("read \(progress.done)/\(progress.total) \(progress.unit)\n")
             }
         case .done:
             if drewBar { write("\r\u{1B}[K") }
