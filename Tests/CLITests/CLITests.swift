@@ -100,6 +100,32 @@ import Testing
         #expect(grep.stdout == "pkg9/file399.txt:1:file number 399\n")
     }
 
+    @Test func coldIndexKilledMidRunIsRebuiltCleanly() async throws {
+        let tree = try Tree()
+        let chunk = String(repeating: "searchable words of a first index\n", count: 600)
+        for i in 0..<1500 { try tree.write("part\(i).txt", "part \(i)\n" + chunk) }
+        let cli = try CLI()
+        let (process, _, _) = cli.process(["index", tree.root], in: tree.root)
+        try process.run()
+        // Kill once the new search shards exist and records are being written.
+        let deadline = Date().addingTimeInterval(60)
+        var store: String?
+        while Date() < deadline, process.isRunning {
+            store = store ?? (try? FileManager.default.contentsOfDirectory(atPath: cli.cacheHome + "/rlmd"))?.first
+            if let store, let size = try? FileManager.default.attributesOfItem(
+                atPath: "\(cli.cacheHome)/rlmd/\(store)/context-1.txt")[.size] as? Int, size > 4 << 20 { break }
+            usleep(2000)
+        }
+        #expect(process.isRunning, "the indexer finished before it could be killed")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+
+        let again = try await cli.run(["index", tree.root, "--json"], in: tree.root)
+        #expect(again.status == 0 && again.stdout.contains("\"files\":1500"), "\(again.stderr)")
+        let search = try await cli.run(["search", "searchable", "--json", "-k", "2000"], in: tree.root)
+        #expect(search.stdout.components(separatedBy: "\"path\"").count - 1 == 1500, "\(search.stderr)")
+    }
+
     @Test func indexerKilledMidRunLeavesTheLastSnapshot() async throws {
         let tree = try Tree()
         try tree.write("first.txt", "the first snapshot\n")

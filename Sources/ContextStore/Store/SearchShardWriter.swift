@@ -9,8 +9,6 @@ enum SearchJob: Sendable {
     }
     case insert(id: Int64, path: String, text: Text)
     case delete(id: Int64, path: String, text: Range<Int>)
-    /// Empties the shard before a rebuild.
-    case deleteAll
     /// Rolls the shard's transaction back instead of committing it.
     case abort
 }
@@ -84,9 +82,6 @@ final class SearchShardWriter: @unchecked Sendable {
             switch job {
             case .insert(let jobID, let jobPath, let jobText): (statement, id, path, text) = (insert, jobID, jobPath, jobText)
             case .delete(let jobID, let jobPath, let range): (statement, id, path, text) = (delete, jobID, jobPath, .committed(range))
-            case .deleteAll:
-                try db.execute(sql: "INSERT INTO fts (fts) VALUES ('delete-all')")
-                continue
             case .abort:
                 throw Aborted()
             }

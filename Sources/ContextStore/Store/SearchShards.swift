@@ -24,29 +24,25 @@ enum SearchShards {
     /// afresh; `rebuild` is true when the shards do not hold `stamp` (then they start emptied).
     static func startWriters(_ location: StoreLocation, stamp expected: String?, newStamp: String,
                              committedContext: MappedFile, logger: Logger) -> (writers: [SearchShardWriter], rebuild: Bool) {
-        for attempt in 0..<2 {
-            let writers = (0..<count).map {
-                SearchShardWriter(path: path(location, shard: $0), stamp: newStamp, committedContext: committedContext)
-            }
-            var stamps: [String?] = []
-            var failure: (any Error)?
-            for writer in writers {
-                do { stamps.append(try writer.waitUntilReady()) } catch { failure = error }
-            }
-            if let failure, attempt == 0 {
-                logger.warning("search index unusable (\(StoreDatabase.describe(failure))); rebuilding it")
-                writers.forEach { $0.abort() }
-                removeAll(location)
-                continue
-            }
-            let rebuild = expected == nil || stamps.contains { $0 != expected }
-            if rebuild { writers.forEach { $0.submit(.deleteAll) } }
-            return (writers, rebuild)
+        func start() -> [SearchShardWriter] {
+            (0..<count).map { SearchShardWriter(path: path(location, shard: $0), stamp: newStamp, committedContext: committedContext) }
         }
-        // A fresh shard that still cannot be opened: its writer reports the error on finish().
-        return ((0..<count).map {
-            SearchShardWriter(path: path(location, shard: $0), stamp: newStamp, committedContext: committedContext)
-        }, true)
+        let writers = start()
+        var stamps: [String?] = []
+        var failure: (any Error)?
+        for writer in writers {
+            do { stamps.append(try writer.waitUntilReady()) } catch { failure = error }
+        }
+        if failure == nil, let expected, stamps.allSatisfy({ $0 == expected }) { return (writers, false) }
+        // Stale, missing or damaged: new files, rather than emptying old ones that a killed run may
+        // have left half-written (new shards are built without a journal).
+        if let failure { logger.warning("search index unusable (\(StoreDatabase.describe(failure))); rebuilding it") }
+        writers.forEach { $0.abort() }
+        removeAll(location)
+        // A new shard that still cannot be opened reports its error on finish().
+        let fresh = start()
+        for writer in fresh { _ = try? writer.waitUntilReady() }
+        return (fresh, true)
     }
 
     /// A cheap check for the no-op refresh: the files are there (stamps are checked when writing).
