@@ -55,10 +55,7 @@ public struct AnthropicAPI: ProviderAPI {
         let text = content.compactMap { $0["type"] as? String == "text" ? $0["text"] as? String : nil }.joined()
         var usage = Usage(reported: false)
         if let reported = object["usage"] as? [String: Any] {
-            let read = JSONBody.int(reported["cache_read_input_tokens"]) ?? 0
-            let write = JSONBody.int(reported["cache_creation_input_tokens"]) ?? 0
-            usage = Usage(input: (JSONBody.int(reported["input_tokens"]) ?? 0) + read + write,
-                          output: JSONBody.int(reported["output_tokens"]) ?? 0, cachedInput: read, cacheWrite: write)
+            usage = .anthropic(reported)
         }
         return Completion(text: text, model: object["model"] as? String ?? "", usage: usage,
                           finishReason: object["stop_reason"] as? String)

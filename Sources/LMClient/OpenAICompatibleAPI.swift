@@ -40,8 +40,7 @@ public struct OpenAICompatibleAPI: ProviderAPI {
         let text = message["content"] as? String ?? ""
         var usage = Usage(reported: false)
         if let reported = object["usage"] as? [String: Any] {
-            usage = Usage(input: JSONBody.int(reported["prompt_tokens"]) ?? 0, output: JSONBody.int(reported["completion_tokens"]) ?? 0,
-                          cachedInput: JSONBody.int((reported["prompt_tokens_details"] as? [String: Any])?["cached_tokens"]) ?? 0)
+            usage = .openAI(reported)
         }
         return Completion(text: text, model: object["model"] as? String ?? "", usage: usage,
                           finishReason: first["finish_reason"] as? String)

@@ -59,3 +59,19 @@ enum JSONBody {
         (value as? NSNumber)?.intValue
     }
 }
+
+extension Usage {
+    /// OpenAI's `usage` object (`prompt_tokens` include the cached ones).
+    static func openAI(_ reported: [String: Any]) -> Usage {
+        Usage(input: JSONBody.int(reported["prompt_tokens"]) ?? 0, output: JSONBody.int(reported["completion_tokens"]) ?? 0,
+              cachedInput: JSONBody.int((reported["prompt_tokens_details"] as? [String: Any])?["cached_tokens"]) ?? 0)
+    }
+
+    /// Anthropic's `usage` object, whose `input_tokens` exclude cache reads and writes.
+    static func anthropic(_ reported: [String: Any]) -> Usage {
+        let read = JSONBody.int(reported["cache_read_input_tokens"]) ?? 0
+        let write = JSONBody.int(reported["cache_creation_input_tokens"]) ?? 0
+        return Usage(input: (JSONBody.int(reported["input_tokens"]) ?? 0) + read + write,
+                     output: JSONBody.int(reported["output_tokens"]) ?? 0, cachedInput: read, cacheWrite: write)
+    }
+}

@@ -33,8 +33,7 @@ struct OpenAIStreamDecoder: StreamDecoder {
         if let error = object["error"] as? [String: Any] { throw .server(status: 200, error["message"] as? String ?? "stream error") }
         if let name = object["model"] as? String { model = name }
         if let reported = object["usage"] as? [String: Any] {
-            usage = Usage(input: JSONBody.int(reported["prompt_tokens"]) ?? 0, output: JSONBody.int(reported["completion_tokens"]) ?? 0,
-                          cachedInput: JSONBody.int((reported["prompt_tokens_details"] as? [String: Any])?["cached_tokens"]) ?? 0)
+            usage = .openAI(reported)
         }
         guard let choice = (object["choices"] as? [[String: Any]])?.first else { return "" }
         if let reason = choice["finish_reason"] as? String { finishReason = reason }
@@ -59,10 +58,7 @@ struct AnthropicStreamDecoder: StreamDecoder {
             let message = object["message"] as? [String: Any]
             model = message?["model"] as? String ?? model
             if let reported = message?["usage"] as? [String: Any] {
-                let read = JSONBody.int(reported["cache_read_input_tokens"]) ?? 0
-                let write = JSONBody.int(reported["cache_creation_input_tokens"]) ?? 0
-                usage = Usage(input: (JSONBody.int(reported["input_tokens"]) ?? 0) + read + write,
-                              output: JSONBody.int(reported["output_tokens"]) ?? 0, cachedInput: read, cacheWrite: write)
+                usage = .anthropic(reported)
             }
         case "content_block_delta":
             return (object["delta"] as? [String: Any])?["text"] as? String ?? ""
