@@ -18,6 +18,21 @@ public struct AnthropicAPI: ProviderAPI {
     }
 
     public func makeRequest(_ request: CompletionRequest, timeout: Double) throws(LMError) -> URLRequest {
+        try JSONBody.post(endpoint, body(request), timeout: timeout, headers: headers)
+    }
+
+    public func makeStreamingRequest(_ request: CompletionRequest, timeout: Double) throws(LMError) -> URLRequest {
+        var body = body(request)
+        body["stream"] = true
+        return try JSONBody.post(endpoint, body, timeout: timeout, headers: headers)
+    }
+
+    public func makeStreamDecoder() -> any StreamDecoder { AnthropicStreamDecoder() }
+
+    private var endpoint: URL { baseURL.appendingPathComponent("v1/messages") }
+    private var headers: [String: String] { ["x-api-key": apiKey, "anthropic-version": version] }
+
+    private func body(_ request: CompletionRequest) -> [String: Any] {
         let system = request.messages.filter { $0.role == .system }.map(\.content).joined(separator: "\n\n")
         let conversation = request.messages.filter { $0.role != .system }
         // With `cachePrefix`, breakpoints on the system prompt and on the last message: the next call
@@ -40,23 +55,14 @@ public struct AnthropicAPI: ProviderAPI {
         }
         if let temperature = request.temperature { body["temperature"] = temperature }
         if !request.stop.isEmpty { body["stop_sequences"] = request.stop }
-        var urlRequest = URLRequest(url: baseURL.appendingPathComponent("v1/messages"), timeoutInterval: timeout)
-        urlRequest.httpMethod = "POST"
-        urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        urlRequest.setValue(apiKey, forHTTPHeaderField: "x-api-key")
-        urlRequest.setValue(version, forHTTPHeaderField: "anthropic-version")
-        urlRequest.httpBody = try JSONBody.encode(body)
-        return urlRequest
+        return body
     }
 
     public func parseReply(_ response: HTTPResponse) throws(LMError) -> Completion {
         let object = try JSONBody.object(response.body)
         guard let content = object["content"] as? [[String: Any]] else { throw .malformedReply("no content in the reply") }
         let text = content.compactMap { $0["type"] as? String == "text" ? $0["text"] as? String : nil }.joined()
-        var usage = Usage(reported: false)
-        if let reported = object["usage"] as? [String: Any] {
-            usage = .anthropic(reported)
-        }
+        let usage = (object["usage"] as? [String: Any]).map(Usage.anthropic) ?? Usage(reported: false)
         return Completion(text: text, model: object["model"] as? String ?? "", usage: usage,
                           finishReason: object["stop_reason"] as? String)
     }

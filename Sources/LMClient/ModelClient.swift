@@ -140,8 +140,8 @@ public final class ModelClient: LanguageModel {
         guard (200..<300).contains(status) else {
             throw api.error(from: HTTPResponse(status: status, headers: headers, body: errorBody))
         }
-        guard decoder.isFinished else { throw .transport("the stream ended before the reply was complete") }
-        return decoder.completion(text: text)
+        guard decoder.reply.isFinished else { throw .transport("the stream ended before the reply was complete") }
+        return decoder.reply.completion(text: text)
     }
 
     private func priced(_ reply: Completion, request: CompletionRequest, attempts: Int) -> Completion {

@@ -16,6 +16,26 @@ public struct OpenAICompatibleAPI: ProviderAPI {
     }
 
     public func makeRequest(_ request: CompletionRequest, timeout: Double) throws(LMError) -> URLRequest {
+        try JSONBody.post(endpoint, body(request), timeout: timeout, headers: headers)
+    }
+
+    public func makeStreamingRequest(_ request: CompletionRequest, timeout: Double) throws(LMError) -> URLRequest {
+        var body = body(request)
+        body["stream"] = true
+        body["stream_options"] = ["include_usage": true]
+        return try JSONBody.post(endpoint, body, timeout: timeout, headers: headers)
+    }
+
+    public func makeStreamDecoder() -> any StreamDecoder { OpenAIStreamDecoder() }
+
+    private var endpoint: URL { baseURL.appendingPathComponent("chat/completions") }
+
+    private var headers: [String: String] {
+        guard let apiKey, !apiKey.isEmpty else { return [:] }
+        return ["Authorization": "Bearer \(apiKey)"]
+    }
+
+    private func body(_ request: CompletionRequest) -> [String: Any] {
         var body: [String: Any] = [
             "model": request.model,
             "messages": request.messages.map { ["role": $0.role.rawValue, "content": $0.content] },
@@ -23,12 +43,7 @@ public struct OpenAICompatibleAPI: ProviderAPI {
         if let maxTokens = request.maxTokens { body["max_tokens"] = maxTokens }
         if let temperature = request.temperature { body["temperature"] = temperature }
         if !request.stop.isEmpty { body["stop"] = request.stop }
-        var urlRequest = URLRequest(url: baseURL.appendingPathComponent("chat/completions"), timeoutInterval: timeout)
-        urlRequest.httpMethod = "POST"
-        urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        if let apiKey, !apiKey.isEmpty { urlRequest.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
-        urlRequest.httpBody = try JSONBody.encode(body)
-        return urlRequest
+        return body
     }
 
     public func parseReply(_ response: HTTPResponse) throws(LMError) -> Completion {
@@ -38,10 +53,7 @@ public struct OpenAICompatibleAPI: ProviderAPI {
             throw .malformedReply("no choices[0].message in the reply")
         }
         let text = message["content"] as? String ?? ""
-        var usage = Usage(reported: false)
-        if let reported = object["usage"] as? [String: Any] {
-            usage = .openAI(reported)
-        }
+        let usage = (object["usage"] as? [String: Any]).map(Usage.openAI) ?? Usage(reported: false)
         return Completion(text: text, model: object["model"] as? String ?? "", usage: usage,
                           finishReason: first["finish_reason"] as? String)
     }

@@ -30,6 +30,16 @@ extension ProviderAPI {
 }
 
 enum JSONBody {
+    /// A JSON `POST` to `url` with `headers`, giving up after `timeout` seconds.
+    static func post(_ url: URL, _ body: [String: Any], timeout: Double, headers: [String: String]) throws(LMError) -> URLRequest {
+        var request = URLRequest(url: url, timeoutInterval: timeout)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        request.httpBody = try encode(body)
+        return request
+    }
+
     static func encode(_ object: [String: Any]) throws(LMError) -> Data {
         do {
             return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
