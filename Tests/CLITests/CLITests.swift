@@ -24,6 +24,12 @@ import Testing
         let skipped = try #require(object["skipped"] as? [String: Int])
         #expect(skipped["binary"] == 0 && skipped["too_large"] == 0 && skipped["ignored"] == 0)
         #expect(result.stdout.split(separator: "\n").count == 1)
+
+        // A store named with --store alone answers from anywhere.
+        let store = cli.cacheHome + "/explicit-store"
+        #expect(try await cli.run(["index", tree.root, "--store", store], in: tree.root).status == 0)
+        let files = try await cli.run(["files", "--store", store], in: "/")
+        #expect(files.stdout == "README.md\nsrc/app/client.py\nsrc/app/retry.py\n", "\(files.stderr)")
     }
 
     @Test func queriesWorkFromASubfolder() async throws {

@@ -47,3 +47,9 @@ final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
         return item.element
     }
 }
+
+extension BlockingQueue {
+    /// Consumes and drops everything until the producer finishes, so a producer blocked on a
+    /// full queue can run to its end after the consumer gave up.
+    func drainAfterFailure() { while pop() != nil {} }
+}

@@ -27,12 +27,12 @@ struct IndexState {
         var files = [String: IndexedFile]()
         let rows = try RawStatement(db, """
             SELECT id, path, size, mtime_ns, inode, indexed_at_ns, sha256, record_offset, record_bytes,
-                   byte_offset, byte_length, record_chars, tokens, invalid_utf8 FROM documents
+                   byte_offset, byte_length, record_chars, invalid_utf8 FROM documents
             """)
         while try rows.step() {
             let location = RecordLocation(
                 id: rows.int64(0), path: rows.text(1), recordOffset: rows.int(7), recordBytes: rows.int(8),
-                byteOffset: rows.int(9), byteLength: rows.int(10), recordChars: rows.int(11), hadInvalidUTF8: rows.int(13) > 0)
+                byteOffset: rows.int(9), byteLength: rows.int(10), recordChars: rows.int(11), hadInvalidUTF8: rows.int(12) > 0)
             files[location.path] = IndexedFile(
                 location: location, size: rows.int64(2), mtimeNanoseconds: rows.int64(3),
                 inode: UInt64(bitPattern: rows.int64(4)), indexedAtNanoseconds: rows.int64(5), sha256: rows.blob(6))

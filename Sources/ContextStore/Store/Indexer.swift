@@ -103,8 +103,3 @@ public enum Indexer {
         }
     }
 }
-
-extension BlockingQueue {
-    /// Lets the reader thread run to its end after the writer gave up.
-    func drainAfterFailure() { while pop() != nil {} }
-}

@@ -3,7 +3,7 @@ import GRDB
 import Logging
 
 /// Opens the SQLite index of a store, recognising a damaged or foreign file.
-enum StoreDatabase {
+public enum StoreDatabase {
     static func configuration(readOnly: Bool) -> Configuration {
         var configuration = Configuration()
         configuration.readonly = readOnly
@@ -51,13 +51,14 @@ enum StoreDatabase {
         return pool
     }
 
-    /// Opens for reading; never repairs (that needs the writer's lock).
-    static func openForReading(_ location: StoreLocation) throws(StoreError) -> DatabasePool {
+    /// Opens for reading; never repairs (that needs the writer's lock). One connection: readers
+    /// read their rows once and keep nothing open.
+    static func openForReading(_ location: StoreLocation) throws(StoreError) -> DatabaseQueue {
         guard FileManager.default.fileExists(atPath: location.databasePath) else {
             throw .noIndex(path: location.directory)
         }
         do {
-            let pool = try DatabasePool(path: location.databasePath, configuration: configuration(readOnly: true))
+            let pool = try DatabaseQueue(path: location.databasePath, configuration: configuration(readOnly: true))
             let ok = try pool.read { db in
                 try Int32.fetchOne(db, sql: "PRAGMA application_id") == StoreSchema.applicationID
                     && StoreSchema.migrator.hasCompletedMigrations(db)
@@ -66,6 +67,16 @@ enum StoreDatabase {
             return pool
         } catch let error as StoreError {
             throw error
+        } catch {
+            throw .damaged(path: location.databasePath, reason: describe(error))
+        }
+    }
+
+    /// The workspace root (or session file) a store indexes, without loading its documents.
+    public static func root(of location: StoreLocation) throws(StoreError) -> String {
+        let database = try openForReading(location)
+        do {
+            return try database.read { try StoreMeta.load($0).root } ?? ""
         } catch {
             throw .damaged(path: location.databasePath, reason: describe(error))
         }

@@ -28,8 +28,7 @@ struct WorkspaceOptions: ParsableArguments {
         }
         if let store {
             let location = StoreLocation(directory: absolute(store))
-            let snapshotRoot = try ContextSnapshot.open(location).root
-            return (snapshotRoot, location)
+            return (try StoreDatabase.root(of: location), location)
         }
         let here = try WorkspaceLocator.resolveDirectory(cwd, base: "/")
         guard let root = WorkspaceLocator.indexedAncestor(of: here) else { throw StoreError.noIndex(path: here) }
