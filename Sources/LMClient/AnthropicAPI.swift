@@ -17,22 +17,13 @@ public struct AnthropicAPI: ProviderAPI {
         self.apiKey = apiKey
     }
 
-    public func makeRequest(_ request: CompletionRequest, timeout: Double) throws(LMError) -> URLRequest {
-        try JSONBody.post(endpoint, body(request), timeout: timeout, headers: headers)
-    }
-
-    public func makeStreamingRequest(_ request: CompletionRequest, timeout: Double) throws(LMError) -> URLRequest {
-        var body = body(request)
-        body["stream"] = true
-        return try JSONBody.post(endpoint, body, timeout: timeout, headers: headers)
-    }
-
     public func makeStreamDecoder() -> any StreamDecoder { AnthropicStreamDecoder() }
 
-    private var endpoint: URL { baseURL.appendingPathComponent("v1/messages") }
-    private var headers: [String: String] { ["x-api-key": apiKey, "anthropic-version": version] }
+    public var endpoint: URL { baseURL.appendingPathComponent("v1/messages") }
+    public var headers: [String: String] { ["x-api-key": apiKey, "anthropic-version": version] }
+    public var streamingFields: [String: Any] { ["stream": true] }
 
-    private func body(_ request: CompletionRequest) -> [String: Any] {
+    public func body(_ request: CompletionRequest) -> [String: Any] {
         let system = request.messages.filter { $0.role == .system }.map(\.content).joined(separator: "\n\n")
         let conversation = request.messages.filter { $0.role != .system }
         // With `cachePrefix`, breakpoints on the system prompt and on the last message: the next call

@@ -15,27 +15,17 @@ public struct OpenAICompatibleAPI: ProviderAPI {
         self.apiKey = apiKey
     }
 
-    public func makeRequest(_ request: CompletionRequest, timeout: Double) throws(LMError) -> URLRequest {
-        try JSONBody.post(endpoint, body(request), timeout: timeout, headers: headers)
-    }
-
-    public func makeStreamingRequest(_ request: CompletionRequest, timeout: Double) throws(LMError) -> URLRequest {
-        var body = body(request)
-        body["stream"] = true
-        body["stream_options"] = ["include_usage": true]
-        return try JSONBody.post(endpoint, body, timeout: timeout, headers: headers)
-    }
-
     public func makeStreamDecoder() -> any StreamDecoder { OpenAIStreamDecoder() }
 
-    private var endpoint: URL { baseURL.appendingPathComponent("chat/completions") }
+    public var endpoint: URL { baseURL.appendingPathComponent("chat/completions") }
+    public var streamingFields: [String: Any] { ["stream": true, "stream_options": ["include_usage": true]] }
 
-    private var headers: [String: String] {
+    public var headers: [String: String] {
         guard let apiKey, !apiKey.isEmpty else { return [:] }
         return ["Authorization": "Bearer \(apiKey)"]
     }
 
-    private func body(_ request: CompletionRequest) -> [String: Any] {
+    public func body(_ request: CompletionRequest) -> [String: Any] {
         var body: [String: Any] = [
             "model": request.model,
             "messages": request.messages.map { ["role": $0.role.rawValue, "content": $0.content] },

@@ -7,17 +7,29 @@ import FoundationNetworking
 public protocol ProviderAPI: Sendable {
     var name: String { get }
     var baseURL: URL { get }
-    func makeRequest(_ request: CompletionRequest, timeout: Double) throws(LMError) -> URLRequest
+    /// Where completions are posted, and with which headers (the key among them).
+    var endpoint: URL { get }
+    var headers: [String: String] { get }
+    /// The JSON body of a request, and the members that turn it into a streamed one.
+    func body(_ request: CompletionRequest) -> [String: Any]
+    var streamingFields: [String: Any] { get }
     /// Reads a 2xx reply.
     func parseReply(_ response: HTTPResponse) throws(LMError) -> Completion
     /// The provider's own message in an error reply, and whether it says the prompt is too long.
     func errorMessage(_ response: HTTPResponse) -> (message: String, contextTooLong: Bool)
-    /// The same request asking for server-sent events.
-    func makeStreamingRequest(_ request: CompletionRequest, timeout: Double) throws(LMError) -> URLRequest
     func makeStreamDecoder() -> any StreamDecoder
 }
 
 extension ProviderAPI {
+    public func makeRequest(_ request: CompletionRequest, timeout: Double) throws(LMError) -> URLRequest {
+        try JSONBody.post(endpoint, body(request), timeout: timeout, headers: headers)
+    }
+
+    /// The same request asking for server-sent events.
+    public func makeStreamingRequest(_ request: CompletionRequest, timeout: Double) throws(LMError) -> URLRequest {
+        try JSONBody.post(endpoint, body(request).merging(streamingFields) { $1 }, timeout: timeout, headers: headers)
+    }
+
     func error(from response: HTTPResponse) -> LMError {
         let (message, contextTooLong) = errorMessage(response)
         if contextTooLong || response.status == 413 { return .contextTooLong(message) }
