@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "rlmd", targets: ["rlmd"]),
         .library(name: "ContextStore", targets: ["ContextStore"]),
         .library(name: "LMClient", targets: ["LMClient"]),
+        .library(name: "REPL", targets: ["REPL"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -33,11 +34,17 @@ let package = Package(
             ],
             resources: [.process("Resources")]
         ),
+        .target(
+            name: "REPL",
+            dependencies: ["ContextStore"],
+            resources: [.copy("Resources/repl_runtime.py")]
+        ),
         .executableTarget(
             name: "rlmd",
             dependencies: [
                 "ContextStore",
                 "LMClient",
+                "REPL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -54,6 +61,10 @@ let package = Package(
         .testTarget(
             name: "LMClientTests",
             dependencies: ["LMClient", "TestSupport"]
+        ),
+        .testTarget(
+            name: "REPLTests",
+            dependencies: ["REPL", "ContextStore"]
         ),
         .testTarget(
             name: "CLITests",

@@ -17,6 +17,11 @@ public final class ContextSnapshot: @unchecked Sendable {
     /// In context order.
     public let documents: [Document]
     public let totalChars: Int
+    /// The context file the documents point into (its first `contextBytes` bytes are committed).
+    public let contextFilePath: String
+    public var contextBytes: Int { file.bytes.count }
+    /// An open descriptor of the context file, valid while the snapshot lives.
+    public var contextFileDescriptor: Int32 { file.descriptor }
     let file: MappedFile
     let searchShards: SearchShardReaders
     private let indexByPath: [String: Int]
@@ -32,9 +37,10 @@ public final class ContextSnapshot: @unchecked Sendable {
                 let (meta, documents) = try pool.read { db in
                     (try StoreMeta.load(db), try Document.fetchAllInContextOrder(db))
                 }
-                let file = try MappedFile(path: location.contextFilePath(generation: meta.generation), length: meta.contextBytes)
+                let path = location.contextFilePath(generation: meta.generation)
+                let file = try MappedFile(path: path, length: meta.contextBytes)
                 return ContextSnapshot(root: meta.root ?? "", location: location, documents: documents,
-                                       totalChars: meta.totalChars, file: file)
+                                       totalChars: meta.totalChars, contextFilePath: path, file: file)
             } catch let error as StoreError {
                 if attempt >= 3 { throw error }
             } catch {
@@ -43,8 +49,10 @@ public final class ContextSnapshot: @unchecked Sendable {
         }
     }
 
-    private init(root: String, location: StoreLocation, documents: [Document], totalChars: Int, file: MappedFile) {
+    private init(root: String, location: StoreLocation, documents: [Document], totalChars: Int, contextFilePath: String,
+                 file: MappedFile) {
         self.root = root
+        self.contextFilePath = contextFilePath
         self.location = location
         self.documents = documents
         self.totalChars = totalChars

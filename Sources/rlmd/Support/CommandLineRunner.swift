@@ -2,6 +2,7 @@ import ArgumentParser
 import ContextStore
 import Foundation
 import LMClient
+import REPL
 
 /// Runs a command and turns every failure into rlmd's exit codes: 0 success, 1 nothing
 /// found, 2 usage or input error with one line on stderr.
@@ -18,6 +19,8 @@ enum CommandLineRunner {
         } catch let exit as ExitCode {
             return exit.rawValue
         } catch let error as StoreError {
+            return fail(error.description)
+        } catch let error as ReplError {
             return fail(error.description)
         } catch let error as CLIError {
             return fail(error.message)

@@ -1,0 +1,316 @@
+import ContextStore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A sandboxed python3 REPL whose `context` variable is a whole context.
+///
+/// Cells run one at a time; variables persist across them until the process has to be replaced
+/// (a cell that ignores its interrupt, kills itself, or breaks the protocol), which the next
+/// result says through `stateLost`. Sub-calls from model code go to `subCalls`; `search` is
+/// answered from the snapshot. The REPL knows nothing of language models.
+public actor ReplProcess {
+    public nonisolated let sandbox: Sandbox
+    private let context: ReplContext
+    private let options: ReplOptions
+    private let subCalls: SubCallHandler
+    private var connection: ReplConnection?
+    private var readyInfo: ReplReady?
+    private var nextCell = 0
+    private var running: Int?
+    private var stopReason: StopReason?
+    private var killedAfterStop = false
+    private var requestTasks: [Task<Void, Never>] = []
+
+    private enum StopReason { case timeout, interrupt }
+
+    public init(context: ReplContext, options: ReplOptions = ReplOptions(),
+                subCalls: @escaping SubCallHandler = { _ in throw ReplError("no language model is connected to this REPL") }) {
+        self.context = context
+        self.options = options
+        self.subCalls = subCalls
+        sandbox = Sandbox.detect(options.isolation)
+    }
+
+    /// Starts the sandbox and loads the context (done by the first `execute` otherwise).
+    @discardableResult
+    public func start() async throws -> ReplReady {
+        if let readyInfo, connection != nil { return readyInfo }
+        let started = ContinuousClock.now
+        let python = try PythonInstallation.find(options.python, environment: ProcessInfo.processInfo.environment)
+        let owner: uid_t? = sandbox.dropsPrivileges ? Sandbox.nobody : nil
+        let scratch = try Scratch.make(owner: owner)
+        var contextFD: Int32 = -1
+        var ownsContextFD = false
+        do {
+            guard let runtime = Bundle.module.url(forResource: "repl_runtime", withExtension: "py"),
+                  FileManager.default.createFile(atPath: "\(scratch)/rlmd_runtime.py", contents: try Data(contentsOf: runtime))
+            else { throw ReplError("the REPL runtime (repl_runtime.py) is missing beside rlmd") }
+            switch context {
+            case .store(let snapshot): contextFD = snapshot.contextFileDescriptor
+            case .text(let text, _):
+                contextFD = try Scratch.anonymousFile(in: scratch, text: text)
+                ownsContextFD = true
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: scratch)
+            throw error
+        }
+        defer { if ownsContextFD { Glibc.close(contextFD) } }
+        let (argv, directory) = sandbox.command(python: python, scratch: scratch)
+        let process: SpawnedProcess
+        do {
+            process = try SpawnedProcess.spawn(argv, environment: sandbox.environment(scratch: scratch),
+                                               inherit: contextFD >= 0 ? [contextFD: 5] : [:])
+        } catch {
+            try? FileManager.default.removeItem(atPath: scratch)
+            throw ReplError("\(error)")
+        }
+        let connection = ReplConnection(process: process, scratch: scratch, outputLimit: options.outputLimit)
+        let layout = context.layout()
+        let initMessage = ReplMessage.Init(records: layout.records, total_chars: layout.totalChars, all_ascii: layout.allASCII,
+                                           docs: layout.docs, limits: limitsForSandbox(), output_limit: options.outputLimit,
+                                           cwd: directory)
+        let watchdog = Task {
+            try? await Task.sleep(for: .seconds(60))
+            if !Task.isCancelled { connection.process.kill() }
+        }
+        defer { watchdog.cancel() }
+        guard connection.send(initMessage) else {
+            let status = await connection.endedStatus()
+            connection.close()
+            throw ReplError("the sandbox did not start (\(describe(status: status))): \(connection.output.take().prefix(2000))")
+        }
+        for await line in connection.messages {
+            guard let message = ReplMessage.Incoming.decode(line) else { continue }
+            if message.type == "fatal" {
+                connection.close()
+                throw ReplError(message.error ?? "the REPL could not start")
+            }
+            guard message.type == "ready" else { continue }
+            let ready = ReplReady(python: message.python ?? python.version, chars: message.chars ?? 0, documents: message.docs ?? 0,
+                                  load: message.load ?? "", startMs: (ContinuousClock.now - started).milliseconds,
+                                  loadMs: message.ms ?? 0, limits: message.limits ?? [:], uid: message.uid ?? -1,
+                                  sandbox: sandbox.mode)
+            self.connection = connection
+            readyInfo = ready
+            return ready
+        }
+        let status = await connection.endedStatus()
+        let output = connection.output.take()
+        connection.close()
+        throw ReplError("the sandbox ended before it was ready (\(describe(status: status)))"
+                        + (output.isEmpty ? "" : ": \(output.prefix(2000))"))
+    }
+
+    private func limitsForSandbox() -> [String: Int] {
+        var processes = options.limits.processes
+        if processes > 0 && sandbox.dropsPrivileges { processes += Scratch.processCount(uid: Sandbox.nobody) }
+        return ["as": options.limits.addressSpaceBytes, "cpu": options.limits.cpuSeconds,
+                "fsize": options.limits.fileSizeBytes, "nproc": processes]
+    }
+
+    /// Runs one cell. Errors of model code are part of the result; this throws only when the
+    /// sandbox cannot start or another cell is running.
+    public func execute(_ code: String, timeout: Duration? = nil) async throws -> CellResult {
+        guard running == nil else { throw ReplError("another cell is running in this REPL") }
+        try await start()
+        guard let connection else { throw ReplError("the REPL is not running") }
+        nextCell += 1
+        let cell = nextCell
+        running = cell
+        stopReason = nil
+        killedAfterStop = false
+        _ = connection.output.take()
+        defer {
+            running = nil
+            requestTasks.forEach { $0.cancel() }
+            requestTasks = []
+        }
+        guard connection.send(ReplMessage.Exec(id: cell, code: code, limit: options.outputLimit)) else {
+            return await processEnded(connection, started: .now)
+        }
+        let limit = timeout ?? options.cellTimeout
+        let deadline = Task { [weak self] in
+            try? await Task.sleep(for: limit)
+            if !Task.isCancelled { await self?.stop(cell: cell, reason: .timeout) }
+        }
+        defer { deadline.cancel() }
+        let started = ContinuousClock.now
+        return await withTaskCancellationHandler {
+            await collect(cell: cell, connection: connection, started: started, limit: limit)
+        } onCancel: {
+            Task { await self.interrupt() }
+        }
+    }
+
+    /// Interrupts the running cell (a `KeyboardInterrupt` in Python; variables survive). If the
+    /// cell does not stop within the grace period, the process is replaced.
+    public func interrupt() {
+        guard let running else { return }
+        stop(cell: running, reason: .interrupt)
+    }
+
+    /// Ends the Python process and removes its scratch folder.
+    public func close() {
+        connection?.close()
+        connection = nil
+        readyInfo = nil
+    }
+
+    private func stop(cell: Int, reason: StopReason) {
+        guard running == cell, let connection, stopReason == nil else { return }
+        stopReason = reason
+        _ = connection.send(ReplMessage.Interrupt())
+        let grace = options.interruptGrace
+        Task { [weak self] in
+            try? await Task.sleep(for: grace)
+            await self?.killIfStillRunning(cell: cell)
+        }
+    }
+
+    private func killIfStillRunning(cell: Int) {
+        guard running == cell, let connection else { return }
+        killedAfterStop = true
+        connection.process.kill()
+    }
+
+    private func collect(cell: Int, connection: ReplConnection, started: ContinuousClock.Instant, limit: Duration) async -> CellResult {
+        for await line in connection.messages {
+            guard let message = ReplMessage.Incoming.decode(line) else {
+                connection.close()
+                self.connection = nil
+                return CellResult(error: "the REPL's protocol pipe carried something that is not a message (did the cell write to "
+                                  + "its file descriptors?); the Python process was replaced and variables from earlier cells are gone",
+                                  durationMs: (ContinuousClock.now - started).milliseconds, stateLost: true)
+            }
+            switch message.type {
+            case "request":
+                answer(message, connection: connection)
+            case "done" where message.id == cell:
+                var result = CellResult(stdout: message.stdout ?? "", stderr: message.stderr ?? "", error: message.error,
+                                        durationMs: message.ms ?? (ContinuousClock.now - started).milliseconds,
+                                        final: message.final)
+                let stray = connection.output.take()
+                if !stray.isEmpty { result.stdout += (result.stdout.isEmpty || result.stdout.hasSuffix("\n") ? "" : "\n") + stray }
+                if stopReason == .timeout {
+                    result.timedOut = true
+                    result.error = "TimeoutError: the cell ran longer than \(limit.seconds) s and was interrupted; variables are kept"
+                }
+                return result
+            default:
+                continue
+            }
+        }
+        return await processEnded(connection, started: started, limit: limit)
+    }
+
+    private func processEnded(_ connection: ReplConnection, started: ContinuousClock.Instant, limit: Duration? = nil) async -> CellResult {
+        let status = await connection.endedStatus()
+        let stray = connection.output.take()
+        connection.close()
+        if self.connection === connection { self.connection = nil }
+        let lost = "the Python process was replaced and variables from earlier cells are gone"
+        var result = CellResult(stdout: stray, durationMs: (ContinuousClock.now - started).milliseconds, stateLost: true)
+        switch (stopReason, killedAfterStop) {
+        case (.timeout, true):
+            result.timedOut = true
+            result.error = "TimeoutError: the cell ran longer than \((limit ?? options.cellTimeout).seconds) s and ignored its interrupt; \(lost)"
+        case (.interrupt, true):
+            result.error = "the cell ignored its interrupt and was killed; \(lost)"
+        default:
+            result.error = "the Python process ended during the cell (\(describe(status: status))); \(lost)"
+        }
+        return result
+    }
+
+    private func describe(status: Int32) -> String {
+        guard status > 128 else { return "exit status \(status)" }
+        let signal = status - 128
+        let names: [Int32: String] = [SIGKILL: "SIGKILL (killed; out of memory?)", SIGXCPU: "SIGXCPU (CPU limit)",
+                                      SIGSEGV: "SIGSEGV", SIGXFSZ: "SIGXFSZ (file size limit)", SIGABRT: "SIGABRT"]
+        return "signal " + (names[signal] ?? "\(signal)")
+    }
+
+    // MARK: Requests from model code
+
+    private func answer(_ message: ReplMessage.Incoming, connection: ReplConnection) {
+        guard let id = message.id else { return }
+        let params = message.params
+        let subCalls = subCalls, snapshot = context.snapshot, concurrency = max(1, options.batchConcurrency)
+        let task = Task.detached {
+            let reply: ReplMessage.Reply
+            switch message.method {
+            case "search":
+                reply = Self.search(id: id, params: params, snapshot: snapshot)
+            case "llm_query":
+                reply = await Self.single(id: id, .llmQuery(prompt: params?.prompt ?? "", model: params?.model), subCalls)
+            case "rlm_query":
+                reply = await Self.single(id: id, .rlmQuery(prompt: params?.prompt ?? "", context: params?.context), subCalls)
+            case "llm_query_batched":
+                let items = await Self.batch(params?.prompts ?? [], model: params?.model, concurrency: concurrency, subCalls)
+                reply = ReplMessage.Reply(id: id, ok: true, value: .batch(items))
+            default:
+                reply = ReplMessage.Reply(id: id, ok: false, error: "unknown request \(message.method ?? "")")
+            }
+            _ = connection.send(reply)
+        }
+        requestTasks.append(task)
+    }
+
+    private static func search(id: Int, params: ReplMessage.Incoming.Params?, snapshot: ContextSnapshot?) -> ReplMessage.Reply {
+        guard let snapshot else {
+            return ReplMessage.Reply(id: id, ok: false, error: "search needs an indexed context; this REPL holds plain text")
+        }
+        do {
+            let hits = try snapshot.search(params?.query ?? "", limit: max(1, min(params?.k ?? 20, 1000)))
+            return ReplMessage.Reply(id: id, ok: true, value: .hits(hits))
+        } catch {
+            return ReplMessage.Reply(id: id, ok: false, error: error.description)
+        }
+    }
+
+    private static func single(id: Int, _ call: SubCall, _ handler: @escaping SubCallHandler) async -> ReplMessage.Reply {
+        do {
+            return ReplMessage.Reply(id: id, ok: true, value: .text(try await handler(call)))
+        } catch {
+            return ReplMessage.Reply(id: id, ok: false, error: "\(error)")
+        }
+    }
+
+    /// Answers every prompt with at most `concurrency` in flight; results in prompt order.
+    private static func batch(_ prompts: [String], model: String?, concurrency: Int,
+                              _ handler: @escaping SubCallHandler) async -> [ReplMessage.Reply.BatchItem] {
+        var items = [ReplMessage.Reply.BatchItem](repeating: .failure("not answered"), count: prompts.count)
+        await withTaskGroup(of: (Int, ReplMessage.Reply.BatchItem).self) { group in
+            var next = 0
+            func launch() {
+                let index = next, prompt = prompts[index]
+                next += 1
+                group.addTask {
+                    do { return (index, .text(try await handler(.llmQuery(prompt: prompt, model: model)))) }
+                    catch { return (index, .failure("\(error)")) }
+                }
+            }
+            while next < min(concurrency, prompts.count) { launch() }
+            for await (index, item) in group {
+                items[index] = item
+                if next < prompts.count { launch() }
+            }
+        }
+        return items
+    }
+}
+
+extension Duration {
+    var milliseconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    }
+
+    var seconds: String {
+        let value = milliseconds / 1000
+        return value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    }
+}

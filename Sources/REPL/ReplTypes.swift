@@ -1,0 +1,74 @@
+import Foundation
+
+/// A call from model code that the REPL cannot answer itself. The engine answers it.
+public enum SubCall: Sendable, Equatable {
+    /// `llm_query(prompt, model)`; `llm_query_batched` arrives as one of these per prompt.
+    case llmQuery(prompt: String, model: String?)
+    /// `rlm_query(prompt, context)`: a child RLM over `context` (nil: the same context).
+    case rlmQuery(prompt: String, context: String?)
+}
+
+/// Answers sub-calls. A thrown error reaches model code as a string starting "Error:".
+public typealias SubCallHandler = @Sendable (SubCall) async throws -> String
+
+/// What one cell did.
+public struct CellResult: Sendable, Equatable, Codable {
+    public var stdout: String
+    public var stderr: String
+    /// A short traceback (cell lines only), a syntax error, or what happened to the process.
+    public var error: String?
+    public var durationMs: Double
+    /// Set only when the cell called `FINAL` or `FINAL_VAR`.
+    public var final: String?
+    public var timedOut: Bool
+    /// The Python process was replaced: variables from earlier cells are gone.
+    public var stateLost: Bool
+
+    public init(stdout: String = "", stderr: String = "", error: String? = nil, durationMs: Double = 0,
+                final: String? = nil, timedOut: Bool = false, stateLost: Bool = false) {
+        self.stdout = stdout
+        self.stderr = stderr
+        self.error = error
+        self.durationMs = durationMs
+        self.final = final
+        self.timedOut = timedOut
+        self.stateLost = stateLost
+    }
+}
+
+/// Limits applied to the Python process (`setrlimit`, soft = hard). Zero leaves one unset.
+public struct ReplLimits: Sendable, Equatable {
+    public var addressSpaceBytes: Int = 8 << 30
+    public var cpuSeconds: Int = 3600
+    public var fileSizeBytes: Int = 1 << 30
+    /// Processes the sandbox user may run (enforced only for a user other than root).
+    public var processes: Int = 256
+
+    public init() {}
+}
+
+public struct ReplOptions: Sendable {
+    /// The python3 to run; nil: `RLMD_PYTHON`, else `python3` on `PATH`.
+    public var python: String?
+    public var limits = ReplLimits()
+    public var cellTimeout: Duration = .seconds(120)
+    /// How long an interrupted cell may take to stop before the process is killed.
+    public var interruptGrace: Duration = .seconds(2)
+    /// Chars of stdout (and of stderr) a cell returns: head and tail halves.
+    public var outputLimit = 20_000
+    /// Sub-calls of one `llm_query_batched` answered at once.
+    public var batchConcurrency = 16
+    /// Use no sandbox layer that needs bubblewrap or unshare (tests of the fallback).
+    public var isolation: Isolation = .strongest
+
+    public enum Isolation: String, Sendable {
+        case strongest, unshare, none
+    }
+
+    public init() {}
+}
+
+public struct ReplError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,492 @@
+# The Python side of rlmd's REPL. rlmd starts this file inside the sandbox and speaks
+# newline-delimited JSON with it on two inherited pipes (fds 3 and 4); the cell's own
+# stdout/stderr never touch them. Protocol (one JSON object per line):
+#   rlmd -> here:  init, exec, reply, interrupt
+#   here -> rlmd:  ready, request (search, llm_query, llm_query_batched, rlm_query), done, fatal
+# Model code runs in the main thread; a reader thread takes rlmd's messages, so replies to
+# sub-calls and interrupts arrive while a cell runs, and the process ends when rlmd goes away.
+import ast
+import bisect
+import ctypes
+import fcntl
+import fnmatch
+import io
+import json
+import os
+import re
+import resource
+import signal
+import sys
+import threading
+import time
+import traceback
+
+_PROTOCOL_IN, _PROTOCOL_OUT, _CONTEXT_FD = 3, 4, 5
+
+
+def _private_fd(fd):
+    """Moves a protocol pipe to a high, close-on-exec descriptor so children never inherit it."""
+    moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 100)
+    os.close(fd)
+    return moved
+
+
+class _Channel:
+    def __init__(self):
+        self.inp = os.fdopen(_private_fd(_PROTOCOL_IN), "rb", buffering=1 << 16)
+        self.out = os.fdopen(_private_fd(_PROTOCOL_OUT), "wb", buffering=0)
+        self.lock = threading.Lock()
+
+    def send(self, message):
+        line = memoryview(json.dumps(message, ensure_ascii=False).encode("utf-8", "replace") + b"\n")
+        # An interrupt must not land between two parts of a line: hold SIGINT until it is out.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            with self.lock:
+                while line:
+                    line = line[self.out.write(line):]
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+    def receive(self):
+        line = self.inp.readline()
+        return json.loads(line) if line else None
+
+
+def _apply_limits(limits):
+    for name, value in limits.items():
+        key = getattr(resource, "RLIMIT_" + name.upper(), None)
+        if key is None or not value:
+            continue
+        try:
+            resource.setrlimit(key, (value, value))
+        except (ValueError, OSError):
+            pass  # reported by rlmd from what getrlimit says afterwards
+
+
+# --- The context as one str, without holding its bytes twice ---------------------------------
+# A str built by decoding the file needs the bytes and the str at once (2x the context at peak).
+# Instead we ask CPython for an empty str of the right size and kind and read the file straight
+# into its buffer, record by record. A self-test proves the buffer arithmetic on this
+# interpreter; if it fails we decode the ordinary way.
+
+_WIDTH = {127: 1, 255: 1, 65535: 2, 1114111: 4}
+_ENCODING = {255: "latin-1", 65535: "utf-16-le", 1114111: "utf-32-le"}
+_new_str = ctypes.pythonapi.PyUnicode_New
+_new_str.restype = ctypes.py_object
+_new_str.argtypes = [ctypes.c_ssize_t, ctypes.c_uint32]
+
+
+def _data_offset(maxchar):
+    sample = {127: "a", 255: "\xe9", 65535: "\u0100", 1114111: "\U00010000"}[maxchar]
+    return sys.getsizeof(sample) - 2 * _WIDTH[maxchar]
+
+
+def _buffer(text, maxchar):
+    count = len(text) * _WIDTH[maxchar]
+    return (ctypes.c_char * count).from_address(id(text) + _data_offset(maxchar))
+
+
+def _fill_works(maxchar):
+    sample = {127: "abc", 255: "ab\xe9", 65535: "a\u0100b", 1114111: "a\U00010000b"}[maxchar]
+    made = _new_str(len(sample), maxchar)
+    encoded = sample.encode("ascii") if maxchar == 127 else sample.encode(_ENCODING[maxchar])
+    ctypes.memmove(_buffer(made, maxchar), encoded, len(encoded))
+    return made == sample and hash(made) == hash(sample)
+
+
+def _max_char(fd, records):
+    """The widest char class among the records' bytes (they are valid UTF-8)."""
+    wide, astral = re.compile(rb"[\xc4-\xef]"), re.compile(rb"[\xf0-\xf4]")
+    best = 127
+    for offset, length, _, _ in records:
+        for piece in _pieces(fd, offset, length):
+            if piece.isascii():
+                continue
+            if astral.search(piece):
+                return 1114111
+            best = max(best, 65535 if wide.search(piece) else 255)
+    return best
+
+
+def _pieces(fd, offset, length, size=1 << 20):
+    """The bytes of a record in pieces of about `size` that end on UTF-8 char boundaries."""
+    end = offset + length
+    while offset < end:
+        piece = os.pread(fd, min(size + 3, end - offset), offset)
+        if not piece:
+            raise OSError("context file is shorter than the index says")
+        cut = len(piece)
+        if offset + cut < end:
+            cut = min(cut, size)
+            while cut > 0 and (piece[cut] & 0xC0) == 0x80:
+                cut -= 1
+        yield piece[:cut]
+        offset += cut
+
+
+def _load_context(records, total_chars, all_ascii):
+    """Builds `context` from the records of the context file rlmd passed as fd 5."""
+    if not records:
+        return "", "empty"
+    fd = _CONTEXT_FD
+    try:
+        maxchar = 127 if all_ascii else _max_char(fd, records)
+        if total_chars == 0:
+            return "", "empty"
+        if not _fill_works(maxchar):
+            return _decode_context(fd, records), "decoded"
+        text = _new_str(total_chars, maxchar)
+        view = memoryview(_buffer(text, maxchar)).cast("B")
+        width = _WIDTH[maxchar]
+        for offset, length, char_offset, chars in records:
+            at, stop = char_offset * width, (char_offset + chars) * width
+            if maxchar == 127:
+                while at < stop:
+                    got = os.preadv(fd, [view[at:stop]], offset + (at - char_offset))
+                    if got <= 0:
+                        raise OSError("context file is shorter than the index says")
+                    at += got
+                continue
+            for piece in _pieces(fd, offset, length):
+                encoded = piece.decode("utf-8").encode(_ENCODING[maxchar])
+                if at + len(encoded) > stop:
+                    raise ValueError("context file does not match the index")
+                view[at:at + len(encoded)] = encoded
+                at += len(encoded)
+            if at != stop:
+                raise ValueError("context file does not match the index")
+        return text, "filled"
+    finally:
+        os.close(fd)
+
+
+def _decode_context(fd, records):
+    return "".join(os.pread(fd, length, offset).decode("utf-8") for offset, length, _, _ in records)
+
+
+# --- Model-facing API -------------------------------------------------------------------------
+
+class Doc:
+    """One document of the context: `context[doc.start:doc.end]` is its text."""
+    __slots__ = ("path", "start", "end", "lines", "kind", "role", "timestamp", "session", "index", "tool")
+
+    def __init__(self, row):
+        (self.path, self.start, self.end, self.lines, self.kind, self.role, self.timestamp,
+         self.session, self.index, self.tool) = row
+
+    def __repr__(self):
+        extra = "".join(f", {k}={getattr(self, k)!r}" for k in ("role", "timestamp", "tool") if getattr(self, k))
+        return f"Doc({self.path!r}, start={self.start}, end={self.end}, lines={self.lines}, kind={self.kind!r}{extra})"
+
+
+class _Final(Exception):
+    pass
+
+
+class Runtime:
+    def __init__(self, channel):
+        self.channel = channel
+        self.context = ""
+        self.docs = []
+        self.by_path = {}
+        self.starts = []
+        self.final = None
+        self.next_id = 0
+        self.waiting = {}
+        self.waiting_lock = threading.Lock()
+        self.namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+        self.output_limit = 20000
+
+    # Sub-calls travel to rlmd and block this (main) thread until the reply arrives.
+    def request(self, method, params):
+        with self.waiting_lock:
+            self.next_id += 1
+            request_id = self.next_id
+            slot = self.waiting[request_id] = [threading.Event(), None]
+        self.channel.send({"type": "request", "id": request_id, "method": method, "params": params})
+        try:
+            slot[0].wait()
+        finally:
+            with self.waiting_lock:
+                self.waiting.pop(request_id, None)
+        reply = slot[1]
+        if not reply.get("ok"):
+            raise RuntimeError(reply.get("error") or "request failed")
+        return reply.get("value")
+
+    def deliver(self, reply):
+        with self.waiting_lock:
+            slot = self.waiting.get(reply.get("id"))
+        if slot is not None:
+            slot[1] = reply
+            slot[0].set()
+
+    def api(self):
+        runtime = self
+
+        def read(path, start_line=None, end_line=None):
+            """Lines start_line..end_line (1-based, inclusive) of a document, or all of it."""
+            doc = runtime.by_path.get(path)
+            if doc is None:
+                close = [p for p in runtime.by_path if p.endswith("/" + path) or p.endswith(path)][:5]
+                raise KeyError(f"no document {path!r}" + (f"; did you mean {close}?" if close else ""))
+            text = runtime.context[doc.start:doc.end]
+            if start_line is None and end_line is None:
+                return text
+            lines = text.splitlines(keepends=True)
+            start = max(1, start_line or 1)
+            end = len(lines) if end_line is None else min(end_line, len(lines))
+            return "".join(lines[start - 1:end])
+
+        def grep(pattern, path_glob=None, max_hits=200):
+            """[(path, line_no, line)] for lines matching a Python regex (re.MULTILINE)."""
+            regex = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, re.MULTILINE)
+            context, hits = runtime.context, []
+            docs = runtime.docs if path_glob is None else [d for d in runtime.docs if fnmatch.fnmatch(d.path, path_glob)]
+            for doc in docs:
+                pos = doc.start
+                while len(hits) < max_hits:
+                    match = regex.search(context, pos, doc.end)
+                    if match is None:
+                        break
+                    line_start = max(context.rfind("\n", doc.start, match.start()) + 1, doc.start)
+                    line_end = context.find("\n", match.start(), doc.end)
+                    line_end = doc.end if line_end < 0 else line_end
+                    line_no = context.count("\n", doc.start, line_start) + 1
+                    hits.append((doc.path, line_no, context[line_start:line_end]))
+                    pos = line_end + 1
+                    if pos > doc.end:
+                        break
+                if len(hits) >= max_hits:
+                    break
+            return hits
+
+        def search(query, k=20):
+            """Ranked full-text search (SQLite FTS5, bm25): [{path, line, snippet, score}]."""
+            return runtime.request("search", {"query": str(query), "k": int(k)})
+
+        def llm_query(prompt, model=None):
+            """One call to the sub-model; returns its text (an error becomes a string starting 'Error:')."""
+            try:
+                return runtime.request("llm_query", {"prompt": str(prompt), "model": model})
+            except RuntimeError as error:
+                return f"Error: {error}"
+
+        def llm_query_batched(prompts, model=None):
+            """Many sub-model calls at once, answered concurrently; results in order, errors as strings."""
+            prompts = [str(p) for p in prompts]
+            if not prompts:
+                return []
+            try:
+                values = runtime.request("llm_query_batched", {"prompts": prompts, "model": model})
+            except RuntimeError as error:
+                return [f"Error: {error}"] * len(prompts)
+            return [v if isinstance(v, str) else f"Error: {v.get('error')}" for v in values]
+
+        def rlm_query(prompt, context=None):
+            """A recursive language model call over `context` (text) or, by default, this context."""
+            params = {"prompt": str(prompt), "context": None if context is None else str(context)}
+            try:
+                return runtime.request("rlm_query", params)
+            except RuntimeError as error:
+                return f"Error: {error}"
+
+        def FINAL(answer):
+            """Ends the question with `answer` as the final answer."""
+            runtime.final = str(answer)
+            return runtime.final
+
+        def FINAL_VAR(name):
+            """Ends the question with the value of the variable `name` as the final answer."""
+            key = name if isinstance(name, str) else None
+            if key is None or key not in runtime.namespace:
+                raise NameError(f"FINAL_VAR: no variable named {name!r}; define it first or call FINAL(value)")
+            runtime.final = str(runtime.namespace[key])
+            return runtime.final
+
+        def SHOW_VARS():
+            """Prints the variables you defined, with their types and sizes."""
+            shown = []
+            for key, value in runtime.namespace.items():
+                if key.startswith("_") or key in _API_NAMES or key in ("context", "docs"):
+                    continue
+                if callable(value) and getattr(value, "__module__", None) != "__main__":
+                    continue
+                size = f", len {len(value)}" if hasattr(value, "__len__") and not isinstance(value, type) else ""
+                shown.append(f"{key}: {type(value).__name__}{size}")
+            print("\n".join(shown) if shown else "(no variables)")
+
+        return {f.__name__: f for f in (read, grep, search, llm_query, llm_query_batched, rlm_query,
+                                        FINAL, FINAL_VAR, SHOW_VARS)}
+
+    # --- cells ---
+    def run_cell(self, code, limit):
+        self.final = None
+        self.namespace.update(self.api())
+        out, err = _Capture(limit), _Capture(limit)
+        sys.stdout, sys.stderr = out, err
+        error = None
+        started = time.perf_counter()
+        try:
+            tree = ast.parse(code, "<cell>", "exec")
+            tail = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            exec(compile(tree, "<cell>", "exec"), self.namespace)
+            if tail is not None:
+                value = eval(compile(ast.Expression(tail.value), "<cell>", "eval"), self.namespace)
+                if value is not None and self.final is None:
+                    print(repr(value))
+        except KeyboardInterrupt:
+            error = "KeyboardInterrupt: the cell was interrupted"
+        except SyntaxError as exc:
+            error = _describe_syntax_error(exc, code)
+        except BaseException as exc:  # model code may raise anything, SystemExit included
+            error = _describe_exception(exc, code)
+        finally:
+            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        return {"stdout": out.text(), "stderr": err.text(), "error": error,
+                "final": self.final, "ms": (time.perf_counter() - started) * 1000}
+
+
+_API_NAMES = {"read", "grep", "search", "llm_query", "llm_query_batched", "rlm_query", "FINAL", "FINAL_VAR", "SHOW_VARS"}
+
+
+class _Capture(io.TextIOBase):
+    """Keeps the first and last `limit/2` chars written and counts the rest, so a cell that
+    prints gigabytes costs bounded memory."""
+
+    def __init__(self, limit):
+        self.limit, self.head, self.tail, self.total = limit, [], [], 0
+        self.head_chars = self.tail_chars = 0
+
+    def writable(self):
+        return True
+
+    def write(self, s):
+        if not isinstance(s, str):
+            raise TypeError(f"write() argument must be str, not {type(s).__name__}")
+        self.total += len(s)
+        half = self.limit // 2
+        if self.head_chars < half:
+            take = s[:half - self.head_chars]
+            self.head.append(take)
+            self.head_chars += len(take)
+            s = s[len(take):]
+        if s:
+            self.tail.append(s)
+            self.tail_chars += len(s)
+            while self.tail and self.tail_chars - len(self.tail[0]) >= half:
+                self.tail_chars -= len(self.tail.pop(0))
+            if self.tail_chars > 4 * half:
+                joined = "".join(self.tail)[-half:]
+                self.tail, self.tail_chars = [joined], len(joined)
+        return len(s)
+
+    def text(self):
+        head, tail = "".join(self.head), "".join(self.tail)
+        if self.total <= self.limit:
+            return head + tail
+        tail = tail[-(self.limit - len(head)):] if self.limit > len(head) else ""
+        cut = self.total - len(head) - len(tail)
+        return f"{head}\n... [{cut} chars cut; output keeps the first and last {self.limit // 2}] ...\n{tail}"
+
+
+def _cell_frames(exc, code):
+    lines = code.splitlines()
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == "<cell>"]
+    shown = []
+    for frame in frames[-3:]:
+        text = lines[frame.lineno - 1].strip() if frame.lineno and frame.lineno <= len(lines) else ""
+        where = "" if frame.name == "<module>" else f" in {frame.name}"
+        shown.append(f"  line {frame.lineno}{where}: {text}")
+    return shown
+
+
+def _describe_exception(exc, code):
+    message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if len(message) > 2000:
+        message = message[:2000] + " ..."
+    frames = _cell_frames(exc, code)
+    return "\n".join(["Traceback (cell lines):"] + frames + [message]) if frames else message
+
+
+def _describe_syntax_error(exc, code):
+    lines = code.splitlines()
+    out = [f"SyntaxError: {exc.msg} (line {exc.lineno})"]
+    if exc.lineno and exc.lineno <= len(lines):
+        out.append("    " + lines[exc.lineno - 1])
+        if exc.offset:
+            out.append("    " + " " * (exc.offset - 1) + "^")
+    return "\n".join(out)
+
+
+def _reader(channel, runtime, cells, main_thread):
+    """Takes every message from rlmd. EOF means rlmd is gone: end the whole process group."""
+    while True:
+        try:
+            message = channel.receive()
+        except (ValueError, OSError):
+            message = None
+        if message is None:
+            os._exit(0)
+        kind = message.get("type")
+        if kind == "reply":
+            runtime.deliver(message)
+        elif kind == "interrupt":
+            signal.pthread_kill(main_thread, signal.SIGINT)
+        elif kind == "exec":
+            cells.put(message)
+
+
+def _die_with_parent():
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def main():
+    _die_with_parent()
+    channel = _Channel()
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    init = channel.receive()
+    if not init or init.get("type") != "init":
+        sys.exit(2)
+    os.chdir(init.get("cwd") or os.getcwd())
+    _apply_limits(init.get("limits", {}))
+    runtime = Runtime(channel)
+    runtime.output_limit = int(init.get("output_limit") or 20000)
+    started = time.perf_counter()
+    try:
+        context, how = _load_context(init["records"], init["total_chars"], init["all_ascii"])
+    except (OSError, ValueError, MemoryError) as error:
+        channel.send({"type": "fatal", "error": f"could not load the context: {error}"})
+        sys.exit(3)
+    runtime.context = context
+    runtime.docs = [Doc(row) for row in init["docs"]]
+    runtime.by_path = {d.path: d for d in runtime.docs}
+    runtime.namespace.update(context=context, docs=runtime.docs, Doc=Doc)
+    del init
+    import queue
+    cells = queue.SimpleQueue()
+    threading.Thread(target=_reader, args=(channel, runtime, cells, threading.get_ident()), daemon=True).start()
+    limits = {name: resource.getrlimit(getattr(resource, "RLIMIT_" + name.upper()))[0]
+              for name in ("as", "cpu", "fsize", "nproc")}
+    channel.send({"type": "ready", "python": sys.version.split()[0], "chars": len(context), "docs": len(runtime.docs),
+                  "load": how, "ms": (time.perf_counter() - started) * 1000, "limits": limits,
+                  "uid": os.getuid(), "cwd": os.getcwd()})
+    while True:
+        try:
+            cell = cells.get()
+            result = runtime.run_cell(cell.get("code", ""), int(cell.get("limit") or runtime.output_limit))
+        except KeyboardInterrupt:  # an interrupt that arrived between cells
+            continue
+        result.update(type="done", id=cell.get("id"))
+        channel.send(result)
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    main()

@@ -1,0 +1,130 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What isolation this machine offers the REPL, detected once per process by trying it.
+public struct Sandbox: Sendable {
+    public enum Mode: String, Sendable, Codable {
+        /// bubblewrap: network, pid, IPC and UTS namespaces; read-only system folders; nothing
+        /// else of the file system visible; as root, the sandbox runs as `nobody`.
+        case bubblewrap
+        /// `unshare -n`: no network; the file system is the user's.
+        case unshare
+        case none
+    }
+
+    public var mode: Mode
+    let bubblewrap: String?
+    let unshare: String?
+    let setpriv: String?
+    let isRoot: Bool
+
+    /// The unprivileged user the sandbox runs as when rlmd is root, so process limits hold.
+    static let nobody: uid_t = 65534
+
+    public static func detect(_ isolation: ReplOptions.Isolation = .strongest,
+                              environment: [String: String] = ProcessInfo.processInfo.environment) -> Sandbox {
+        let probed = detected
+        var sandbox = probed
+        switch isolation {
+        case .strongest: break
+        case .unshare: sandbox.mode = probed.unshare != nil ? .unshare : .none
+        case .none: sandbox.mode = .none
+        }
+        return sandbox
+    }
+
+    private static let detected: Sandbox = {
+        let isRoot = geteuid() == 0
+        let setpriv = Probe.which("setpriv")
+        var bubblewrap = Probe.which("bwrap")
+        if let path = bubblewrap {
+            var argv = [path, "--ro-bind", "/", "/", "--unshare-net", "--unshare-pid", "--dev", "/dev", "--proc", "/proc"]
+            if !isRoot { argv.append("--unshare-user") }
+            if Probe.run(argv + ["true"]).status != 0 { bubblewrap = nil }
+        }
+        var unshare = Probe.which("unshare")
+        if let path = unshare, Probe.run([path, "-n"] + (isRoot ? [] : ["-r"]) + ["true"]).status != 0 { unshare = nil }
+        let mode: Mode = bubblewrap != nil ? .bubblewrap : unshare != nil ? .unshare : .none
+        return Sandbox(mode: mode, bubblewrap: bubblewrap, unshare: unshare, setpriv: setpriv, isRoot: isRoot)
+    }()
+
+    /// The sandbox runs as `nobody` (root only, through bubblewrap and setpriv).
+    var dropsPrivileges: Bool { mode == .bubblewrap && isRoot && setpriv != nil }
+
+    /// The command line that runs `python runtime` under this sandbox.
+    ///
+    /// `scratch` holds the runtime and becomes the working directory (`/scratch` inside bubblewrap).
+    func command(python: PythonInstallation, scratch: String) -> (argv: [String], directory: String) {
+        let interpreter = [python.executable, "-I", "-B"]
+        switch mode {
+        case .bubblewrap:
+            var argv = [bubblewrap!, "--die-with-parent", "--new-session",
+                        "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+            if !isRoot { argv.append("--unshare-user") }
+            for folder in ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc"] {
+                argv += ["--ro-bind-try", folder, folder]
+            }
+            for prefix in python.prefixes where !prefix.hasPrefix("/usr/") {
+                argv += ["--ro-bind", prefix, prefix]
+            }
+            argv += ["--bind", scratch, "/scratch", "--chdir", "/scratch",
+                     "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+            if dropsPrivileges {
+                argv += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", setpriv!,
+                         "--reuid=\(Sandbox.nobody)", "--regid=\(Sandbox.nobody)", "--clear-groups", "--inh-caps=-all"]
+            }
+            return (argv + interpreter + ["/scratch/rlmd_runtime.py"], "/scratch")
+        case .unshare:
+            return ([unshare!, "-n"] + (isRoot ? [] : ["-r"]) + ["--"] + interpreter + ["\(scratch)/rlmd_runtime.py"], scratch)
+        case .none:
+            return (interpreter + ["\(scratch)/rlmd_runtime.py"], scratch)
+        }
+    }
+
+    /// The environment model code sees: nothing inherited, so no key or token can leak.
+    func environment(scratch: String) -> [String: String] {
+        let home = mode == .bubblewrap ? "/scratch" : scratch
+        return ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home, "TMPDIR": mode == .bubblewrap ? "/tmp" : scratch,
+                "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8", "PYTHONDONTWRITEBYTECODE": "1"]
+    }
+
+    /// One line per layer, for `rlmd doctor` and `rlmd exec --verbose`.
+    public func layers(limits: ReplLimits = ReplLimits()) -> [SandboxLayer] {
+        let processLimit: String
+        if limits.processes == 0 {
+            processLimit = "off"
+        } else if isRoot && !dropsPrivileges {
+            processLimit = "not enforced: root ignores RLIMIT_NPROC and the sandbox cannot switch to nobody without bubblewrap"
+        } else {
+            processLimit = "\(limits.processes) processes"
+        }
+        return [
+            SandboxLayer(name: "environment", active: true, detail: "scrubbed: PATH, HOME, LANG only; no keys or tokens"),
+            SandboxLayer(name: "scratch", active: true, detail: "private working directory, removed when the REPL closes"),
+            SandboxLayer(name: "network", active: mode != .none,
+                         detail: mode == .bubblewrap ? "none (bubblewrap network namespace)"
+                             : mode == .unshare ? "none (unshare network namespace)"
+                             : "NOT isolated: install bubblewrap (apt-get install bubblewrap) or util-linux unshare"),
+            SandboxLayer(name: "filesystem", active: mode == .bubblewrap,
+                         detail: mode == .bubblewrap ? "read-only system folders and python; home, keys and workspace invisible"
+                             : "NOT isolated: model code sees the user's files (install bubblewrap)"),
+            SandboxLayer(name: "user", active: !isRoot || dropsPrivileges,
+                         detail: dropsPrivileges ? "nobody (uid \(Sandbox.nobody))" : isRoot ? "root (no bubblewrap)" : "the invoking user"),
+            SandboxLayer(name: "rlimits", active: true,
+                         detail: "address space \(limits.addressSpaceBytes >> 20) MiB, CPU \(limits.cpuSeconds) s, "
+                             + "file size \(limits.fileSizeBytes >> 20) MiB, \(processLimit)"),
+            SandboxLayer(name: "timeout", active: true, detail: "per cell: interrupt, then kill the process group and restart"),
+            SandboxLayer(name: "lifetime", active: true,
+                         detail: "dies with rlmd (parent-death signal and protocol EOF)"
+                             + (mode == .bubblewrap ? "; children die with the pid namespace" : "; children killed with the session")),
+        ]
+    }
+}
+
+public struct SandboxLayer: Sendable, Codable, Equatable {
+    public var name: String
+    public var active: Bool
+    public var detail: String
+}
