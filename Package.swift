@@ -51,10 +51,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ContextStoreTests",
-            dependencies: ["ContextStore"]
+            dependencies: ["ContextStore", "TestSupport"]
         ),
         .target(
             name: "TestSupport",
+            dependencies: ["ContextStore"],
             path: "Tests/TestSupport",
             exclude: ["scripted_lm_server.py"]
         ),
@@ -64,7 +65,7 @@ let package = Package(
         ),
         .testTarget(
             name: "REPLTests",
-            dependencies: ["REPL", "ContextStore"]
+            dependencies: ["REPL", "ContextStore", "TestSupport"]
         ),
         .testTarget(
             name: "CLITests",

@@ -48,9 +48,11 @@ final class OutputCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var head = Data(), tail = Data(), dropped = 0
     private let half: Int
+    private let fd: Int32
 
     init(_ fd: Int32, limit: Int, name: String) {
         half = max(limit / 2, 1)
+        self.fd = fd
         let thread = Thread { [self] in
             defer { close(fd) }
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -81,6 +83,16 @@ final class OutputCollector: @unchecked Sendable {
         }
     }
 
+    /// Waits (up to ~20 ms) until the pipe holds no unread bytes, so output written before the
+    /// runtime reported a cell done is taken with that cell.
+    func settle() {
+        for _ in 0..<20 {
+            var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&entry, 1, 0) == 1, entry.revents & Int16(POLLIN) != 0, entry.revents & Int16(POLLHUP) == 0 else { return }
+            usleep(1000)
+        }
+    }
+
     /// What arrived since the last call, with a marker where bytes were dropped.
     func take() -> String {
         lock.lock()
@@ -89,6 +101,10 @@ final class OutputCollector: @unchecked Sendable {
             lock.unlock()
         }
         if head.isEmpty && tail.isEmpty { return "" }
+        if tail.count > half {
+            dropped += tail.count - half
+            tail = tail.suffix(half)
+        }
         let marker = dropped > 0 ? "\n... [\(dropped) bytes of process output cut] ...\n" : ""
         return String(decoding: head, as: UTF8.self) + marker + String(decoding: tail, as: UTF8.self)
     }

@@ -122,7 +122,6 @@ public actor ReplProcess {
         running = cell
         stopReason = nil
         killedAfterStop = false
-        _ = connection.output.take()
         defer {
             running = nil
             requestTasks.forEach { $0.cancel() }
@@ -138,8 +137,11 @@ public actor ReplProcess {
         }
         defer { deadline.cancel() }
         let started = ContinuousClock.now
+        // The caller's cancellation becomes an interrupt; the message stream itself must never see
+        // it (a cancelled AsyncStream iteration ends the stream for good), hence the unstructured task.
+        let collecting = Task { await self.collect(cell: cell, connection: connection, started: started, limit: limit) }
         return await withTaskCancellationHandler {
-            await collect(cell: cell, connection: connection, started: started, limit: limit)
+            await collecting.value
         } onCancel: {
             Task { await self.interrupt() }
         }
@@ -192,6 +194,7 @@ public actor ReplProcess {
                 var result = CellResult(stdout: message.stdout ?? "", stderr: message.stderr ?? "", error: message.error,
                                         durationMs: message.ms ?? (ContinuousClock.now - started).milliseconds,
                                         final: message.final)
+                connection.output.settle()
                 let stray = connection.output.take()
                 if !stray.isEmpty { result.stdout += (result.stdout.isEmpty || result.stdout.hasSuffix("\n") ? "" : "\n") + stray }
                 if stopReason == .timeout {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 @testable import ContextStore
 
 /// Session fixtures written as the tools write them; each test imports into its own store.

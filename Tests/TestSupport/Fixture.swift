@@ -2,11 +2,11 @@ import ContextStore
 import Foundation
 
 /// A temporary folder tree for one test, removed when the test ends.
-final class Fixture {
-    let root: String
-    let store: StoreLocation
+public final class Fixture {
+    public let root: String
+    public let store: StoreLocation
 
-    init(git: Bool = false) throws {
+    public init(git: Bool = false) throws {
         let base = FileManager.default.temporaryDirectory.path + "/rlmd-test-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: base + "/tree", withIntermediateDirectories: true)
         // realpath: /tmp may itself be a symlink, and the indexer stores resolved roots.
@@ -19,30 +19,30 @@ final class Fixture {
         try? FileManager.default.removeItem(atPath: (root as NSString).deletingLastPathComponent)
     }
 
-    func write(_ path: String, _ text: String) throws {
+    public func write(_ path: String, _ text: String) throws {
         try write(path, Data(text.utf8))
     }
 
-    func write(_ path: String, _ data: Data) throws {
+    public func write(_ path: String, _ data: Data) throws {
         let full = "\(root)/\(path)"
         try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try data.write(to: URL(fileURLWithPath: full))
     }
 
-    func remove(_ path: String) throws {
+    public func remove(_ path: String) throws {
         try FileManager.default.removeItem(atPath: "\(root)/\(path)")
     }
 
-    func move(_ from: String, _ to: String) throws {
+    public func move(_ from: String, _ to: String) throws {
         try FileManager.default.moveItem(atPath: "\(root)/\(from)", toPath: "\(root)/\(to)")
     }
 
     /// Sets a file's mtime into the past so the racy-mtime check does not force a re-read.
-    func age(_ path: String, seconds: TimeInterval = 60) throws {
+    public func age(_ path: String, seconds: TimeInterval = 60) throws {
         try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-seconds)], ofItemAtPath: "\(root)/\(path)")
     }
 
-    func ageAll() throws {
+    public func ageAll() throws {
         let enumerator = FileManager.default.enumerator(atPath: root)
         while let path = enumerator?.nextObject() as? String {
             if path.hasPrefix(".git") { continue }
@@ -54,21 +54,21 @@ final class Fixture {
     }
 
     @discardableResult
-    func index(maxFileBytes: Int = IndexOptions.defaultMaxFileBytes) throws -> IndexReport {
+    public func index(maxFileBytes: Int = IndexOptions.defaultMaxFileBytes) throws -> IndexReport {
         try Indexer.refresh(root: root, location: store, options: IndexOptions(maxFileBytes: maxFileBytes))
     }
 
-    func snapshot() throws -> ContextSnapshot { try ContextSnapshot.open(store) }
+    public func snapshot() throws -> ContextSnapshot { try ContextSnapshot.open(store) }
 
     @discardableResult
-    func runGit(_ arguments: String...) throws -> String {
+    public func runGit(_ arguments: String...) throws -> String {
         try Self.run("/usr/bin/env", ["git", "-C", root, "-c", "user.email=t@example.com", "-c", "user.name=t"] + arguments)
     }
 
-    static var hasGit: Bool { (try? run("/usr/bin/env", ["git", "--version"])) != nil }
+    public static var hasGit: Bool { (try? run("/usr/bin/env", ["git", "--version"])) != nil }
 
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+    public static func run(_ executable: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -88,5 +88,5 @@ final class Fixture {
 
 extension ContextSnapshot {
     /// The whole logical context, for checking offsets against.
-    var wholeContext: String { slice(chars: 0..<totalChars) }
+    public var wholeContext: String { slice(chars: 0..<totalChars) }
 }

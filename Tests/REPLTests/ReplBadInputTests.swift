@@ -1,0 +1,119 @@
+import Foundation
+import REPL
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Model-written code that misbehaves: each case gives a clear result and the next cell runs.
+@Suite struct ReplBadInputTests {
+    @Test func aCellThatNeverEndsIsInterruptedAndVariablesSurvive() async throws {
+        let repl = Harness.repl(timeout: .seconds(1))
+        _ = try await repl.execute("kept = [1, 2]")
+        let result = try await repl.execute("while True:\n    pass")
+        #expect(result.timedOut && !result.stateLost)
+        #expect(result.error?.contains("interrupted; variables are kept") == true)
+        #expect(try await repl.execute("kept").stdout == "[1, 2]\n")
+        await repl.close()
+    }
+
+    @Test func aCellThatSwallowsItsInterruptIsKilledAndTheProcessReplaced() async throws {
+        let repl = Harness.repl(timeout: .seconds(1)) { $0.interruptGrace = .milliseconds(500) }
+        _ = try await repl.execute("kept = 1")
+        let cell = "while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass"
+        let result = try await repl.execute(cell)
+        #expect(result.timedOut && result.stateLost)
+        #expect(result.error?.contains("ignored its interrupt") == true)
+        let after = try await repl.execute("kept")
+        #expect(after.error?.contains("NameError") == true)
+        #expect(try await repl.execute("1 + 1").stdout == "2\n")
+        await repl.close()
+    }
+
+    @Test func allocatingWithoutBoundRaisesMemoryError() async throws {
+        let results = try await Harness.run(["kept = 3", "block = bytearray(4 << 30)", "kept"],
+                                            configure: { $0.limits.addressSpaceBytes = 1 << 30 })
+        #expect(results[1].error?.contains("MemoryError") == true)
+        #expect(!results[1].stateLost)
+        #expect(results[2].stdout == "3\n")
+    }
+
+    static var processLimitHolds: Bool { geteuid() != 0 ? Harness.hasNamespaces : Harness.sandbox.mode == .bubblewrap }
+
+    @Test(.enabled(if: processLimitHolds, "root without bubblewrap is exempt from RLIMIT_NPROC"))
+    func forkingWithoutBoundStopsAtTheProcessLimit() async throws {
+        let cell = """
+            import os, time
+            made = 0
+            try:
+                while made < 500:
+                    if os.fork() == 0:
+                        time.sleep(3001)
+                        os._exit(0)
+                    made += 1
+                print("unbounded", made)
+            except OSError as error:
+                print("stopped", made < 100, error.strerror)
+            """
+        let repl = Harness.repl { $0.limits.processes = 40 }
+        let result = try await repl.execute(cell)
+        #expect(result.stdout == "stopped True Resource temporarily unavailable\n")
+        #expect(try await repl.execute("'alive'").stdout == "'alive'\n")
+        await repl.close()
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(Harness.processes(containing: "3001").isEmpty || !Harness.hasNamespaces)
+    }
+
+    @Test func childProcessesDieWithTheREPL() async throws {
+        let marker = "\(3000 + Int.random(in: 100...899))"
+        let repl = Harness.repl()
+        let result = try await repl.execute("import subprocess\nchild = subprocess.Popen(['sleep', '\(marker)'])\nprint('started')")
+        #expect(result.stdout == "started\n")
+        #expect(!Harness.processes(containing: "sleep \(marker)").isEmpty)
+        await repl.close()
+        var left = Harness.processes(containing: "sleep \(marker)")
+        for _ in 0..<20 where !left.isEmpty {
+            try await Task.sleep(for: .milliseconds(100))
+            left = Harness.processes(containing: "sleep \(marker)")
+        }
+        #expect(left.isEmpty)
+    }
+
+    @Test func writingGarbageToTheProtocolPipeReplacesTheProcess() async throws {
+        let cell = "import os\nfor fd in range(100, 110):\n    try:\n        os.write(fd, b'not a message\\n')\n    except OSError:\n        pass"
+        let results = try await Harness.run(["kept = 1", cell, "kept", "2 + 2"])
+        #expect(results[1].stateLost)
+        #expect(results[1].error?.contains("protocol pipe") == true)
+        #expect(results[2].error?.contains("NameError") == true)
+        #expect(results[3].stdout == "4\n")
+    }
+
+    @Test func closingTheProtocolPipesEndsTheProcessCleanly() async throws {
+        let cell = "import os\nfor fd in range(100, 110):\n    try:\n        os.close(fd)\n    except OSError:\n        pass\nimport time\ntime.sleep(5)"
+        let results = try await Harness.run([cell, "'again'"])
+        #expect(results[0].stateLost)
+        #expect(results[0].error?.contains("ended during the cell") == true)
+        #expect(results[1].stdout == "'again'\n")
+    }
+
+    @Test(arguments: [
+        ("import os\nos._exit(7)", "exit status 7"),
+        ("import os, signal\nos.killpg(0, signal.SIGKILL)", "SIGKILL"),
+        ("import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)", "SIGSEGV"),
+    ])
+    func aCellThatEndsItsOwnProcessGetsAClearResult(cell: String, reason: String) async throws {
+        let results = try await Harness.run([cell, "'next'"])
+        #expect(results[0].stateLost)
+        #expect(results[0].error?.contains(reason) == true, "\(results[0].error ?? "")")
+        #expect(results[1].stdout == "'next'\n")
+    }
+
+    @Test func outputWrittenPastPythonReachesTheCellBounded() async throws {
+        let results = try await Harness.run([
+            "import os, subprocess\nos.write(1, b'raw bytes\\n')\nsubprocess.run(['echo', 'from a child'])\nprint('via print')",
+            "import os\n_ = os.write(2, b'y' * 300_000)",
+        ], configure: { $0.outputLimit = 1000 })
+        #expect(results[0].stdout == "via print\nraw bytes\nfrom a child\n")
+        #expect(results[1].stdout.hasPrefix(String(repeating: "y", count: 500) + "\n... [299000 bytes of process output cut]"))
+    }
+}

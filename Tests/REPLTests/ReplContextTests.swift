@@ -1,0 +1,110 @@
+import ContextStore
+import Foundation
+import REPL
+import Testing
+import TestSupport
+
+@Suite struct ReplContextTests {
+    /// Python's view of the context, printed as JSON by a cell.
+    struct PythonView: Decodable {
+        var length: Int
+        var sha: String
+        var docs: [[String]]
+    }
+
+    static let view = """
+        import hashlib, json
+        print(json.dumps({"length": len(context), "sha": hashlib.sha256(context.encode("utf-8")).hexdigest(),
+                          "docs": [[d.path, str(d.start), str(d.end), str(d.lines), d.kind] for d in docs]}))
+        """
+
+    static func sha256(_ text: String) throws -> String {
+        let file = FileManager.default.temporaryDirectory.path + "/rlmd-sha-\(UUID().uuidString)"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        return String(try Fixture.run("/usr/bin/env", ["sha256sum", file]).prefix(64))
+    }
+
+    /// One fixture per width of CPython's str (1, 1, 2 and 4 bytes per char).
+    @Test(arguments: [
+        ("ascii", ["a.py": "def a():\n    return 1\n", "b.txt": "plain\n"]),
+        ("latin1", ["a.py": "# café\nx = 'naïve'\n", "b.txt": "plain\n"]),
+        ("ucs2", ["a.md": "arrows → and λ\n", "b.txt": "ok"]),
+        ("ucs4", ["a.md": "emoji 😀 here\n", "b.txt": "é → 😀\n", "c.txt": "last"]),
+    ])
+    func contextIsTheSnapshotsStringForEveryCharWidth(name: String, files: [String: String]) async throws {
+        let fixture = try Fixture()
+        for (path, text) in files { try fixture.write(path, text) }
+        try fixture.index()
+        let snapshot = try fixture.snapshot()
+        let repl = Harness.repl(.store(snapshot))
+        let ready = try await repl.start()
+        #expect(ready.load == "filled", "\(name)")
+        #expect(ready.chars == snapshot.totalChars)
+        let result = try await repl.execute(Self.view)
+        await repl.close()
+        let view = try JSONDecoder().decode(PythonView.self, from: Data(result.stdout.utf8))
+        #expect(view.length == snapshot.totalChars)
+        #expect(view.sha == (try Self.sha256(snapshot.wholeContext)))
+        let expected = snapshot.documents.map {
+            [$0.path, String($0.charOffset), String($0.charOffset + $0.charLength), String($0.lineCount), $0.kind]
+        }
+        #expect(view.docs == expected)
+    }
+
+    @Test func contextFollowsRecordsAppendedOutOfFileOrderByARefresh() async throws {
+        let fixture = try Fixture()
+        try fixture.write("a.txt", "first version of a\n")
+        try fixture.write("b.txt", "b stays → the same\n")
+        try fixture.write("c.txt", "c\n")
+        try fixture.index()
+        try fixture.write("a.txt", "second, longer version of a, with ü\n")
+        try fixture.index()
+        let snapshot = try fixture.snapshot()
+        let results = try await Harness.run([Self.view, "read('a.txt')"], context: .store(snapshot))
+        let view = try JSONDecoder().decode(PythonView.self, from: Data(results[0].stdout.utf8))
+        #expect(view.sha == (try Self.sha256(snapshot.wholeContext)))
+        #expect(results[1].stdout == "'second, longer version of a, with ü\\n'\n")
+    }
+
+    @Test func readGrepAndSearchAgreeWithTheStore() async throws {
+        let fixture = try Fixture()
+        try fixture.write("src/app.py", "import os\n\ndef main():\n    return os.getcwd()\n\ndef helper():\n    pass\n")
+        try fixture.write("src/util.py", "def main_util():\n    return 'zanzibar'\n")
+        try fixture.write("README.md", "# app\ndef is mentioned here\n")
+        try fixture.index()
+        let snapshot = try fixture.snapshot()
+        let results = try await Harness.run([
+            "print(read('src/app.py', 3, 4), end='')",
+            "grep(r'^def \\w+', '*.py')",
+            "grep('def', max_hits=2)",
+            "hits = search('zanzibar', k=5)\nprint(hits[0]['path'], hits[0]['line'])",
+            "read('app.py')",
+            "len(read('src/util.py')) == docs[-1].end - docs[-1].start",
+        ], context: .store(snapshot))
+        #expect(results[0].stdout == (try snapshot.lines(path: "src/app.py", startLine: 3, endLine: 4)))
+        #expect(results[1].stdout == "[('src/app.py', 3, 'def main():'), ('src/app.py', 6, 'def helper():'), ('src/util.py', 1, 'def main_util():')]\n")
+        #expect(results[2].stdout == "[('README.md', 2, 'def is mentioned here'), ('src/app.py', 3, 'def main():')]\n")
+        #expect(results[3].stdout == "src/util.py 2\n")
+        #expect(results[4].error?.contains("no document 'app.py'; did you mean ['src/app.py']?") == true)
+        #expect(results[5].stdout == "True\n")
+    }
+
+    @Test func aTextContextIsOneDocumentWithoutSearch() async throws {
+        let results = try await Harness.run([
+            "print(len(context), docs[0].lines, docs[0].path)",
+            "context[1:5]",
+            "search('x')",
+        ], context: .text("héllo 😀\nworld", name: "piece"))
+        #expect(results[0].stdout == "13 2 piece\n")
+        #expect(results[1].stdout == "'éllo'\n")
+        #expect(results[2].error?.contains("search needs an indexed context") == true)
+    }
+
+    @Test func anEmptyStoreGivesAnEmptyContext() async throws {
+        let fixture = try Fixture()
+        try fixture.index()
+        let results = try await Harness.run(["print(repr(context), docs)"], context: .store(try fixture.snapshot()))
+        #expect(results[0].stdout == "'' []\n")
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import REPL
+import Testing
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite struct ReplSandboxTests {
+    @Test func theEnvironmentCarriesNoKeysOrTokens() async throws {
+        setenv("RLMD_TEST_SECRET_API_KEY", "sk-do-not-leak", 1)
+        setenv("GITHUB_TOKEN", "ghp-do-not-leak", 1)
+        let results = try await Harness.run(["import os\nprint(sorted(os.environ))\nprint('leak' in repr(os.environ))"])
+        #expect(!results[0].stdout.contains("KEY") && !results[0].stdout.contains("TOKEN"))
+        #expect(results[0].stdout.hasSuffix("False\n"))
+    }
+
+    @Test func cellsRunInAPrivateScratchFolderThatIsRemovedOnClose() async throws {
+        let repl = Harness.repl()
+        let result = try await repl.execute("import os\nopen('note.txt', 'w').write('hi')\nprint(os.getcwd()); print(os.listdir('.'))")
+        #expect(result.error == nil)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines[1].contains("note.txt"))
+        let scratch = Harness.hasBubblewrap ? nil : lines[0]
+        await repl.close()
+        if let scratch { #expect(!FileManager.default.fileExists(atPath: scratch)) }
+        if Harness.hasBubblewrap { #expect(lines[0] == "/scratch") }
+    }
+
+    @Test(.enabled(if: Harness.hasNamespaces, "needs bubblewrap or unshare for a network namespace"))
+    func thereIsNoNetworkNotEvenLoopbackOfTheHost() async throws {
+        let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(server, $0, length) } }
+        listen(server, 4)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(server, $0, &length) } }
+        defer { close(server) }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let cell = """
+            import socket
+            try:
+                socket.create_connection(("127.0.0.1", \(port)), timeout=2)
+                print("connected")
+            except OSError as error:
+                print("refused", type(error).__name__)
+            """
+        let results = try await Harness.run([cell])
+        #expect(results[0].stdout.hasPrefix("refused"))
+    }
+
+    @Test(.enabled(if: Harness.hasBubblewrap, "needs bubblewrap for a read-only file system"))
+    func theFileSystemIsReadOnlyAndTheUsersFilesAreInvisible() async throws {
+        let fixture = try Fixture()
+        try fixture.write("secret.txt", "private")
+        let cell = """
+            import os
+            for path in ("/usr/rlmd-probe", "/etc/rlmd-probe"):
+                try:
+                    open(path, "w")
+                    print("wrote", path)
+                except OSError as error:
+                    print("denied", error.errno)
+            print(os.path.exists(\(String(reflecting: fixture.root + "/secret.txt"))), os.path.exists(os.path.expanduser("~/.ssh")))
+            print(sorted(os.listdir("/")))
+            """
+        let results = try await Harness.run([cell])
+        let lines = results[0].stdout.split(separator: "\n").map(String.init)
+        #expect(lines[0].hasPrefix("denied") && lines[1].hasPrefix("denied"))
+        #expect(lines[2] == "False False")
+        #expect(!lines[3].contains("'home'") && !lines[3].contains("'work'"))
+    }
+
+    @Test func limitsAreInForce() async throws {
+        let cell = """
+            import resource
+            print(resource.getrlimit(resource.RLIMIT_AS)[0] >> 20, resource.getrlimit(resource.RLIMIT_FSIZE)[0] >> 20)
+            try:
+                open("big.bin", "wb").write(b"x" * (3 << 20))
+                print("wrote")
+            except OSError as error:
+                print("EFBIG" if error.errno == 27 else error)
+            """
+        let repl = Harness.repl {
+            $0.limits.addressSpaceBytes = 2 << 30
+            $0.limits.fileSizeBytes = 2 << 20
+        }
+        let ready = try await repl.start()
+        #expect(ready.limits["as"] == 2 << 30)
+        #expect(ready.limits["fsize"] == 2 << 20)
+        let result = try await repl.execute(cell)
+        await repl.close()
+        #expect(result.stdout == "2048 2\nEFBIG\n")
+    }
+
+    @Test(.enabled(if: geteuid() == 0 && Harness.sandbox.mode == .bubblewrap, "root with bubblewrap runs the sandbox as nobody"))
+    func asRootTheSandboxRunsAsNobody() async throws {
+        let results = try await Harness.run(["import os\nprint(os.getresuid(), os.getresgid())"])
+        #expect(results[0].stdout == "(65534, 65534, 65534) (65534, 65534, 65534)\n")
+    }
+
+    @Test(arguments: [ReplOptions.Isolation.unshare, .none])
+    func weakerSandboxesStillRunCellsAndSaySo(isolation: ReplOptions.Isolation) async throws {
+        let repl = Harness.repl { $0.isolation = isolation }
+        let ready = try await repl.start()
+        let result = try await repl.execute("x = 2\nx ** 10")
+        await repl.close()
+        #expect(result.stdout == "1024\n")
+        #expect(ready.sandbox == (isolation == .unshare && Sandbox.detect(.unshare).mode == .unshare ? .unshare : .none))
+        let layers = repl.sandbox.layers()
+        #expect(layers.first { $0.name == "filesystem" }?.active == false)
+    }
+
+    @Test func layersNameEveryProtection() {
+        let names = Harness.sandbox.layers().map(\.name)
+        #expect(names == ["environment", "scratch", "network", "filesystem", "user", "rlimits", "timeout", "lifetime"])
+    }
+}
