@@ -9,7 +9,7 @@ public struct Sandbox: Sendable {
         /// bubblewrap: network, pid, IPC and UTS namespaces; read-only system folders; nothing
         /// else of the file system visible; as root, the sandbox runs as `nobody`.
         case bubblewrap
-        /// `unshare -n`: no network; the file system is the user's.
+        /// `unshare`: no network, own pid namespace; the file system is the user's.
         case unshare
         case none
     }
@@ -45,10 +45,16 @@ public struct Sandbox: Sendable {
             if Probe.run(argv + ["true"]).status != 0 { bubblewrap = nil }
         }
         var unshare = Probe.which("unshare")
-        if let path = unshare, Probe.run([path, "-n"] + (isRoot ? [] : ["-r"]) + ["true"]).status != 0 { unshare = nil }
+        if let path = unshare, Probe.run([path] + unshareFlags(isRoot: isRoot) + ["true"]).status != 0 { unshare = nil }
         let mode: Mode = bubblewrap != nil ? .bubblewrap : unshare != nil ? .unshare : .none
         return Sandbox(mode: mode, bubblewrap: bubblewrap, unshare: unshare, setpriv: setpriv, isRoot: isRoot)
     }()
+
+    /// No network, and a pid namespace whose first process is Python: when it dies, everything
+    /// it started dies too.
+    private static func unshareFlags(isRoot: Bool) -> [String] {
+        ["-n", "-p", "-f", "--kill-child"] + (isRoot ? [] : ["-r"])
+    }
 
     /// The sandbox runs as `nobody` (root only, through bubblewrap and setpriv).
     var dropsPrivileges: Bool { mode == .bubblewrap && isRoot && setpriv != nil }
@@ -77,7 +83,10 @@ public struct Sandbox: Sendable {
             }
             return (argv + interpreter + ["/scratch/rlmd_runtime.py"], "/scratch")
         case .unshare:
-            return ([unshare!, "-n"] + (isRoot ? [] : ["-r"]) + ["--"] + interpreter + ["\(scratch)/rlmd_runtime.py"], scratch)
+            // unshare itself must die with rlmd (then --kill-child ends Python and the namespace).
+            let dieWithParent = setpriv.map { [$0, "--pdeathsig", "KILL"] } ?? []
+            return (dieWithParent + [unshare!] + Sandbox.unshareFlags(isRoot: isRoot) + ["--"] + interpreter
+                    + ["\(scratch)/rlmd_runtime.py"], scratch)
         case .none:
             return (interpreter + ["\(scratch)/rlmd_runtime.py"], scratch)
         }
@@ -117,8 +126,8 @@ public struct Sandbox: Sendable {
                              + "file size \(limits.fileSizeBytes >> 20) MiB, \(processLimit)"),
             SandboxLayer(name: "timeout", active: true, detail: "per cell: interrupt, then kill the process group and restart"),
             SandboxLayer(name: "lifetime", active: true,
-                         detail: "dies with rlmd (parent-death signal and protocol EOF)"
-                             + (mode == .bubblewrap ? "; children die with the pid namespace" : "; children killed with the session")),
+                         detail: mode == .none ? "ends its process group when rlmd's pipe closes"
+                             : "dies with rlmd (parent-death signal); its children die with its pid namespace"),
         ]
     }
 }

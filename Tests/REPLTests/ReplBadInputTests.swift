@@ -1,6 +1,7 @@
 import Foundation
 import REPL
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -61,7 +62,7 @@ import Glibc
         #expect(try await repl.execute("'alive'").stdout == "'alive'\n")
         await repl.close()
         try await Task.sleep(for: .milliseconds(300))
-        #expect(Harness.processes(containing: "3001").isEmpty || !Harness.hasNamespaces)
+        #expect(ProcessTable.commandLines(containing: "3001").isEmpty || !Harness.hasNamespaces)
     }
 
     @Test func childProcessesDieWithTheREPL() async throws {
@@ -69,12 +70,12 @@ import Glibc
         let repl = Harness.repl()
         let result = try await repl.execute("import subprocess\nchild = subprocess.Popen(['sleep', '\(marker)'])\nprint('started')")
         #expect(result.stdout == "started\n")
-        #expect(!Harness.processes(containing: "sleep \(marker)").isEmpty)
+        #expect(!ProcessTable.commandLines(containing: "sleep \(marker)").isEmpty)
         await repl.close()
-        var left = Harness.processes(containing: "sleep \(marker)")
+        var left = ProcessTable.commandLines(containing: "sleep \(marker)")
         for _ in 0..<20 where !left.isEmpty {
             try await Task.sleep(for: .milliseconds(100))
-            left = Harness.processes(containing: "sleep \(marker)")
+            left = ProcessTable.commandLines(containing: "sleep \(marker)")
         }
         #expect(left.isEmpty)
     }

@@ -28,14 +28,4 @@ enum Harness {
     static var sandbox: Sandbox { Sandbox.detect() }
     static var hasNamespaces: Bool { sandbox.mode != .none }
     static var hasBubblewrap: Bool { sandbox.mode == .bubblewrap }
-
-    /// Processes whose command line contains `marker`.
-    static func processes(containing marker: String) -> [String] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.filter { $0.first?.isNumber == true }.compactMap { pid in
-            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
-            let line = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
-            return line.contains(marker) ? line : nil
-        }
-    }
 }

@@ -428,7 +428,10 @@ def _reader(channel, runtime, cells, main_thread):
         except (ValueError, OSError):
             message = None
         if message is None:
-            os._exit(0)
+            try:
+                os.killpg(0, signal.SIGKILL)
+            finally:
+                os._exit(0)
         kind = message.get("type")
         if kind == "reply":
             runtime.deliver(message)
@@ -438,15 +441,7 @@ def _reader(channel, runtime, cells, main_thread):
             cells.put(message)
 
 
-def _die_with_parent():
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
 def main():
-    _die_with_parent()
     channel = _Channel()
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
