@@ -77,10 +77,17 @@ import TestSupport
         let healthy = try await cli.run(["doctor", "--json"], in: tree.root,
                                   environment: scrubbed.merging(["RLMD_BASE_URL": "http://127.0.0.1:\(server.port)/v1"]) { $1 })
         #expect(healthy.status == 0, "\(healthy.stdout) \(healthy.stderr)")
-        #expect(healthy.stdout.contains("\"ok\":true"))
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(healthy.stdout.utf8)) as? [String: Any])
+        let sandbox = try #require(report["sandbox"] as? [String: Any])
+        #expect(sandbox["ok"] as? Bool == true, "\(sandbox)")
+        let layers = try #require(sandbox["layers"] as? [[String: Any]])
+        #expect(layers.compactMap { $0["name"] as? String }.contains("network"))
+        let providers = try #require(report["providers"] as? [[String: Any]])
+        #expect(!providers.isEmpty && providers.allSatisfy { $0["ok"] as? Bool == true }, "\(providers)")
         let broken = try await cli.run(["doctor"], in: tree.root,
                                  environment: scrubbed.merging(["RLMD_BASE_URL": "", "RLMD_CONFIG": tree.root + "/config.toml"]) { $1 })
         #expect(broken.status == 1 && broken.stdout.contains("provider dead") && broken.stdout.contains("FAILED"), "\(broken.stdout)")
+        #expect(broken.stdout.contains("sandbox: ") && broken.stdout.contains("+ environment: scrubbed"))
     }
 
     @Test func explainsHowToConfigureAProvider() async throws {

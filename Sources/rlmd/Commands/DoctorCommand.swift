@@ -2,6 +2,7 @@ import ArgumentParser
 import ContextStore
 import Foundation
 import LMClient
+import REPL
 
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,7 +25,17 @@ struct DoctorCommand: AsyncParsableCommand {
         var error: String?
     }
 
+    struct SandboxCheck: Encodable {
+        var mode: String
+        var python: String?
+        var ok: Bool
+        var milliseconds: Int?
+        var error: String?
+        var layers: [SandboxLayer]
+    }
+
     struct Report: Encodable {
+        var sandbox: SandboxCheck
         var configFile: String?
         var cacheRoot: String
         var responseCacheHits: Int
@@ -57,19 +68,24 @@ struct DoctorCommand: AsyncParsableCommand {
         for configuration in configurations { checks.append(await ping(configuration, file: file)) }
         let defaultProvider = (try? ProviderConfiguration.resolve(file: file))?.name
         let hits = (try? SQLiteResponseCache(path: StoreLocation.cacheRoot() + "/responses.sqlite"))?.totalHits() ?? 0
-        let report = Report(configFile: ConfigFile.path(), cacheRoot: StoreLocation.cacheRoot(), responseCacheHits: hits,
+        let sandbox = await checkSandbox()
+        let report = Report(sandbox: sandbox, configFile: ConfigFile.path(), cacheRoot: StoreLocation.cacheRoot(), responseCacheHits: hits,
                             defaultProvider: defaultProvider, providers: checks)
         if json {
             try JSONOutput.print(report)
         } else {
             printLines(report)
         }
-        if checks.contains(where: { !$0.ok }) { throw ExitCode(1) }
+        if checks.contains(where: { !$0.ok }) || !sandbox.ok { throw ExitCode(1) }
     }
 
     private func printLines(_ report: Report) {
         let checks = report.providers
         let defaultProvider = report.defaultProvider
+        let sandbox = report.sandbox
+        let status = sandbox.ok ? "ok (python \(sandbox.python ?? "?"), cell in \(sandbox.milliseconds ?? 0) ms)" : "FAILED: \(sandbox.error ?? "")"
+        print("sandbox: \(sandbox.mode): \(status)")
+        for layer in sandbox.layers { print("  \(layer.active ? "+" : "-") \(layer.name): \(layer.detail)") }
         print("config file: \(report.configFile ?? "none")")
         print("cache: \(report.cacheRoot) (response cache hits so far: \(report.responseCacheHits))")
         print("default provider: \(defaultProvider ?? "none configured")")
@@ -78,6 +94,26 @@ struct DoctorCommand: AsyncParsableCommand {
             print("provider \(check.name) [\(check.kind) \(check.baseURL) \(check.model)]: \(status)")
         }
         if checks.isEmpty { print("no provider: set OPENAI_API_KEY, ANTHROPIC_API_KEY or RLMD_BASE_URL, or write a config file") }
+    }
+
+    /// Starts the REPL's sandbox over a one-line context and runs one cell in it.
+    private func checkSandbox() async -> SandboxCheck {
+        let repl = ReplProcess(context: .text("rlmd doctor\n"))
+        var check = SandboxCheck(mode: repl.sandbox.mode.rawValue, ok: false, layers: repl.sandbox.layers())
+        let started = ContinuousClock.now
+        do {
+            let ready = try await repl.start()
+            check.python = ready.python
+            let result = try await repl.execute("len(context)", timeout: .seconds(timeout))
+            check.ok = result.stdout == "12\n"
+            check.error = check.ok ? nil : "the probe cell printed \(result.stdout.debugDescription): \(result.error ?? "")"
+            let elapsed = ContinuousClock.now - started
+            check.milliseconds = Int(elapsed.components.seconds * 1000) + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
+        } catch {
+            check.error = "\(error)"
+        }
+        await repl.close()
+        return check
     }
 
     /// A one-token completion at temperature 0, bypassing the response cache.
