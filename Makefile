@@ -34,6 +34,7 @@ bench: release
 	benchmarks/store_bench.py
 	benchmarks/sessions_bench.py
 	benchmarks/lm_bench.py
+	benchmarks/repl_bench.py
 
 clean:
 	rm -rf .build

@@ -8,7 +8,26 @@ struct PythonInstallation: Sendable, Equatable {
     /// `sys.base_prefix` and `sys.prefix`.
     var prefixes: [String]
 
+    private static let cache = Cache()
+
+    /// Looked up once per process and name: a REPL restart should not pay for probing python again.
     static func find(_ requested: String?, environment: [String: String]) throws -> PythonInstallation {
+        let key = requested ?? environment["RLMD_PYTHON"] ?? ""
+        if let known = cache.get(key) { return known }
+        let found = try probe(requested, environment: environment)
+        cache.set(key, found)
+        return found
+    }
+
+    private final class Cache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var found: [String: PythonInstallation] = [:]
+
+        func get(_ key: String) -> PythonInstallation? { lock.withLock { found[key] } }
+        func set(_ key: String, _ value: PythonInstallation) { lock.withLock { found[key] = value } }
+    }
+
+    private static func probe(_ requested: String?, environment: [String: String]) throws -> PythonInstallation {
         let name = requested ?? environment["RLMD_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "python3"
         guard let path = name.contains("/") ? name : Probe.which(name, environment: environment) else {
             throw ReplError("no \(name) found on PATH: install python3 (apt-get install python3) or set RLMD_PYTHON")

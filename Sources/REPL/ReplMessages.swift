@@ -83,7 +83,7 @@ enum ReplMessage {
             }
         }
 
-        enum BatchItem: Encodable {
+        enum BatchItem: Encodable, Sendable {
             case text(String)
             case failure(String)
 

@@ -199,7 +199,7 @@ public actor ReplProcess {
                 if !stray.isEmpty { result.stdout += (result.stdout.isEmpty || result.stdout.hasSuffix("\n") ? "" : "\n") + stray }
                 if stopReason == .timeout {
                     result.timedOut = true
-                    result.error = "TimeoutError: the cell ran longer than \(limit.seconds) s and was interrupted; variables are kept"
+                    result.error = "TimeoutError: the cell ran longer than \(limit.secondsDescription) s and was interrupted; variables are kept"
                 }
                 return result
             default:
@@ -219,7 +219,7 @@ public actor ReplProcess {
         switch (stopReason, killedAfterStop) {
         case (.timeout, true):
             result.timedOut = true
-            result.error = "TimeoutError: the cell ran longer than \((limit ?? options.cellTimeout).seconds) s and ignored its interrupt; \(lost)"
+            result.error = "TimeoutError: the cell ran longer than \((limit ?? options.cellTimeout).secondsDescription) s and ignored its interrupt; \(lost)"
         case (.interrupt, true):
             result.error = "the cell ignored its interrupt and was killed; \(lost)"
         default:
@@ -285,35 +285,24 @@ public actor ReplProcess {
     /// Answers every prompt with at most `concurrency` in flight; results in prompt order.
     private static func batch(_ prompts: [String], model: String?, concurrency: Int,
                               _ handler: @escaping SubCallHandler) async -> [ReplMessage.Reply.BatchItem] {
-        var items = [ReplMessage.Reply.BatchItem](repeating: .failure("not answered"), count: prompts.count)
-        await withTaskGroup(of: (Int, ReplMessage.Reply.BatchItem).self) { group in
-            var next = 0
-            func launch() {
-                let index = next, prompt = prompts[index]
-                next += 1
+        // Each child returns its own position; a (Int, enum) tuple as the group's element type
+        // came back with a garbage index in release builds here (Swift 6.3.1).
+        struct Answer: Sendable {
+            var index: Int
+            var item: ReplMessage.Reply.BatchItem
+        }
+        let answers = await withTaskGroup(of: Answer.self) { group in
+            var collected = [ReplMessage.Reply.BatchItem](repeating: .failure("not answered"), count: prompts.count)
+            for (index, prompt) in prompts.enumerated() {
+                if index >= concurrency, let answer = await group.next() { collected[answer.index] = answer.item }
                 group.addTask {
-                    do { return (index, .text(try await handler(.llmQuery(prompt: prompt, model: model)))) }
-                    catch { return (index, .failure("\(error)")) }
+                    do { return Answer(index: index, item: .text(try await handler(.llmQuery(prompt: prompt, model: model)))) }
+                    catch { return Answer(index: index, item: .failure("\(error)")) }
                 }
             }
-            while next < min(concurrency, prompts.count) { launch() }
-            for await (index, item) in group {
-                items[index] = item
-                if next < prompts.count { launch() }
-            }
+            for await answer in group { collected[answer.index] = answer.item }
+            return collected
         }
-        return items
-    }
-}
-
-extension Duration {
-    var milliseconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
-    }
-
-    var seconds: String {
-        let value = milliseconds / 1000
-        return value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+        return answers
     }
 }

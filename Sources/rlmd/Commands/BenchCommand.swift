@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "In-process measurements for the benchmarks in benchmarks/.",
-        subcommands: [Slices.self, LM.self])
+        subcommands: [Slices.self, LM.self, REPLBench.self])
 
     struct Slices: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -107,8 +107,7 @@ struct DoctorCommand: AsyncParsableCommand {
             let result = try await repl.execute("len(context)", timeout: .seconds(timeout))
             check.ok = result.stdout == "12\n"
             check.error = check.ok ? nil : "the probe cell printed \(result.stdout.debugDescription): \(result.error ?? "")"
-            let elapsed = ContinuousClock.now - started
-            check.milliseconds = Int(elapsed.components.seconds * 1000) + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
+            check.milliseconds = Int((ContinuousClock.now - started).milliseconds)
         } catch {
             check.error = "\(error)"
         }
