@@ -96,16 +96,18 @@ def _fill_works(maxchar):
 
 
 def _max_char(fd, records):
-    """The widest char class among the records' bytes (they are valid UTF-8)."""
-    wide, astral = re.compile(rb"[\xc4-\xef]"), re.compile(rb"[\xf0-\xf4]")
-    best = 127
+    """The widest char class among the records' bytes (they are valid UTF-8). Decoding a piece
+    is the fastest scan CPython offers: the decoded str's own width tells its widest char."""
+    best, compact = 127, _data_offset(255)
     for offset, length, _, _ in records:
         for piece in _pieces(fd, offset, length):
             if piece.isascii():
                 continue
-            if astral.search(piece):
-                return 1114111
-            best = max(best, 65535 if wide.search(piece) else 255)
+            text = piece.decode("utf-8")
+            width = (sys.getsizeof(text) - compact) // (len(text) + 1)
+            best = max(best, {1: 255, 2: 65535}.get(width, 1114111))
+            if best == 1114111:
+                return best
     return best
 
 
