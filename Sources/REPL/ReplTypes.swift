@@ -41,7 +41,8 @@ public struct ReplLimits: Sendable, Equatable {
     public var addressSpaceBytes: Int = 8 << 30
     public var cpuSeconds: Int = 3600
     public var fileSizeBytes: Int = 1 << 30
-    /// Processes the sandbox user may run (enforced only for a user other than root).
+    /// Processes (threads count) the sandbox may add. Enforced for users other than root; as root
+    /// the sandbox runs as `nobody`, and the limit is this many beyond what `nobody` runs already.
     public var processes: Int = 256
 
     public init() {}

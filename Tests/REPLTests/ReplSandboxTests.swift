@@ -118,3 +118,15 @@ import Glibc
         #expect(names == ["environment", "scratch", "network", "filesystem", "user", "rlimits", "timeout", "lifetime"])
     }
 }
+
+@Suite struct ReplDescriptorTests {
+    /// A descriptor rlmd opened without close-on-exec must not reach model code.
+    @Test func onlyTheProtocolPipesAreOpenInside() async throws {
+        let stray = open("/etc/hostname", O_RDONLY)
+        defer { close(stray) }
+        #expect(stray >= 0)
+        let results = try await Harness.run(["import os\nprint(sorted(int(fd) for fd in os.listdir('/proc/self/fd')))"])
+        // 0-2, the two protocol pipes, and the descriptor listdir itself holds open.
+        #expect(results[0].stdout == "[0, 1, 2, 3, 100, 101]\n")
+    }
+}

@@ -31,6 +31,17 @@ def _private_fd(fd):
     return moved
 
 
+def _close_inherited():
+    """Closes every descriptor rlmd did not mean to pass (a parent's stray non-close-on-exec fds)."""
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd > _CONTEXT_FD:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
 class _Channel:
     def __init__(self):
         self.inp = os.fdopen(_private_fd(_PROTOCOL_IN), "rb", buffering=1 << 16)
@@ -132,35 +143,32 @@ def _load_context(records, total_chars, all_ascii):
     if not records:
         return "", "empty"
     fd = _CONTEXT_FD
-    try:
-        maxchar = 127 if all_ascii else _max_char(fd, records)
-        if total_chars == 0:
-            return "", "empty"
-        if not _fill_works(maxchar):
-            return _decode_context(fd, records), "decoded"
-        text = _new_str(total_chars, maxchar)
-        view = memoryview(_buffer(text, maxchar)).cast("B")
-        width = _WIDTH[maxchar]
-        for offset, length, char_offset, chars in records:
-            at, stop = char_offset * width, (char_offset + chars) * width
-            if maxchar == 127:
-                while at < stop:
-                    got = os.preadv(fd, [view[at:stop]], offset + (at - char_offset))
-                    if got <= 0:
-                        raise OSError("context file is shorter than the index says")
-                    at += got
-                continue
-            for piece in _pieces(fd, offset, length):
-                encoded = piece.decode("utf-8").encode(_ENCODING[maxchar])
-                if at + len(encoded) > stop:
-                    raise ValueError("context file does not match the index")
-                view[at:at + len(encoded)] = encoded
-                at += len(encoded)
-            if at != stop:
+    maxchar = 127 if all_ascii else _max_char(fd, records)
+    if total_chars == 0:
+        return "", "empty"
+    if not _fill_works(maxchar):
+        return _decode_context(fd, records), "decoded"
+    text = _new_str(total_chars, maxchar)
+    view = memoryview(_buffer(text, maxchar)).cast("B")
+    width = _WIDTH[maxchar]
+    for offset, length, char_offset, chars in records:
+        at, stop = char_offset * width, (char_offset + chars) * width
+        if maxchar == 127:
+            while at < stop:
+                got = os.preadv(fd, [view[at:stop]], offset + (at - char_offset))
+                if got <= 0:
+                    raise OSError("context file is shorter than the index says")
+                at += got
+            continue
+        for piece in _pieces(fd, offset, length):
+            encoded = piece.decode("utf-8").encode(_ENCODING[maxchar])
+            if at + len(encoded) > stop:
                 raise ValueError("context file does not match the index")
-        return text, "filled"
-    finally:
-        os.close(fd)
+            view[at:at + len(encoded)] = encoded
+            at += len(encoded)
+        if at != stop:
+            raise ValueError("context file does not match the index")
+    return text, "filled"
 
 
 def _decode_context(fd, records):
@@ -444,6 +452,7 @@ def _reader(channel, runtime, cells, main_thread):
 
 
 def main():
+    _close_inherited()
     channel = _Channel()
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
@@ -461,6 +470,10 @@ def main():
     except (OSError, ValueError, MemoryError) as error:
         channel.send({"type": "fatal", "error": f"could not load the context: {error}"})
         sys.exit(3)
+    try:
+        os.close(_CONTEXT_FD)
+    except OSError:
+        pass
     runtime.context = context
     runtime.docs = [Doc(row) for row in init["docs"]]
     runtime.by_path = {d.path: d for d in runtime.docs}
