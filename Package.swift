@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "rlmd", targets: ["rlmd"]),
+        .executable(name: "rlmd-lm", targets: ["rlmd-lm"]),
         .library(name: "ContextStore", targets: ["ContextStore"]),
         .library(name: "LMClient", targets: ["LMClient"]),
         .library(name: "REPL", targets: ["REPL"]),
@@ -39,14 +40,33 @@ let package = Package(
             dependencies: ["ContextStore"],
             resources: [.copy("Resources/repl_runtime.py")]
         ),
+        .target(
+            name: "CLISupport",
+            dependencies: [
+                "ContextStore",
+                "REPL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The store commands; it never links LMClient (see CLISupport/ModelCommands.swift).
         .executableTarget(
             name: "rlmd",
             dependencies: [
+                "CLISupport",
+                "ContextStore",
+                "REPL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "rlmd-lm",
+            dependencies: [
+                "CLISupport",
                 "ContextStore",
                 "LMClient",
                 "REPL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -69,7 +89,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["ContextStore", "rlmd", "TestSupport"]
+            dependencies: ["ContextStore", "rlmd", "rlmd-lm", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -5,6 +5,8 @@ struct RLMDCommand: AsyncParsableCommand {
         commandName: "rlmd",
         abstract: "A Recursive Language Model daemon: whole repositories and session histories as a searchable context.",
         version: "0.1.0",
-        subcommands: [IndexCommand.self, FilesCommand.self, ReadCommand.self, GrepCommand.self, SearchCommand.self, SessionsCommand.self, ExecCommand.self, CompleteCommand.self, DoctorCommand.self, ModelsCommand.self, BenchCommand.self]
+        subcommands: [IndexCommand.self, FilesCommand.self, ReadCommand.self, GrepCommand.self, SearchCommand.self,
+                      SessionsCommand.self, ExecCommand.self, CompleteEntry.self, DoctorEntry.self, ModelsEntry.self,
+                      BenchCommand.self]
     )
 }

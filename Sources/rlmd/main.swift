@@ -1,7 +1,13 @@
-import ArgumentParser
-import ContextStore
+import CLISupport
 import Foundation
-import Logging
 
+let arguments = Array(CommandLine.arguments.dropFirst())
+if ModelCommands.isForwarded(arguments) {
+    let path = ModelCommands.executablePath()
+    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    execv(path, argv)
+    FileHandle.standardError.write(Data("rlmd: cannot run \(path) (\(String(cString: strerror(errno)))): it must sit beside rlmd\n".utf8))
+    exit(2)
+}
 CLILogging.bootstrapForCLI()
-exit(await CommandLineRunner.run(RLMDCommand.self, arguments: Array(CommandLine.arguments.dropFirst())))
+exit(await CommandLineRunner.run(RLMDCommand.self, arguments: arguments))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct CLITests {
     static func sampleTree() throws -> Tree {
@@ -169,5 +170,34 @@ import Testing
         let search = try await cli.run("search", "first snapshot", "--json", "-k", "2000", in: tree.root)
         #expect(search.status == 0 && search.stdout.contains("\"path\":\"first.txt\""), "\(search.stderr)")
         #expect(search.stdout.components(separatedBy: "\"path\"").count - 1 == 1501)
+    }
+}
+
+@Suite struct ModelCommandForwardingTests {
+    @Test func rlmdHandsModelCommandsToRlmdLM() async throws {
+        let tree = try Tree()
+        let cli = try CLI()
+        let help = try await cli.run(["--help"], in: tree.root)
+        for name in ["index", "exec", "complete", "doctor", "models", "bench"] { #expect(help.stdout.contains("  \(name) ")) }
+        let complete = try await cli.run(["complete", "--help"], in: tree.root)
+        #expect(complete.status == 0 && complete.stdout.contains("--base-url"), "\(complete.stderr)")
+        let benchLM = try await cli.run(["bench", "lm", "--help"], in: tree.root)
+        #expect(benchLM.status == 0 && benchLM.stdout.contains("--concurrency"))
+
+        // Alone, rlmd still runs store commands and says what is missing for the others.
+        let alone = tree.root + "/rlmd"
+        try FileManager.default.copyItem(atPath: CLI.binary, toPath: alone)
+        let version = try Fixture.run(alone, ["--version"])
+        #expect(version == "0.1.0\n")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: alone)
+        process.arguments = ["complete", "hi"]
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2)
+        #expect(message.contains("rlmd-lm") && message.contains("beside rlmd"))
     }
 }

@@ -1,13 +1,13 @@
 import ArgumentParser
 import ContextStore
 import Foundation
-import LMClient
+import CLISupport
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "In-process measurements for the benchmarks in benchmarks/.",
-        subcommands: [Slices.self, LM.self, REPLBench.self])
+        subcommands: [Slices.self, REPLBench.self, BenchLMEntry.self])
 
     struct Slices: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -46,58 +46,6 @@ struct BenchCommand: ParsableCommand {
                 "context_chars": Double(snapshot.totalChars), "bytes_returned": Double(checksum),
             ]
             try JSONOutput.print(result)
-        }
-    }
-}
-
-extension BenchCommand {
-    struct LM: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "lm",
-            abstract: "Time model calls against a server: prints {calls, concurrency, median_ms, p99_ms, total_s}.")
-
-        @Option(name: .customLong("base-url"), help: "An OpenAI-compatible server.")
-        var baseURL: String
-
-        @Option(help: "How many calls.")
-        var calls = 200
-
-        @Option(help: "Calls in flight at once (also the client's concurrency limit).")
-        var concurrency = 1
-
-        func validate() throws {
-            guard calls > 0, concurrency > 0 else { throw ValidationError("--calls and --concurrency must be positive") }
-        }
-
-        func run() async throws {
-            guard let url = URL(string: baseURL) else { throw ValidationError("not a URL: \(baseURL)") }
-            let client = ModelClient(api: OpenAICompatibleAPI(baseURL: url, apiKey: nil), retry: RetryPolicy(maxAttempts: 1),
-                                     timeout: 30, maxConcurrent: concurrency)
-            let request = CompletionRequest(model: "bench", messages: [.user("ping")], maxTokens: 8)
-            let started = DispatchTime.now().uptimeNanoseconds
-            let samples = try await withThrowingTaskGroup(of: Double.self) { group in
-                var next = 0
-                var samples: [Double] = []
-                func launch() {
-                    next += 1
-                    group.addTask {
-                        let began = DispatchTime.now().uptimeNanoseconds
-                        _ = try await client.complete(request)
-                        return Double(DispatchTime.now().uptimeNanoseconds - began) / 1e6
-                    }
-                }
-                while next < min(concurrency, calls) { launch() }
-                while let sample = try await group.next() {
-                    samples.append(sample)
-                    if next < calls { launch() }
-                }
-                return samples.sorted()
-            }
-            let total = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            try JSONOutput.print([
-                "calls": Double(calls), "concurrency": Double(concurrency), "median_ms": samples[samples.count / 2],
-                "p99_ms": samples[min(samples.count - 1, samples.count * 99 / 100)], "total_s": total,
-            ])
         }
     }
 }

@@ -1,3 +1,4 @@
+import CLISupport
 import ContextStore
 import Foundation
 

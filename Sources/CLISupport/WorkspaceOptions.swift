@@ -3,20 +3,22 @@ import ContextStore
 import Foundation
 
 /// `--workspace` and `--store`, shared by every command that uses a store.
-struct WorkspaceOptions: ParsableArguments {
+public struct WorkspaceOptions: ParsableArguments {
     @Option(name: .long, help: "The workspace root (default: the indexed folder containing the current one).")
-    var workspace: String?
+    public var workspace: String?
 
     @Option(name: .long, help: "The store folder (default: $XDG_CACHE_HOME/rlmd/<workspace>-<hash>).")
-    var store: String?
+    public var store: String?
 
     @Option(name: .long, help: "Use the context of this imported session file instead of a workspace.")
-    var session: String?
+    public var session: String?
 
-    var currentDirectory: String { FileManager.default.currentDirectoryPath }
+    public init() {}
+
+    public var currentDirectory: String { FileManager.default.currentDirectoryPath }
 
     /// The root and store of an existing index, for the read-only commands.
-    func existingIndex() throws -> (root: String, location: StoreLocation) {
+    public func existingIndex() throws -> (root: String, location: StoreLocation) {
         let cwd = currentDirectory
         if let session {
             let file = try SessionFile.resolve(session)
@@ -35,15 +37,15 @@ struct WorkspaceOptions: ParsableArguments {
         return (root, location(for: root))
     }
 
-    func location(for root: String) -> StoreLocation {
+    public func location(for root: String) -> StoreLocation {
         store.map { StoreLocation(directory: absolute($0)) } ?? StoreLocation.forWorkspace(root: root)
     }
 
-    func absolute(_ path: String) -> String {
+    public func absolute(_ path: String) -> String {
         path.hasPrefix("/") ? path : "\(currentDirectory)/\(path)"
     }
 
-    func openSnapshot() throws -> ContextSnapshot {
+    public func openSnapshot() throws -> ContextSnapshot {
         let (root, location) = try existingIndex()
         do {
             return try ContextSnapshot.open(location)

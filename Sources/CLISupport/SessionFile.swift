@@ -2,8 +2,8 @@ import ContextStore
 import Foundation
 
 /// Turns what the user named (a path, or `latest` for `--claude`/`--codex`) into a session file.
-enum SessionFile {
-    static func resolve(_ path: String) throws -> String {
+public enum SessionFile {
+    public static func resolve(_ path: String) throws -> String {
         let cwd = FileManager.default.currentDirectoryPath
         let absolute = path.hasPrefix("/") ? path : "\(cwd)/\(path)"
         guard let resolved = realpath(absolute, nil) else { throw CLIError("no such session file: \(path)") }
@@ -12,7 +12,7 @@ enum SessionFile {
     }
 
     /// `latest` means the newest session of `tool` for the workspace containing the current folder.
-    static func resolve(tool: String, spec: String, workspace: String?) throws -> String {
+    public static func resolve(tool: String, spec: String, workspace: String?) throws -> String {
         guard spec == "latest" else { return try resolve(spec) }
         let cwd = FileManager.default.currentDirectoryPath
         let base = try WorkspaceLocator.resolveDirectory(workspace ?? cwd, base: cwd)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import ContextStore
 import Foundation
 import LMClient
@@ -6,8 +7,7 @@ import REPL
 
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "doctor",
-        abstract: "Show what is configured and check that each model provider answers (exit 1 when one does not).")
+        commandName: ModelCommands.doctor.name, abstract: ModelCommands.doctor.abstract)
 
     @Flag(help: "Print a JSON object instead of lines.")
     var json = false

@@ -1,10 +1,11 @@
 import ArgumentParser
+import CLISupport
 import LMClient
 
 struct ModelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "models",
-        abstract: "Manage the offline model.",
+        commandName: ModelCommands.models.name,
+        abstract: ModelCommands.models.abstract,
         subcommands: [InstallLocal.self])
 
     struct InstallLocal: ParsableCommand {

@@ -1,12 +1,13 @@
 import ArgumentParser
+import CLISupport
 import ContextStore
 import Foundation
 import LMClient
 
 struct CompleteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "complete",
-        abstract: "Send one prompt to the configured model and print the reply.",
+        commandName: ModelCommands.complete.name,
+        abstract: ModelCommands.complete.abstract,
         discussion: """
             The provider comes from --provider/--base-url or the environment: RLMD_BASE_URL (any \
             OpenAI-compatible server), ANTHROPIC_API_KEY, OPENAI_API_KEY; the model from --model or RLMD_MODEL.

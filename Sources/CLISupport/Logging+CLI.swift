@@ -1,9 +1,9 @@
 import Foundation
 import Logging
 
-extension CLILogging {
+public enum CLILogging {
     /// swift-log to stderr; the level comes from `RLMD_LOG_LEVEL` (default `warning`).
-    static func bootstrapForCLI() {
+    public static func bootstrapForCLI() {
         let level = ProcessInfo.processInfo.environment["RLMD_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -12,5 +12,3 @@ extension CLILogging {
         }
     }
 }
-
-enum CLILogging {}

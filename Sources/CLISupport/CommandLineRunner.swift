@@ -1,13 +1,18 @@
 import ArgumentParser
 import ContextStore
 import Foundation
-import LMClient
 import REPL
+
+/// An error a command reports as one line on stderr with its own exit code.
+public protocol CommandLineError: Error {
+    var exitCode: Int32 { get }
+    var message: String { get }
+}
 
 /// Runs a command and turns every failure into rlmd's exit codes: 0 success, 1 nothing
 /// found, 2 usage or input error with one line on stderr.
-enum CommandLineRunner {
-    static func run(_ root: RLMDCommand.Type, arguments: [String]) async -> Int32 {
+public enum CommandLineRunner {
+    public static func run(_ root: any ParsableCommand.Type, arguments: [String]) async -> Int32 {
         do {
             var command = try root.parseAsRoot(arguments)
             if var asynchronous = command as? any AsyncParsableCommand {
@@ -18,15 +23,8 @@ enum CommandLineRunner {
             return 0
         } catch let exit as ExitCode {
             return exit.rawValue
-        } catch let error as StoreError {
-            return fail(error.description)
-        } catch let error as ReplError {
-            return fail(error.description)
-        } catch let error as CLIError {
-            return fail(error.message)
-        } catch let error as LMError {
-            if case .notConfigured = error { return fail(error.description) }
-            return fail(error.description, code: 1)
+        } catch let error as CommandLineError {
+            return fail(error.message, code: error.exitCode)
         } catch {
             let code = root.exitCode(for: error)
             if code == .success {
@@ -49,7 +47,18 @@ enum CommandLineRunner {
 }
 
 /// An input error detected by the CLI itself.
-struct CLIError: Error {
-    var message: String
-    init(_ message: String) { self.message = message }
+public struct CLIError: CommandLineError {
+    public var message: String
+    public var exitCode: Int32 { 2 }
+    public init(_ message: String) { self.message = message }
+}
+
+extension StoreError: CommandLineError {
+    public var exitCode: Int32 { 2 }
+    public var message: String { description }
+}
+
+extension ReplError: CommandLineError {
+    public var exitCode: Int32 { 2 }
+    public var message: String { description }
 }

@@ -1,0 +1,38 @@
+import Foundation
+
+/// The commands that call language models live in a second executable, `rlmd-lm`, beside `rlmd`:
+/// linking the network stack (Foundation's URLSession on libcurl) makes the dynamic loader map about
+/// 30 more libraries at every start, which cost the store commands ~5 ms each (a no-change
+/// `rlmd index` is meant to cost about a `git status`). `rlmd` hands these commands to `rlmd-lm`
+/// before parsing; its help lists them from here.
+public enum ModelCommands {
+    public static let executableName = "rlmd-lm"
+
+    public struct Entry: Sendable {
+        public var name: String
+        public var abstract: String
+    }
+
+    public static let complete = Entry(name: "complete", abstract: "Send one prompt to the configured model and print the reply.")
+    public static let doctor = Entry(
+        name: "doctor",
+        abstract: "Check the REPL sandbox and show what is configured; check that each model provider answers (exit 1 when one does not).")
+    public static let models = Entry(name: "models", abstract: "Manage the offline model.")
+    public static let benchLM = Entry(
+        name: "lm", abstract: "Time model calls against a server: prints {calls, concurrency, median_ms, p99_ms, total_s}.")
+
+    /// Whether `arguments` (without the program name) name a command of `rlmd-lm`.
+    public static func isForwarded(_ arguments: [String]) -> Bool {
+        var words = arguments.drop { $0.hasPrefix("-") }
+        if words.first == "help" { words = words.dropFirst() }
+        guard let first = words.first else { return false }
+        if [complete.name, doctor.name, models.name].contains(first) { return true }
+        return first == "bench" && words.dropFirst().first == benchLM.name
+    }
+
+    /// `rlmd-lm` in the folder of the running executable.
+    public static func executablePath() -> String {
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent(executableName).path
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import CLISupport
+import LMClient
+
+/// The commands of rlmd that call language models (`rlmd` hands them over; see `ModelCommands`).
+/// Named `rlmd` so usage and help read as the user typed them.
+struct RLMDModelCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rlmd",
+        abstract: "The commands of rlmd that call language models.",
+        version: "0.1.0",
+        subcommands: [CompleteCommand.self, DoctorCommand.self, ModelsCommand.self, BenchModelsCommand.self]
+    )
+}
+
+struct BenchModelsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench", subcommands: [BenchLMCommand.self])
+}
+
+extension LMError: CommandLineError {
+    public var exitCode: Int32 {
+        if case .notConfigured = self { return 2 }
+        return 1
+    }
+
+    public var message: String { description }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import CLISupport
+
+// `rlmd` never runs these: `main` hands their command lines to `rlmd-lm` (see `ModelCommands`).
+// They exist so that `rlmd --help` lists every command.
+
+struct CompleteEntry: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: ModelCommands.complete.name, abstract: ModelCommands.complete.abstract)
+}
+
+struct DoctorEntry: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: ModelCommands.doctor.name, abstract: ModelCommands.doctor.abstract)
+}
+
+struct ModelsEntry: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: ModelCommands.models.name, abstract: ModelCommands.models.abstract)
+}
+
+struct BenchLMEntry: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: ModelCommands.benchLM.name, abstract: ModelCommands.benchLM.abstract)
+}
