@@ -15,8 +15,13 @@ public struct SHA256: Sendable {
 
     public init() {}
 
+    /// Inputs shorter than this are hashed in Swift: loading libcrypto (and its reading of
+    /// openssl.cnf) costs a few milliseconds, which a command that only hashes a store path, such as
+    /// a no-change `rlmd index`, should not pay.
+    static let systemThreshold = 16 << 10
+
     public static func hash(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
-        if let system = SystemSHA256.oneShot {
+        if bytes.count >= systemThreshold, let system = SystemSHA256.oneShot {
             var digest = [UInt8](repeating: 0, count: 32)
             _ = digest.withUnsafeMutableBufferPointer { system(bytes.baseAddress, bytes.count, $0.baseAddress) }
             return digest
