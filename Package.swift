@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "ContextStore", targets: ["ContextStore"]),
         .library(name: "LMClient", targets: ["LMClient"]),
         .library(name: "REPL", targets: ["REPL"]),
+        .library(name: "RLMEngine", targets: ["RLMEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -41,6 +42,16 @@ let package = Package(
             resources: [.copy("Resources/repl_runtime.py")]
         ),
         .target(
+            name: "RLMEngine",
+            dependencies: [
+                "ContextStore",
+                "LMClient",
+                "REPL",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            resources: [.process("Resources")]
+        ),
+        .target(
             name: "CLISupport",
             dependencies: [
                 "ContextStore",
@@ -66,6 +77,7 @@ let package = Package(
                 "ContextStore",
                 "LMClient",
                 "REPL",
+                "RLMEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -86,6 +98,10 @@ let package = Package(
         .testTarget(
             name: "REPLTests",
             dependencies: ["REPL", "ContextStore", "TestSupport"]
+        ),
+        .testTarget(
+            name: "RLMEngineTests",
+            dependencies: ["RLMEngine", "REPL", "LMClient", "ContextStore", "TestSupport"]
         ),
         .testTarget(
             name: "CLITests",

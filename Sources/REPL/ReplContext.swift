@@ -58,7 +58,7 @@ public enum ReplContext: Sendable {
         }
     }
 
-    var snapshot: ContextSnapshot? {
+    public var snapshot: ContextSnapshot? {
         if case .store(let snapshot) = self { return snapshot }
         return nil
     }

@@ -6,6 +6,9 @@ takes the next step of the script (the last step repeats):
   {"status": 200, "body": {...} | "raw": "text", "headers": {...}, "delay": seconds,
    "reset": true (close the connection without answering)}
 A body may be the string "openai:<text>" or "anthropic:<text>" for a standard reply with usage.
+  {"model": "m", ...} serves only requests for model m (steps without "model" serve any); each request
+  takes the first unused step that serves it, and the last one repeats once all are used.
+  {"echo": "prefix "} answers (OpenAI format) with the prefix and the first 120 chars of the last message.
   {"stream": ["Hel", "lo"], "format": "openai"|"anthropic", "cut_after": n, "interval": s} answers with
   server-sent events, optionally dropping the connection after n events.
 GET /_log returns the requests seen: [{"path", "headers", "body", "connection"}].
@@ -16,7 +19,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 script = json.load(open(sys.argv[1]))
 lock = threading.Lock()
 log = []
-step = [0]
 connections = {}
 
 
@@ -30,6 +32,24 @@ def standard(body):
                 "content": [{"type": "text", "text": body[10:]}], "stop_reason": "end_turn",
                 "usage": {"input_tokens": 10, "output_tokens": 5, "cache_read_input_tokens": 3, "cache_creation_input_tokens": 2}}
     return body
+
+
+used = set()
+
+
+def pick(request):
+    """The step for this request: the first unused one serving its model, else the last that does."""
+    model = (request or {}).get("model")
+    candidates = [i for i, s in enumerate(script) if s.get("model") in (None, model)] or [len(script) - 1]
+    fresh = [i for i in candidates if i not in used]
+    chosen = fresh[0] if fresh else candidates[-1]
+    used.add(chosen)
+    current = dict(script[chosen])
+    if "echo" in current:
+        messages = (request or {}).get("messages") or [{}]
+        last = messages[-1].get("content") or ""
+        current["body"] = "openai:" + current["echo"] + (last if isinstance(last, str) else json.dumps(last))[:120]
+    return current
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -60,8 +80,7 @@ class Handler(BaseHTTPRequestHandler):
             connections.setdefault(peer, len(connections))
             log.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()},
                         "body": json.loads(body or b"null"), "connection": connections[peer]})
-            current = script[min(step[0], len(script) - 1)]
-            step[0] += 1
+            current = pick(json.loads(body or b"null"))
         if current.get("delay"):
             time.sleep(current["delay"])
         if current.get("reset"):

@@ -1,0 +1,57 @@
+import ContextStore
+import Foundation
+import LMClient
+import REPL
+import RLMEngine
+import TestSupport
+
+/// A small indexed repository, a scripted OpenAI-compatible server and a session over them.
+final class EngineHarness {
+    let fixture: Fixture
+    let server: ScriptedServer
+    let client: ModelClient
+    let store: TrajectoryStore
+    let snapshot: ContextSnapshot
+
+    static let root = "root-model", sub = "sub-model", child = "child-model"
+
+    init(_ steps: [[String: Any]], maxAttempts: Int = 1) throws {
+        fixture = try Fixture()
+        try fixture.write("src/retry.py", "def retry(call, attempts=3):\n    # back off exponentially\n    return call()\n")
+        try fixture.write("src/app.py", "from retry import retry\n\ndef main():\n    return retry(lambda: 42)\n")
+        try fixture.write("README.md", "# Sample\nA sample project with retries.\n")
+        try fixture.index()
+        snapshot = try fixture.snapshot()
+        server = try ScriptedServer(steps)
+        client = ModelClient(api: OpenAICompatibleAPI(baseURL: server.baseURL.appendingPathComponent("v1"), apiKey: nil),
+                             retry: RetryPolicy(maxAttempts: maxAttempts, baseDelay: 0.01, maxDelay: 0.05), timeout: 10)
+        store = try TrajectoryStore(path: fixture.root + "/../trajectories.sqlite")
+    }
+
+    var models: RLMModels {
+        RLMModels(root: ModelChoice(client: client, name: Self.root), sub: ModelChoice(client: client, name: Self.sub),
+                  byDepth: [2: ModelChoice(client: client, name: Self.child)])
+    }
+
+    func session(_ configure: (inout RLMOptions) -> Void = { _ in }) -> RLMSession {
+        var options = RLMOptions()
+        options.repl.cellTimeout = .seconds(20)
+        configure(&options)
+        return RLMSession(context: .store(snapshot), models: models, options: options, store: store)
+    }
+
+    /// The chat requests the server saw for `model`, in order.
+    func requests(model: String) async throws -> [[String: Any]] {
+        try await server.requests().compactMap { $0["body"] as? [String: Any] }.filter { $0["model"] as? String == model }
+    }
+
+    static func lastUserMessage(_ request: [String: Any]) -> String {
+        let messages = request["messages"] as? [[String: Any]] ?? []
+        return messages.last { $0["role"] as? String == "user" }?["content"] as? String ?? ""
+    }
+}
+
+/// A root-model reply: a sentence and one ```repl block.
+func reply(_ code: String, say: String = "Next step.") -> [String: Any] {
+    ["model": EngineHarness.root, "body": "openai:\(say)\n```repl\n\(code)\n```"]
+}
