@@ -18,6 +18,10 @@ public enum ModelCommands {
         name: "doctor",
         abstract: "Check the REPL sandbox and show what is configured; check that each model provider answers (exit 1 when one does not).")
     public static let models = Entry(name: "models", abstract: "Manage the offline model.")
+    public static let ask = Entry(name: "ask", abstract: "Answer a question about a workspace or session with a recursive language model.")
+    public static let summarizeSession = Entry(
+        name: "summarize-session", abstract: "Summarize an AI-coding session: goal, decisions, files, commands, TODOs, state.")
+    public static let trajectory = Entry(name: "trajectory", abstract: "Show what a question did, turn by turn (or list recent ones).")
     public static let benchLM = Entry(
         name: "lm", abstract: "Time model calls against a server: prints {calls, concurrency, median_ms, p99_ms, total_s}.")
 
@@ -26,7 +30,7 @@ public enum ModelCommands {
         var words = arguments.drop { $0.hasPrefix("-") }
         if words.first == "help" { words = words.dropFirst() }
         guard let first = words.first else { return false }
-        if [complete.name, doctor.name, models.name].contains(first) { return true }
+        if [ask.name, summarizeSession.name, trajectory.name, complete.name, doctor.name, models.name].contains(first) { return true }
         return first == "bench" && words.dropFirst().first == benchLM.name
     }
 

@@ -103,8 +103,8 @@ actor BudgetLedger {
 
     func describe(_ reason: StopReason) -> String {
         switch reason {
-        case .iterations: "\(reason.explanation) (\(limits.maxIterations) turns)"
-        case .calls: "\(reason.explanation) (\(limits.maxCalls) calls)"
+        case .iterations: "\(reason.explanation) (\(limits.maxIterations) turn\(limits.maxIterations == 1 ? "" : "s"))"
+        case .calls: "\(reason.explanation) (\(limits.maxCalls) call\(limits.maxCalls == 1 ? "" : "s"))"
         case .tokens: "\(reason.explanation) (\(limits.maxTokens ?? 0) tokens)"
         case .usd: "\(reason.explanation) ($\(String(format: "%.2f", limits.maxUSD ?? 0)))"
         case .wallTime: "\(reason.explanation) (\(Int(limits.maxWallSeconds)) s)"

@@ -9,7 +9,8 @@ struct RLMDModelCommand: AsyncParsableCommand {
         commandName: "rlmd",
         abstract: "The commands of rlmd that call language models.",
         version: "0.1.0",
-        subcommands: [CompleteCommand.self, DoctorCommand.self, ModelsCommand.self, BenchModelsCommand.self]
+        subcommands: [AskCommand.self, SummarizeSessionCommand.self, TrajectoryCommand.self, CompleteCommand.self,
+                      DoctorCommand.self, ModelsCommand.self, BenchModelsCommand.self]
     )
 }
 

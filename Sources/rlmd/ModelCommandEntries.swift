@@ -19,3 +19,16 @@ struct ModelsEntry: ParsableCommand {
 struct BenchLMEntry: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: ModelCommands.benchLM.name, abstract: ModelCommands.benchLM.abstract)
 }
+
+struct AskEntry: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: ModelCommands.ask.name, abstract: ModelCommands.ask.abstract)
+}
+
+struct SummarizeSessionEntry: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: ModelCommands.summarizeSession.name, abstract: ModelCommands.summarizeSession.abstract)
+}
+
+struct TrajectoryEntry: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: ModelCommands.trajectory.name, abstract: ModelCommands.trajectory.abstract)
+}

@@ -5,8 +5,8 @@ struct RLMDCommand: AsyncParsableCommand {
         commandName: "rlmd",
         abstract: "A Recursive Language Model daemon: whole repositories and session histories as a searchable context.",
         version: "0.1.0",
-        subcommands: [IndexCommand.self, FilesCommand.self, ReadCommand.self, GrepCommand.self, SearchCommand.self,
-                      SessionsCommand.self, ExecCommand.self, CompleteEntry.self, DoctorEntry.self, ModelsEntry.self,
-                      BenchCommand.self]
+        subcommands: [AskEntry.self, SummarizeSessionEntry.self, TrajectoryEntry.self, IndexCommand.self, FilesCommand.self,
+                      ReadCommand.self, GrepCommand.self, SearchCommand.self, SessionsCommand.self, ExecCommand.self,
+                      CompleteEntry.self, DoctorEntry.self, ModelsEntry.self, BenchCommand.self]
     )
 }

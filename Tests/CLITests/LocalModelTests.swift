@@ -22,4 +22,20 @@ import Testing
         #expect((usage["input"] ?? 0) > 0 && (usage["output"] ?? 0) > 0)
         #expect(object["cost_usd"] is NSNull)
     }
+
+    @Test(.enabled(if: installed, "the offline model is not installed (rlmd models install-local)"))
+    func asksWithTheLocalModelEndToEnd() async throws {
+        let cli = try CLI()
+        let tree = try CLITests.sampleTree()
+        let result = try await cli.run(["ask", "What does fetch do?", "--provider", "local", "--max-iterations", "2", "--json"],
+                                       in: tree.root, environment: ["XDG_STATE_HOME": cli.cacheHome + "/state"])
+        // The tiny model rarely calls FINAL: a partial answer (exit 1) is a correct ending too.
+        #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let usage = try #require(object["usage"] as? [String: Int])
+        #expect((usage["calls"] ?? 0) >= 2 && (usage["input"] ?? 0) > 0)
+        let id = try #require(object["trajectory"] as? String)
+        let shown = try await cli.run(["trajectory", id, "--jsonl"], in: tree.root, environment: ["XDG_STATE_HOME": cli.cacheHome + "/state"])
+        #expect(shown.status == 0 && shown.stdout.contains("\"type\":\"trajectory\""))
+    }
 }

@@ -1,0 +1,91 @@
+import ArgumentParser
+import CLISupport
+import ContextStore
+import Foundation
+import LMClient
+import RLMEngine
+
+/// Provider, models and budgets of a question, from flags over the environment and config file.
+/// With no provider configured, the offline model is used when installed (and the user told so).
+struct ModelOptions: ParsableArguments {
+    @Option(help: "A provider named in the config file, or openai, anthropic, local.")
+    var provider: String?
+
+    @Option(name: .customLong("base-url"), help: "An OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1.")
+    var baseURL: String?
+
+    @Option(help: "The root model.")
+    var model: String?
+
+    @Option(name: .customLong("sub-model"), help: "The model for llm_query and child RLMs (default: RLMD_SUB_MODEL, the config's sub_model, else the root model).")
+    var subModel: String?
+
+    @Option(name: .customLong("max-iterations"), help: "Turns of the root model, across the whole tree.")
+    var maxIterations = 30
+
+    @Option(name: .customLong("max-calls"), help: "Model calls of every kind, across the whole tree.")
+    var maxCalls = 300
+
+    @Option(name: .customLong("max-usd"), help: "Spend limit in USD (calls of unknown price count as free).")
+    var maxUSD: Double?
+
+    @Option(name: .customLong("max-tokens"), help: "Input plus output tokens, across the whole tree.")
+    var maxTokens: Int?
+
+    @Option(name: .customLong("max-seconds"), help: "Wall-time limit of the question.")
+    var maxSeconds: Double = 900
+
+    @Option(name: .customLong("max-depth"), help: "Levels of RLMs: 1 makes rlm_query a plain call; 2 lets the root start child RLMs.")
+    var maxDepth = 2
+
+    @Option(help: "Seconds each REPL cell may run.")
+    var cellTimeout: Double = 120
+
+    func validate() throws {
+        guard maxIterations > 0, maxCalls > 0, maxSeconds > 0, maxDepth >= 1, cellTimeout > 0 else {
+            throw ValidationError("--max-iterations, --max-calls, --max-seconds, --cell-timeout must be positive and --max-depth at least 1")
+        }
+        if let maxUSD, maxUSD <= 0 { throw ValidationError("--max-usd must be positive") }
+    }
+
+    var options: RLMOptions {
+        var options = RLMOptions()
+        options.limits.maxIterations = maxIterations
+        options.limits.maxCalls = maxCalls
+        options.limits.maxUSD = maxUSD
+        options.limits.maxTokens = maxTokens
+        options.limits.maxWallSeconds = maxSeconds
+        options.maxDepth = maxDepth
+        options.repl.cellTimeout = .milliseconds(Int(cellTimeout * 1000))
+        return options
+    }
+
+    /// The models, and the local server that must live as long as they are used (if any).
+    func models() throws -> (RLMModels, LocalModelServer?) {
+        let file = try ConfigFile.load()
+        var configuration: ProviderConfiguration
+        do {
+            configuration = try ProviderConfiguration.resolve(provider: provider, baseURL: baseURL, model: model, file: file)
+        } catch {
+            guard case .notConfigured = error, provider == nil, baseURL == nil, LocalModel.isInstalled(ProcessInfo.processInfo.environment)
+            else { throw error }
+            FileHandle.standardError.write(Data("""
+                rlmd: no provider is configured; using the offline model (SmolLM2-135M): it runs the plumbing, \
+                its answers are not useful. Set OPENAI_API_KEY, ANTHROPIC_API_KEY or RLMD_BASE_URL for real answers.\n
+                """.utf8))
+            configuration = try ProviderConfiguration.resolve(provider: "local", model: model, file: file)
+        }
+        let server = try configuration.startLocalServerIfNeeded()
+        let cache = try? SQLiteResponseCache(path: StoreLocation.cacheRoot() + "/responses.sqlite")
+        let client = ModelClient(api: configuration.api(localServer: server), timeout: configuration.timeout ?? 300,
+                                 maxConcurrent: configuration.maxConcurrent ?? 16, prices: file.priceTable, cache: cache)
+        let sub = subModel ?? configuration.subModel
+        var byDepth: [Int: ModelChoice] = [:]
+        for (key, depth) in file.depth ?? [:] {
+            if let level = Int(key), let name = depth.model { byDepth[level] = ModelChoice(client: client, name: name) }
+        }
+        let models = RLMModels(root: ModelChoice(client: client, name: configuration.model), sub: ModelChoice(client: client, name: sub),
+                               byDepth: byDepth)
+        return (models, server)
+    }
+}
