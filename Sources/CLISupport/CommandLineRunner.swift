@@ -41,7 +41,7 @@ public enum CommandLineRunner {
 
     private static func fail(_ message: String, code: Int32 = 2) -> Int32 {
         let line = message.split(separator: "\n").joined(separator: "; ")
-        FileHandle.standardError.write(Data("rlmd: \(line)\n".utf8))
+        StandardStreams.err("rlmd: \(line)\n")
         return code
     }
 }

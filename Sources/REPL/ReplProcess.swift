@@ -11,7 +11,8 @@ import Glibc
 /// result says through `stateLost`. Sub-calls from model code go to `subCalls`; `search` is
 /// answered from the snapshot. The REPL knows nothing of language models.
 public actor ReplProcess {
-    public nonisolated let sandbox: Sandbox
+    /// Chosen from the tools on PATH; tried for real (`Sandbox.verify`) only when a start fails.
+    public private(set) var sandbox: Sandbox
     private let context: ReplContext
     private let options: ReplOptions
     private let subCalls: SubCallHandler
@@ -27,16 +28,31 @@ public actor ReplProcess {
 
     public init(context: ReplContext, options: ReplOptions = ReplOptions(),
                 subCalls: @escaping SubCallHandler = { _ in throw ReplError("no language model is connected to this REPL") }) {
+        self.init(context: context, options: options, sandbox: Sandbox.detect(options.isolation), subCalls: subCalls)
+    }
+
+    init(context: ReplContext, options: ReplOptions, sandbox: Sandbox, subCalls: @escaping SubCallHandler) {
         self.context = context
         self.options = options
         self.subCalls = subCalls
-        sandbox = Sandbox.detect(options.isolation)
+        self.sandbox = sandbox
     }
 
     /// Starts the sandbox and loads the context (done by the first `execute` otherwise).
     @discardableResult
     public func start() async throws -> ReplReady {
         if let readyInfo, connection != nil { return readyInfo }
+        do {
+            return try await startOnce()
+        } catch {
+            // The tools were found, not tried: see which sandbox really works, and try that once.
+            guard !sandbox.verified, !Task.isCancelled else { throw error }
+            sandbox = Sandbox.verify(options.isolation)
+            return try await startOnce()
+        }
+    }
+
+    private func startOnce() async throws -> ReplReady {
         let started = ContinuousClock.now
         let python = try PythonInstallation.find(options.python, environment: ProcessInfo.processInfo.environment)
         let owner: uid_t? = sandbox.dropsPrivileges ? Sandbox.nobody : nil

@@ -15,39 +15,57 @@ public struct Sandbox: Sendable {
     }
 
     public var mode: Mode
-    let bubblewrap: String?
-    let unshare: String?
+    var bubblewrap: String?
+    var unshare: String?
     let setpriv: String?
     let isRoot: Bool
 
     /// The unprivileged user the sandbox runs as when rlmd is root, so process limits hold.
     static let nobody: uid_t = 65534
 
-    public static func detect(_ isolation: ReplOptions.Isolation = .strongest,
-                              environment: [String: String] = ProcessInfo.processInfo.environment) -> Sandbox {
-        let probed = detected
-        var sandbox = probed
+    /// True once the tools were tried, not only found on PATH.
+    public internal(set) var verified = false
+
+    /// The strongest sandbox whose tools are on PATH, without running them: starting a REPL should not
+    /// pay for three probe processes each time. `ReplProcess` calls `verify` when a start fails.
+    public static func detect(_ isolation: ReplOptions.Isolation = .strongest) -> Sandbox {
+        found.limited(to: isolation)
+    }
+
+    /// The strongest sandbox that works here, found by trying each (cached for the process).
+    public static func verify(_ isolation: ReplOptions.Isolation = .strongest) -> Sandbox {
+        tried.limited(to: isolation)
+    }
+
+    private func limited(to isolation: ReplOptions.Isolation) -> Sandbox {
+        var sandbox = self
         switch isolation {
         case .strongest: break
-        case .unshare: sandbox.mode = probed.unshare != nil ? .unshare : .none
+        case .unshare: sandbox.mode = unshare != nil ? .unshare : .none
         case .none: sandbox.mode = .none
         }
         return sandbox
     }
 
-    private static let detected: Sandbox = {
-        let isRoot = geteuid() == 0
-        let setpriv = Probe.which("setpriv")
-        var bubblewrap = Probe.which("bwrap")
-        if let path = bubblewrap {
-            var argv = [path, "--ro-bind", "/", "/", "--unshare-net", "--unshare-pid", "--dev", "/dev", "--proc", "/proc"]
-            if !isRoot { argv.append("--unshare-user") }
-            if Probe.run(argv + ["true"]).status != 0 { bubblewrap = nil }
-        }
-        var unshare = Probe.which("unshare")
-        if let path = unshare, Probe.run([path] + unshareFlags(isRoot: isRoot) + ["true"]).status != 0 { unshare = nil }
+    private static let found: Sandbox = {
+        let bubblewrap = Probe.which("bwrap"), unshare = Probe.which("unshare")
         let mode: Mode = bubblewrap != nil ? .bubblewrap : unshare != nil ? .unshare : .none
-        return Sandbox(mode: mode, bubblewrap: bubblewrap, unshare: unshare, setpriv: setpriv, isRoot: isRoot)
+        return Sandbox(mode: mode, bubblewrap: bubblewrap, unshare: unshare, setpriv: Probe.which("setpriv"), isRoot: geteuid() == 0)
+    }()
+
+    private static let tried: Sandbox = {
+        var sandbox = found
+        if let path = sandbox.bubblewrap {
+            var argv = [path, "--ro-bind", "/", "/", "--unshare-net", "--unshare-pid", "--dev", "/dev", "--proc", "/proc"]
+            if !sandbox.isRoot { argv.append("--unshare-user") }
+            if Probe.run(argv + ["true"]).status != 0 { sandbox.bubblewrap = nil }
+        }
+        if let path = sandbox.unshare, Probe.run([path] + unshareFlags(isRoot: sandbox.isRoot) + ["true"]).status != 0 {
+            sandbox.unshare = nil
+        }
+        sandbox.mode = sandbox.bubblewrap != nil ? .bubblewrap : sandbox.unshare != nil ? .unshare : .none
+        sandbox.verified = true
+        return sandbox
     }()
 
     /// No network, and a pid namespace whose first process is Python: when it dies, everything

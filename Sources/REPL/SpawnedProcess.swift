@@ -35,9 +35,14 @@ final class SpawnedProcess: @unchecked Sendable {
     }
 
     /// `inherit` maps descriptors of ours to descriptor numbers in the child (beyond 0-4).
+    /// A child that dies makes our next write to its pipe fail with EPIPE; by default that signal
+    /// would end rlmd itself. Ignored once, process-wide, before the first child starts.
+    private static let ignoreBrokenPipes: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
     /// The child starts in rlmd's working directory; the runtime moves to its scratch folder.
     static func spawn(_ argv: [String], environment: [String: String], inherit: [Int32: Int32] = [:]) throws -> SpawnedProcess {
-        try SpawnThread.shared.run { try spawnHere(argv, environment: environment, inherit: inherit) }
+        ignoreBrokenPipes
+        return try SpawnThread.shared.run { try spawnHere(argv, environment: environment, inherit: inherit) }
     }
 
     private static func spawnHere(_ argv: [String], environment: [String: String], inherit: [Int32: Int32]) throws -> SpawnedProcess {

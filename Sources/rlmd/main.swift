@@ -6,7 +6,7 @@ if ModelCommands.isForwarded(arguments) {
     let path = ModelCommands.executablePath()
     let argv = ([path] + arguments).map { strdup($0) } + [nil]
     execv(path, argv)
-    FileHandle.standardError.write(Data("rlmd: cannot run \(path) (\(String(cString: strerror(errno)))): it must sit beside rlmd\n".utf8))
+    StandardStreams.err("rlmd: cannot run \(path) (\(String(cString: strerror(errno)))): it must sit beside rlmd\n")
     exit(2)
 }
 CLILogging.bootstrapForCLI()

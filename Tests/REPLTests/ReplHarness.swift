@@ -25,7 +25,7 @@ enum Harness {
         return results
     }
 
-    static var sandbox: Sandbox { Sandbox.detect() }
+    static var sandbox: Sandbox { Sandbox.verify() }
     static var hasNamespaces: Bool { sandbox.mode != .none }
     static var hasBubblewrap: Bool { sandbox.mode == .bubblewrap }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import REPL
+@testable import REPL
 import Testing
 import TestSupport
 #if canImport(Glibc)
@@ -108,8 +108,8 @@ import Glibc
         let result = try await repl.execute("x = 2\nx ** 10")
         await repl.close()
         #expect(result.stdout == "1024\n")
-        #expect(ready.sandbox == (isolation == .unshare && Sandbox.detect(.unshare).mode == .unshare ? .unshare : .none))
-        let layers = repl.sandbox.layers()
+        #expect(ready.sandbox == (isolation == .unshare && Sandbox.verify(.unshare).mode == .unshare ? .unshare : .none))
+        let layers = await repl.sandbox.layers()
         #expect(layers.first { $0.name == "filesystem" }?.active == false)
     }
 
@@ -128,5 +128,19 @@ import Glibc
         let results = try await Harness.run(["import os\nprint(sorted(int(fd) for fd in os.listdir('/proc/self/fd')))"])
         // 0-2, the two protocol pipes, and the descriptor listdir itself holds open.
         #expect(results[0].stdout == "[0, 1, 2, 3, 100, 101]\n")
+    }
+}
+
+@Suite struct ReplSandboxFallbackTests {
+    /// A sandbox tool that is on PATH but does not work (a container without user namespaces, say)
+    /// costs one failed start, then the REPL runs in the strongest sandbox that works.
+    @Test func aBrokenSandboxToolFallsBackToOneThatWorks() async throws {
+        let broken = Sandbox(mode: .bubblewrap, bubblewrap: "/bin/false", unshare: nil, setpriv: nil, isRoot: geteuid() == 0)
+        let repl = ReplProcess(context: .text("x"), options: ReplOptions(), sandbox: broken) { _ in "" }
+        let ready = try await repl.start()
+        #expect(ready.sandbox == Sandbox.verify().mode)
+        #expect(await repl.sandbox.verified)
+        #expect(try await repl.execute("len(context)").stdout == "1\n")
+        await repl.close()
     }
 }

@@ -11,7 +11,8 @@ A body may be the string "openai:<text>" or "anthropic:<text>" for a standard re
   {"echo": "prefix "} answers (OpenAI format) with the prefix and the first 120 chars of the last message.
   {"stream": ["Hel", "lo"], "format": "openai"|"anthropic", "cut_after": n, "interval": s} answers with
   server-sent events, optionally dropping the connection after n events.
-GET /_log returns the requests seen: [{"path", "headers", "body", "connection"}].
+GET /_log returns the requests seen: [{"path", "headers", "body", "connection"}]; POST /_reset
+forgets them and starts the script over (benchmarks replay it many times).
 """
 import json, socket, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -75,6 +76,14 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
+        if self.path == "/_reset":
+            with lock:
+                used.clear()
+                log.clear()
+            self.send_response(204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         peer = "%s:%d" % self.client_address
         with lock:
             connections.setdefault(peer, len(connections))

@@ -96,8 +96,8 @@ extension CompleteCommand {
     /// Writes each piece of text straight to stdout (unbuffered), then a final newline.
     static func printAsItArrives(_ stream: AsyncThrowingStream<StreamEvent, any Error>) async throws {
         for try await event in stream {
-            if case .text(let text) = event { FileHandle.standardOutput.write(Data(text.utf8)) }
+            if case .text(let text) = event { StandardStreams.out(text) }
         }
-        FileHandle.standardOutput.write(Data("\n".utf8))
+        StandardStreams.out("\n")
     }
 }

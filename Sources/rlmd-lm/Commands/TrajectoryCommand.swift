@@ -24,7 +24,7 @@ struct TrajectoryCommand: ParsableCommand {
         }
         guard let trajectory = try store.load(id) else { throw CLIError("no trajectory \(id) (run `rlmd trajectory` to list them)") }
         if jsonl {
-            FileHandle.standardOutput.write(Data(try trajectory.jsonLines().utf8))
+            StandardStreams.out(try trajectory.jsonLines())
             return
         }
         print("question: \(trajectory.question)")

@@ -38,12 +38,15 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("max-depth"), help: "Levels of RLMs: 1 makes rlm_query a plain call; 2 lets the root start child RLMs.")
     var maxDepth = 2
 
+    @Option(name: .customLong("max-reply-tokens"), help: "Longest reply of the root model, in tokens.")
+    var maxReplyTokens = 8192
+
     @Option(help: "Seconds each REPL cell may run.")
     var cellTimeout: Double = 120
 
     func validate() throws {
-        guard maxIterations > 0, maxCalls > 0, maxSeconds > 0, maxDepth >= 1, cellTimeout > 0 else {
-            throw ValidationError("--max-iterations, --max-calls, --max-seconds, --cell-timeout must be positive and --max-depth at least 1")
+        guard maxIterations > 0, maxCalls > 0, maxSeconds > 0, maxDepth >= 1, cellTimeout > 0, maxReplyTokens > 0 else {
+            throw ValidationError("--max-iterations, --max-calls, --max-seconds, --max-reply-tokens, --cell-timeout must be positive and --max-depth at least 1")
         }
         if let maxUSD, maxUSD <= 0 { throw ValidationError("--max-usd must be positive") }
     }
@@ -56,6 +59,7 @@ struct ModelOptions: ParsableArguments {
         options.limits.maxTokens = maxTokens
         options.limits.maxWallSeconds = maxSeconds
         options.maxDepth = maxDepth
+        options.maxReplyTokens = maxReplyTokens
         options.repl.cellTimeout = .milliseconds(Int(cellTimeout * 1000))
         return options
     }
@@ -69,10 +73,10 @@ struct ModelOptions: ParsableArguments {
         } catch {
             guard case .notConfigured = error, provider == nil, baseURL == nil, LocalModel.isInstalled(ProcessInfo.processInfo.environment)
             else { throw error }
-            FileHandle.standardError.write(Data("""
+            StandardStreams.err("""
                 rlmd: no provider is configured; using the offline model (SmolLM2-135M): it runs the plumbing, \
                 its answers are not useful. Set OPENAI_API_KEY, ANTHROPIC_API_KEY or RLMD_BASE_URL for real answers.\n
-                """.utf8))
+                """)
             configuration = try ProviderConfiguration.resolve(provider: "local", model: model, file: file)
         }
         let server = try configuration.startLocalServerIfNeeded()

@@ -1,3 +1,4 @@
+import CLISupport
 import Foundation
 import RLMEngine
 
@@ -53,6 +54,6 @@ final class ProgressPrinter: @unchecked Sendable {
     }
 
     private func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        StandardStreams.err(text)
     }
 }

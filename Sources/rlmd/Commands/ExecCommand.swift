@@ -89,10 +89,10 @@ struct ExecCommand: AsyncParsableCommand {
     }
 
     private func show(_ result: CellResult) {
-        FileHandle.standardOutput.write(Data(result.stdout.utf8))
+        StandardStreams.out(result.stdout)
         var diagnostics = result.stderr
         if let error = result.error { diagnostics += (diagnostics.isEmpty || diagnostics.hasSuffix("\n") ? "" : "\n") + error + "\n" }
         if let final = result.final { diagnostics += "FINAL: \(final)\n" }
-        FileHandle.standardError.write(Data(diagnostics.utf8))
+        StandardStreams.err(diagnostics)
     }
 }

@@ -20,7 +20,7 @@ struct ReadCommand: ParsableCommand {
         let spec = try LineSpec(target)
         let path = try PathResolver.indexedPath(spec.path, root: root, snapshot: snapshot)
         let text = try snapshot.lines(path: path, startLine: spec.start, endLine: spec.end)
-        FileHandle.standardOutput.write(Data(text.utf8))
+        StandardStreams.out(text)
     }
 }
 

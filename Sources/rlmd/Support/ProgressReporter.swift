@@ -37,6 +37,6 @@ final class ProgressReporter: @unchecked Sendable {
     }
 
     private func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        StandardStreams.err(text)
     }
 }

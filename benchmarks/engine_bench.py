@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Engine benchmark (issue 6): a whole question, side by side with PyPI `rlms` 0.1.3, in one run.
+
+Both answer the same scripted scenario from the same instantly answering OpenAI-compatible server on
+loopback (Tests/TestSupport/scripted_lm_server.py): three root turns — look at the context, a batch of 8
+sub-calls over pieces of it, FINAL. rlmd runs as the user runs it (`rlmd ask` as a process, after the
+workspace was indexed once); rlms runs `RLM.completion(context)` in its `local` environment with the context
+already in memory (its own cost of reading the file is left out). Contexts of 1, 10 and 100 MB of text.
+Peak RSS of rlmd sums every process of the question (rlmd-lm and the sandboxed python), sampled every 10 ms.
+Run `make bench` or `benchmarks/engine_bench.py [--sizes 1,10,100] [--runs 3]` after `make release`.
+"""
+import argparse, glob, json, os, statistics, subprocess, sys, tempfile, threading, time, urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from store_bench import RLMD, big_tree, sh  # noqa: E402
+from repl_bench import RLMS_VENV, bench_rlms as _install_probe  # noqa: E402,F401
+
+SERVER = os.path.join(os.path.dirname(HERE), "Tests", "TestSupport", "scripted_lm_server.py")
+SCRIPT = [
+    {"model": "root-model", "body": "openai:I will measure the context.\n```repl\nn = len(context)\nprint(n)\n```"},
+    {"model": "root-model", "body": "openai:Now a batch.\n```repl\nparts = llm_query_batched([f'chunk {i}: ' + context[i * 1000:(i + 1) * 1000] for i in range(8)])\nprint(len(parts))\n```"},
+    {"model": "root-model", "body": "openai:Done.\n```repl\nFINAL(f'{n} chars, {len(parts)} parts')\n```"},
+    {"model": "sub-model", "echo": "ok "},
+]
+
+RLMS_RUN = r"""
+import json, resource, sys, time
+from rlm import RLM
+base_url, path = sys.argv[1], sys.argv[2]
+text = open(path, encoding="utf-8").read()
+rlm = RLM(backend="openai", backend_kwargs={"model_name": "root-model", "base_url": base_url, "api_key": "x"},
+          other_backends=["openai"], other_backend_kwargs=[{"model_name": "sub-model", "base_url": base_url, "api_key": "x"}],
+          environment="local", max_iterations=10)
+started = time.perf_counter()
+result = rlm.completion(text, root_prompt="How long is the context?")
+print(json.dumps({"seconds": time.perf_counter() - started, "answer": str(getattr(result, "response", result))[:200],
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def start_server(tmp):
+    script = os.path.join(tmp, "script.json")
+    with open(script, "w") as f:
+        json.dump(SCRIPT, f)
+    process = subprocess.Popen([sys.executable, SERVER, script], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    port = int(process.stdout.readline())
+    return process, f"http://127.0.0.1:{port}"
+
+
+def reset(base):
+    urllib.request.urlopen(urllib.request.Request(base + "/_reset", data=b"", method="POST")).read()
+
+
+def tree_rss_mb(root_pid):
+    """Sum of VmRSS over root_pid and its descendants."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    family, frontier = {root_pid}, [root_pid]
+    while frontier:
+        parent = frontier.pop()
+        for pid, ppid in parents.items():
+            if ppid == parent and pid not in family:
+                family.add(pid)
+                frontier.append(pid)
+    total = 0
+    for pid in family:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def run_rlmd(root, base, env):
+    reset(base)
+    started = time.perf_counter()
+    process = subprocess.Popen([RLMD, "ask", "How long is the context?", "--workspace", root, "--json"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peak = [0.0]
+
+    def sample():
+        while process.poll() is None:
+            peak[0] = max(peak[0], tree_rss_mb(process.pid))
+            time.sleep(0.01)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    out, err = process.communicate()
+    seconds = time.perf_counter() - started
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"rlmd ask failed ({process.returncode}): {err.decode()[-500:]}")
+    answer = json.loads(out)
+    return {"seconds": seconds, "peak_rss_mb": peak[0], "answer": answer["answer"], "calls": answer["usage"]["calls"]}
+
+
+def run_rlms(base, context_file):
+    python = os.path.join(RLMS_VENV, "bin", "python")
+    if not os.path.exists(python):
+        sh([sys.executable, "-m", "venv", RLMS_VENV])
+        sh([python, "-m", "pip", "install", "-q", "rlms==0.1.3"])
+    reset(base)
+    out = sh([python, "-c", RLMS_RUN, base + "/v1", context_file]).stdout
+    return json.loads(out.decode().strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1,10,100", help="context sizes in MiB")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--skip-rlms", action="store_true")
+    args = parser.parse_args()
+    if not os.path.exists(RLMD):
+        sys.exit("build first: make release")
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        server, base = start_server(tmp)
+        try:
+            for size in [int(s) for s in args.sizes.split(",")]:
+                root, _ = big_tree(os.path.join(tmp, f"t{size}"), size)
+                cache = os.path.join(tmp, f"cache{size}")
+                env = dict(os.environ, XDG_CACHE_HOME=cache, XDG_STATE_HOME=os.path.join(tmp, "state"),
+                           RLMD_BASE_URL=base + "/v1", RLMD_MODEL="root-model", RLMD_SUB_MODEL="sub-model",
+                           OPENAI_API_KEY="", ANTHROPIC_API_KEY="")
+                sh([RLMD, "index", root], env=env)
+                context_file = max(glob.glob(os.path.join(cache, "rlmd", "*", "context-*.txt")), key=os.path.getsize)
+                ours = [run_rlmd(root, base, env) for _ in range(args.runs)]
+                entry = {"mb": os.path.getsize(context_file) / 2**20, "rlmd": ours}
+                if not args.skip_rlms:
+                    entry["rlms"] = [run_rlms(base, context_file) for _ in range(args.runs)]
+                results[size] = entry
+        finally:
+            server.kill()
+    for size, entry in results.items():
+        ours = entry["rlmd"]
+        seconds = statistics.median(r["seconds"] for r in ours)
+        rss = max(r["peak_rss_mb"] for r in ours)
+        line = (f"{entry['mb']:6.1f} MiB  rlmd {seconds:6.3f} s, peak RSS {rss:5.0f} MB "
+                f"(<= {2 * entry['mb'] + 60:.0f} MB at 100 MB), {ours[0]['calls']} calls, answer {ours[0]['answer']!r}")
+        if "rlms" in entry:
+            theirs = statistics.median(r["seconds"] for r in entry["rlms"])
+            their_rss = max(r["peak_rss_mb"] for r in entry["rlms"])
+            line += f"\n           rlms {theirs:6.3f} s, peak RSS {their_rss:5.0f} MB  -> rlmd {theirs / seconds:.1f}x faster (>= 10x)"
+        print(line)
+    os.makedirs(os.path.join(HERE, "out"), exist_ok=True)
+    with open(os.path.join(HERE, "out", "engine.json"), "w") as f:
+        json.dump(results, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
