@@ -6,6 +6,7 @@ loopback (Tests/TestSupport/scripted_lm_server.py): three root turns — look at
 sub-calls over pieces of it, FINAL. rlmd runs as the user runs it (`rlmd ask` as a process, after the
 workspace was indexed once); rlms runs `RLM.completion(context)` in its `local` environment with the context
 already in memory (its own cost of reading the file is left out). Contexts of 1, 10 and 100 MB of text.
+The trees' mtimes are set a minute back (a refresh re-reads files written in the last 2 s).
 Peak RSS of rlmd sums every process of the question (rlmd-lm and the sandboxed python), sampled every 10 ms.
 Run `make bench` or `benchmarks/engine_bench.py [--sizes 1,10,100] [--runs 3]` after `make release`.
 """
@@ -128,6 +129,12 @@ def main():
         try:
             for size in [int(s) for s in args.sizes.split(",")]:
                 root, _ = big_tree(os.path.join(tmp, f"t{size}"), size)
+                # Files written in the last 2 s are re-read by every refresh (racy mtimes, as in git);
+                # a repository one asks about was not written a moment ago.
+                past = time.time() - 60
+                for folder, _, names in os.walk(root):
+                    for name in names:
+                        os.utime(os.path.join(folder, name), (past, past))
                 cache = os.path.join(tmp, f"cache{size}")
                 env = dict(os.environ, XDG_CACHE_HOME=cache, XDG_STATE_HOME=os.path.join(tmp, "state"),
                            RLMD_BASE_URL=base + "/v1", RLMD_MODEL="root-model", RLMD_SUB_MODEL="sub-model",

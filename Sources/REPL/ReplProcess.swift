@@ -18,6 +18,7 @@ public actor ReplProcess {
     private let subCalls: SubCallHandler
     private var connection: ReplConnection?
     private var readyInfo: ReplReady?
+    private var starting: Task<ReplReady, Error>?
     private var nextCell = 0
     private var running: Int?
     private var stopReason: StopReason?
@@ -42,6 +43,15 @@ public actor ReplProcess {
     @discardableResult
     public func start() async throws -> ReplReady {
         if let readyInfo, connection != nil { return readyInfo }
+        // One start at a time: a caller that warms the REPL up and a cell that needs it share it.
+        if let starting { return try await starting.value }
+        let task = Task { try await self.startWithFallback() }
+        starting = task
+        defer { starting = nil }
+        return try await task.value
+    }
+
+    private func startWithFallback() async throws -> ReplReady {
         do {
             return try await startOnce()
         } catch {

@@ -81,7 +81,7 @@ public struct Sandbox: Sendable {
     ///
     /// `scratch` holds the runtime and becomes the working directory (`/scratch` inside bubblewrap).
     func command(python: PythonInstallation, scratch: String) -> (argv: [String], directory: String) {
-        let interpreter = [python.executable, "-I", "-B"]
+        let interpreter = [python.executable, "-I", "-B", "-S"]  // -S: see _add_site_packages in the runtime
         switch mode {
         case .bubblewrap:
             var argv = [bubblewrap!, "--die-with-parent", "--new-session",

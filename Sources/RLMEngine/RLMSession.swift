@@ -35,18 +35,12 @@ public actor RLMSession {
                                     createdAt: Date(), model: models.root.name, subModel: models.sub.name, limits: options.limits)
         let repl = self.repl ?? ReplProcess(context: context, options: options.repl) { [router] call in try await router.handle(call) }
         self.repl = repl
-        do {
-            try await repl.start()
-        } catch {
-            trajectory.partial = true
-            if Task.isCancelled {
-                trajectory.stopReason = StopReason.cancelled.explanation
-                save(trajectory)
-                throw RLMError.cancelled(trajectoryID: trajectory.id)
-            }
-            throw RLMError.repl("\(error)")
+        if history.isEmpty {
+            // The sandbox starts while the root model writes its first reply; the first cell waits for it.
+            Task { try? await repl.start() }
+        } else {
+            await publishHistory(to: repl)
         }
-        if !history.isEmpty { await publishHistory(to: repl) }
 
         let ledger = BudgetLedger(limits: options.limits)
         let emit: @Sendable (RLMEvent) -> Void = { [continuation] in continuation.yield($0) }

@@ -6,10 +6,8 @@
 # Model code runs in the main thread; a reader thread takes rlmd's messages, so replies to
 # sub-calls and interrupts arrive while a cell runs, and the process ends when rlmd goes away.
 import ast
-import bisect
 import ctypes
 import fcntl
-import fnmatch
 import io
 import json
 import os
@@ -19,7 +17,6 @@ import signal
 import sys
 import threading
 import time
-import traceback
 
 _PROTOCOL_IN, _PROTOCOL_OUT, _CONTEXT_FD = 3, 4, 5
 
@@ -253,7 +250,9 @@ class Runtime:
             """[(path, line_no, line)] for lines matching a Python regex (re.MULTILINE)."""
             regex = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, re.MULTILINE)
             context, hits = runtime.context, []
-            docs = runtime.docs if path_glob is None else [d for d in runtime.docs if fnmatch.fnmatch(d.path, path_glob)]
+            if path_glob is not None:
+                from fnmatch import fnmatch
+            docs = runtime.docs if path_glob is None else [d for d in runtime.docs if fnmatch(d.path, path_glob)]
             for doc in docs:
                 pos = doc.start
                 while len(hits) < max_hits:
@@ -403,6 +402,7 @@ class _Capture(io.TextIOBase):
 
 def _cell_frames(exc, code):
     lines = code.splitlines()
+    import traceback
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == "<cell>"]
     shown = []
     for frame in frames[-3:]:
@@ -451,7 +451,19 @@ def _reader(channel, runtime, cells, main_thread):
             cells.put(message)
 
 
+def _add_site_packages():
+    """rlmd starts python with -S: `site` runs every .pth hook of the installation (over 30 ms
+    with some pip packages). Installed packages stay importable; .pth-only paths do not."""
+    version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    for prefix in dict.fromkeys((sys.prefix, sys.base_prefix)):
+        for folder in (f"{prefix}/lib/{version}/site-packages", f"{prefix}/local/lib/{version}/dist-packages",
+                       f"{prefix}/lib/python3/dist-packages"):
+            if os.path.isdir(folder) and folder not in sys.path:
+                sys.path.append(folder)
+
+
 def main():
+    _add_site_packages()
     _close_inherited()
     channel = _Channel()
     null = os.open(os.devnull, os.O_RDONLY)
