@@ -51,6 +51,13 @@ let package = Package(
             ],
             resources: [.process("Resources")]
         ),
+        .target(name: "RLMProtocol"),
+        .target(name: "JSONRPC", dependencies: ["RLMProtocol"]),
+        .target(
+            name: "Daemon",
+            dependencies: ["RLMProtocol", "JSONRPC", "RLMEngine", "ContextStore", "LMClient", "REPL",
+                           .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "CLISupport",
             dependencies: [
@@ -78,6 +85,7 @@ let package = Package(
                 "LMClient",
                 "REPL",
                 "RLMEngine",
+                "Daemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -102,6 +110,10 @@ let package = Package(
         .testTarget(
             name: "RLMEngineTests",
             dependencies: ["RLMEngine", "REPL", "LMClient", "ContextStore", "TestSupport"]
+        ),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["Daemon", "JSONRPC", "RLMProtocol", "ContextStore", "TestSupport"]
         ),
         .testTarget(
             name: "CLITests",

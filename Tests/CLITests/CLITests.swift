@@ -187,7 +187,13 @@ import TestSupport
         // Alone, rlmd still runs store commands and says what is missing for the others.
         let alone = tree.root + "/rlmd"
         try FileManager.default.copyItem(atPath: CLI.binary, toPath: alone)
-        let version = try Fixture.run(alone, ["--version"])
+        // A child forked by another test may still hold the copy's write descriptor for a moment
+        // (ETXTBSY until it execs), so the first runs may be refused.
+        var version = ""
+        for _ in 0..<50 where version.isEmpty {
+            version = (try? Fixture.run(alone, ["--version"])) ?? ""
+            if version.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+        }
         #expect(version == "0.1.0\n")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: alone)

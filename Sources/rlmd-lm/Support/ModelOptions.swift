@@ -66,30 +66,13 @@ struct ModelOptions: ParsableArguments {
 
     /// The models, and the local server that must live as long as they are used (if any).
     func models() throws -> (RLMModels, LocalModelServer?) {
-        let file = try ConfigFile.load()
-        var configuration: ProviderConfiguration
-        do {
-            configuration = try ProviderConfiguration.resolve(provider: provider, baseURL: baseURL, model: model, file: file)
-        } catch {
-            guard case .notConfigured = error, provider == nil, baseURL == nil, LocalModel.isInstalled(ProcessInfo.processInfo.environment)
-            else { throw error }
+        let resolved = try ModelSetup(provider: provider, baseURL: baseURL, model: model, subModel: subModel).resolve()
+        if resolved.usedOfflineModel {
             StandardStreams.err("""
                 rlmd: no provider is configured; using the offline model (SmolLM2-135M): it runs the plumbing, \
                 its answers are not useful. Set OPENAI_API_KEY, ANTHROPIC_API_KEY or RLMD_BASE_URL for real answers.\n
                 """)
-            configuration = try ProviderConfiguration.resolve(provider: "local", model: model, file: file)
         }
-        let server = try configuration.startLocalServerIfNeeded()
-        let cache = try? SQLiteResponseCache(path: StoreLocation.cacheRoot() + "/responses.sqlite")
-        let client = ModelClient(api: configuration.api(localServer: server), timeout: configuration.timeout ?? 300,
-                                 maxConcurrent: configuration.maxConcurrent ?? 16, prices: file.priceTable, cache: cache)
-        let sub = subModel ?? configuration.subModel
-        var byDepth: [Int: ModelChoice] = [:]
-        for (key, depth) in file.depth ?? [:] {
-            if let level = Int(key), let name = depth.model { byDepth[level] = ModelChoice(client: client, name: name) }
-        }
-        let models = RLMModels(root: ModelChoice(client: client, name: configuration.model), sub: ModelChoice(client: client, name: sub),
-                               byDepth: byDepth)
-        return (models, server)
+        return (resolved.models, resolved.localServer)
     }
 }

@@ -1,0 +1,39 @@
+import RLMEngine
+import RLMProtocol
+
+/// Engine types to wire types, by hand: the only place both meet.
+enum Conversions {
+    static func answer(_ answer: RLMAnswer, conversation: String) -> Answer {
+        let usage = answer.usage
+        return Answer(
+            answer: answer.answer, partial: answer.partial, reason: answer.reason,
+            citations: answer.citations.map { CitedLocation(path: $0.path, startLine: $0.startLine, endLine: $0.endLine, resolved: $0.resolved) },
+            usage: AnswerUsage(input: usage.input, output: usage.output, cached: usage.cached, calls: usage.calls,
+                               iterations: usage.iterations, depth: usage.depth),
+            costUsd: usage.costUSD, trajectory: answer.trajectoryID, conversation: conversation)
+    }
+
+    static func options(_ base: RLMOptions, budgets: Budgets?, question: QuestionOptions?) -> RLMOptions {
+        var options = base
+        if let budgets {
+            if let value = budgets.maxIterations { options.limits.maxIterations = value }
+            if let value = budgets.maxCalls { options.limits.maxCalls = value }
+            if let value = budgets.maxUsd { options.limits.maxUSD = value }
+            if let value = budgets.maxTokens { options.limits.maxTokens = value }
+            if let value = budgets.maxSeconds { options.limits.maxWallSeconds = value }
+            if let value = budgets.maxDepth { options.maxDepth = value }
+        }
+        if let question {
+            if let value = question.maxIterations { options.limits.maxIterations = value }
+            if let value = question.maxUsd { options.limits.maxUSD = value }
+            if let value = question.maxDepth { options.maxDepth = value }
+        }
+        return options
+    }
+
+    /// One line of progress: turn, sub-calls, tokens, cost.
+    static func progressMessage(turn: Int, subCalls: Int, usage: RunUsage) -> String {
+        let cost = usage.costUSD > 0 ? String(format: " · $%.4f", usage.costUSD) : ""
+        return "turn \(turn) · \(subCalls) sub-calls · \(usage.input + usage.output) tokens\(cost)"
+    }
+}

@@ -1,0 +1,35 @@
+import LMClient
+import RLMEngine
+import RLMProtocol
+
+/// Failures of the daemon's own, and the one place every error becomes a JSON-RPC error.
+enum DaemonError: Error {
+    case indexUnavailable(String)
+    case invalidParams(String)
+    case cancelled(trajectory: String?)
+
+    static func response(for error: Error) -> ResponseError {
+        switch error {
+        case let error as ResponseError:
+            return error
+        case DaemonError.indexUnavailable(let message):
+            return ResponseError(.indexUnavailable, "the index is unavailable: \(message)")
+        case DaemonError.invalidParams(let message):
+            return ResponseError(.invalidParams, message)
+        case DaemonError.cancelled(let trajectory):
+            return ResponseError(.requestCancelled, "cancelled", data: trajectory.map { .object(["trajectory": .string($0)]) })
+        case RLMError.cancelled(let trajectory):
+            return ResponseError(.requestCancelled, "cancelled; the partial trajectory is \(trajectory)",
+                                 data: .object(["trajectory": .string(trajectory)]))
+        case RLMError.repl(let message):
+            return ResponseError(.sandboxUnavailable, message)
+        case let error as LMError:
+            if case .notConfigured = error { return ResponseError(.providerNotConfigured, error.description) }
+            return ResponseError(.providerFailed, error.description)
+        case is CancellationError:
+            return ResponseError(.requestCancelled, "cancelled")
+        default:
+            return ResponseError(.internalError, "\(error)")
+        }
+    }
+}

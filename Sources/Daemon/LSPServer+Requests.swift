@@ -1,0 +1,245 @@
+import ContextStore
+import Foundation
+import JSONRPC
+import LMClient
+import REPL
+import RLMEngine
+import RLMProtocol
+
+extension LSPServer {
+    func initialize(_ params: Initialize.Params) async throws -> JSONValue {
+        guard let root = Self.workspaceRoot(params) else {
+            throw ResponseError(.invalidParams, "no workspace: give workspaceFolders, rootUri or rootPath")
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ResponseError(.invalidParams, "the workspace \(root) is not a folder")
+        }
+        let options = params.initializationOptions
+        setup = ModelSetup(provider: options?.provider, baseURL: options?.baseUrl, model: options?.model, subModel: options?.subModel)
+        budgets = options?.budgets
+        let workspace = Workspace(root: (root as NSString).standardizingPath, environment: environment, logger: logger)
+        self.workspace = workspace
+        lifecycle = .running
+        await workspace.refresh()
+        let result = Initialize.Result(
+            capabilities: .init(executeCommandProvider: .init(commands: ExecuteCommand.commands),
+                                textDocumentSync: .init(openClose: false, save: true),
+                                experimental: ["rlm": ProtocolMethods.requests.filter { $0.hasPrefix("rlm/") }]),
+            serverInfo: .init(name: "rlmd", version: "0.1.0"))
+        return try JSONValue(encoding: result)
+    }
+
+    static func workspaceRoot(_ params: Initialize.Params) -> String? {
+        if let folder = params.workspaceFolders?.first, let path = fileURLPath(folder.uri) { return path }
+        if let uri = params.rootUri, let path = fileURLPath(uri) { return path }
+        return params.rootPath
+    }
+
+    static func fileURLPath(_ uri: String) -> String? {
+        guard let url = URL(string: uri), url.isFileURL else { return uri.hasPrefix("/") ? uri : nil }
+        return url.path
+    }
+
+    func shutdown() async -> JSONValue {
+        lifecycle = .shutDown
+        for (_, job) in running where job.method != Shutdown.method { job.task?.cancel() }
+        return .null
+    }
+
+    // MARK: Questions
+
+    func ask(id: RequestID, _ params: Ask.Params) async throws -> JSONValue {
+        var question = params.question
+        if let selection = params.selection {
+            question += "\n\nThe user has selected \(selection.path):\(selection.startLine)-\(selection.endLine)"
+                + (selection.text.map { ":\n```\n\($0)\n```" } ?? ".")
+        }
+        let snapshot = try await requireWorkspace().snapshot()
+        return try await runQuestion(id: id, token: params.workDoneToken, title: "rlm: \(params.question.prefix(60))",
+                                     context: .store(snapshot), question: question, task: nil,
+                                     options: Conversions.options(.init(), budgets: budgets, question: params.options),
+                                     setup: questionSetup(params.options), conversation: nil)
+    }
+
+    func followUp(id: RequestID, _ params: FollowUp.Params) async throws -> JSONValue {
+        guard conversations[params.conversation] != nil else {
+            throw ResponseError(.invalidParams, "no conversation \(params.conversation) (it ended, or the daemon restarted)")
+        }
+        return try await runQuestion(id: id, token: params.workDoneToken, title: "rlm: \(params.question.prefix(60))",
+                                     context: nil, question: params.question, task: nil, options: nil, setup: nil,
+                                     conversation: params.conversation)
+    }
+
+    func summarize(id: RequestID, _ params: SummarizeSession.Params) async throws -> JSONValue {
+        let root = try requireWorkspace().root
+        let file: String
+        if let given = params.file {
+            file = given
+        } else if let tool = params.tool ?? Optional("claude"), let latest = SessionDiscovery.latest(tool: tool, workspace: root, environment: environment) {
+            file = latest
+        } else {
+            throw ResponseError(.invalidParams, "no \(params.tool ?? "claude") session found for \(root); give a file")
+        }
+        let location = StoreLocation.forSession(file: file, environment: environment)
+        let snapshot: ContextSnapshot
+        do {
+            let report = try SessionImporter.refresh(file: file, location: location, logger: logger)
+            snapshot = try ContextSnapshot.open(StoreLocation(directory: report.store))
+        } catch {
+            throw ResponseError(.indexUnavailable, "the session could not be imported: \(error)")
+        }
+        return try await runQuestion(id: id, token: params.workDoneToken, title: "rlm: summarize session", context: .store(snapshot),
+                                     question: "Summarize this session.", task: SessionSummary.task,
+                                     options: Conversions.options(.init(), budgets: budgets, question: nil), setup: setup,
+                                     conversation: nil)
+    }
+
+    private func questionSetup(_ options: QuestionOptions?) -> ModelSetup {
+        var setup = self.setup
+        if let model = options?.model { setup.model = model }
+        if let subModel = options?.subModel { setup.subModel = subModel }
+        return setup
+    }
+
+    /// Runs one question in a new conversation (or the named one), with progress when the client gave a token.
+    private func runQuestion(id: RequestID, token: ProgressToken?, title: String, context: ReplContext?, question: String,
+                             task: String?, options: RLMOptions?, setup: ModelSetup?, conversation: String?) async throws -> JSONValue {
+        let name = conversation ?? TrajectoryStoreID.make()
+        let session: RLMSession
+        if let conversation, let existing = conversations[conversation] {
+            session = existing
+        } else {
+            guard let context, let options, let setup else { throw ResponseError(.internalError, "no context for a new conversation") }
+            let resolved = try setup.resolve(environment: environment)
+            if resolved.localServer != nil { localServer = resolved.localServer }
+            session = RLMSession(context: context, models: resolved.models, options: options, store: try? TrajectoryStore())
+            remember(session, as: name)
+        }
+        if let token {
+            progressTokens[token] = id
+            connection.notify(Progress.self, .init(token: token, value: .init(kind: "begin", title: title, cancellable: true)))
+        }
+        let watcher = Task { await self.watch(session, id: id, token: token) }
+        defer { watcher.cancel() }
+        let answer: RLMAnswer
+        do {
+            answer = try await session.ask(question, task: task)
+        } catch {
+            if let token { connection.notify(Progress.self, .init(token: token, value: .init(kind: "end", message: "stopped: \(error)"))) }
+            throw error
+        }
+        record(answer.usage)
+        if let token {
+            connection.notify(Progress.self, .init(token: token, value: .init(
+                kind: "end", message: answer.partial ? "partial: \(answer.reason ?? "")" : "answered")))
+        }
+        return try JSONValue(encoding: Conversions.answer(answer, conversation: name))
+    }
+
+    /// Turns a session's events into `$/progress` reports and the job's turn count.
+    private func watch(_ session: RLMSession, id: RequestID, token: ProgressToken?) async {
+        var turn = 0, subCalls = 0
+        for await event in session.events {
+            if Task.isCancelled { return }
+            switch event {
+            case .turnStarted(_, let iteration):
+                turn = iteration
+                running[id]?.turn = iteration
+            case .subCallStarted:
+                subCalls += 1
+            case .usage(let usage):
+                if let token {
+                    connection.notify(Progress.self, .init(token: token, value: .init(
+                        kind: "report", message: Conversions.progressMessage(turn: turn, subCalls: subCalls, usage: usage))))
+                }
+            case .finished:
+                return
+            default:
+                break
+            }
+        }
+    }
+
+    private func record(_ usage: RunUsage) {
+        spend.costUsd += usage.costUSD
+        spend.calls += usage.calls
+        spend.input += usage.input
+        spend.output += usage.output
+    }
+
+    /// Keeps the 16 most recent conversations (each holds a REPL process).
+    private func remember(_ session: RLMSession, as name: String) {
+        conversations[name] = session
+        conversationOrder.append(name)
+        while conversationOrder.count > 16 {
+            let oldest = conversationOrder.removeFirst()
+            if let old = conversations.removeValue(forKey: oldest) { Task { await old.close() } }
+        }
+    }
+
+    // MARK: Index, status, records
+
+    func index() async throws -> JSONValue {
+        let report = try await requireWorkspace().refreshNow()
+        return try JSONValue(encoding: IndexWorkspace.Result(files: report.files, bytes: report.bytes, tokens: report.tokens,
+                                                             changed: report.changed, seconds: report.seconds))
+    }
+
+    func status() async throws -> JSONValue {
+        let now = ContinuousClock.now
+        let jobs = running.filter { $0.value.method != Status.method }.map { id, job in
+            Status.Job(id: id, method: job.method, question: job.question, seconds: (now - job.started).milliseconds / 1000, turn: job.turn)
+        }.sorted { $0.seconds > $1.seconds }
+        var state = "none", error: String?, files: Int?
+        if let workspace {
+            state = await workspace.state.rawValue
+            error = await workspace.lastError
+            files = await workspace.files
+        }
+        return try JSONValue(encoding: Status.Result(root: workspace?.root, index: state, indexError: error, files: files,
+                                                     jobs: jobs, spend: spend, sandbox: Sandbox.detect().mode.rawValue))
+    }
+
+    func trajectory(_ params: TrajectoryRequest.Params) async throws -> JSONValue {
+        guard let trajectory = try TrajectoryStore().load(params.id) else {
+            throw ResponseError(.unknownTrajectory, "no trajectory \(params.id)")
+        }
+        return try JSONValue(encoding: TrajectoryRequest.Result(jsonl: try trajectory.jsonLines()))
+    }
+
+    func sessions() async throws -> JSONValue {
+        let root = try requireWorkspace().root
+        let found = SessionDiscovery.all(workspace: root, environment: environment).map {
+            Sessions.Session(tool: $0.tool, id: $0.id, path: $0.path, first: $0.firstTimestamp, last: $0.lastTimestamp, messages: $0.messages)
+        }
+        return try JSONValue(encoding: found)
+    }
+
+    func execute(id: RequestID, _ params: ExecuteCommand.Params) async throws -> JSONValue {
+        let arguments = params.arguments ?? []
+        switch params.command {
+        case "rlm.ask":
+            guard let question = arguments.first?.stringValue else { throw ResponseError(.invalidParams, "rlm.ask takes [question]") }
+            return try await ask(id: id, Ask.Params(question: question, workDoneToken: params.workDoneToken))
+        case "rlm.summarizeSession":
+            return try await summarize(id: id, SummarizeSession.Params(file: arguments.first?.stringValue, workDoneToken: params.workDoneToken))
+        case "rlm.reindex":
+            return try await index()
+        default:
+            throw ResponseError(.invalidParams, "unknown command \(params.command) (known: \(ExecuteCommand.commands.joined(separator: ", ")))")
+        }
+    }
+
+    private func requireWorkspace() throws -> Workspace {
+        guard let workspace else { throw ResponseError(.serverNotInitialized, "no workspace") }
+        return workspace
+    }
+}
+
+/// Conversation names: short random ids, like trajectory ids.
+enum TrajectoryStoreID {
+    static func make() -> String {
+        "c" + String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(11))
+    }
+}

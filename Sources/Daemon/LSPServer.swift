@@ -1,0 +1,169 @@
+import ContextStore
+import Foundation
+import JSONRPC
+import LMClient
+import Logging
+import REPL
+import RLMEngine
+import RLMProtocol
+
+/// The editor side of rlmd: LSP lifecycle plus the `rlm/*` requests over one connection.
+///
+/// Messages are read serially; each request then runs in its own task, kept by id so
+/// `$/cancelRequest` can stop it, and `rlm/status` answers while asks run.
+public actor LSPServer {
+    enum Lifecycle { case uninitialized, running, shutDown }
+
+    let connection: Connection
+    let environment: [String: String]
+    let logger: Logger
+    var lifecycle = Lifecycle.uninitialized
+    var workspace: Workspace?
+    var setup = ModelSetup()
+    var budgets: Budgets?
+    var running: [RequestID: Job] = [:]
+    var progressTokens: [ProgressToken: RequestID] = [:]
+    var conversations: [String: RLMSession] = [:]
+    var conversationOrder: [String] = []
+    var spend = Status.Spend(costUsd: 0, calls: 0, input: 0, output: 0)
+    var localServer: LocalModelServer?
+
+    struct Job {
+        var method: String
+        var question: String?
+        var started: ContinuousClock.Instant
+        var turn = 0
+        var task: Task<Void, Never>?
+    }
+
+    public init(connection: Connection, environment: [String: String] = ProcessInfo.processInfo.environment,
+                logger: Logger = Logger(label: "rlmd.daemon")) {
+        self.connection = connection
+        self.environment = environment
+        self.logger = logger
+    }
+
+    /// Serves until `exit` or the end of input; returns the process exit status (0 only after `shutdown`).
+    public func run() async -> Int32 {
+        let logger = logger
+        connection.onFramingError = { logger.warning("framing: \($0)") }
+        connection.start()
+        for await item in connection.messages {
+            switch item {
+            case .failure(let bad):
+                connection.sendError(bad.error, id: bad.id)
+            case .success(.request(let id, let method, let params)):
+                handleRequest(id: id, method: method, params: params)
+            case .success(.notification(let method, let params)):
+                if method == Exit.method { return await finish() }
+                handleNotification(method: method, params: params)
+            case .success(.response):
+                break  // we send no requests that need answers
+            }
+        }
+        return await finish()
+    }
+
+    private func finish() async -> Int32 {
+        for job in running.values { job.task?.cancel() }
+        for session in conversations.values { await session.close() }
+        conversations = [:]
+        connection.flush()
+        connection.close()
+        return lifecycle == .shutDown ? 0 : 1
+    }
+
+    // MARK: Dispatch
+
+    private func handleRequest(id: RequestID, method: String, params: JSONValue) {
+        if running[id] != nil {
+            connection.sendError(ResponseError(.invalidRequest, "request id \(id) is already in use by a running request"), id: id)
+            return
+        }
+        switch lifecycle {
+        case .uninitialized where method != Initialize.method:
+            connection.sendError(ResponseError(.serverNotInitialized, "send initialize first"), id: id)
+            return
+        case .running where method == Initialize.method:
+            connection.sendError(ResponseError(.invalidRequest, "initialize was already received"), id: id)
+            return
+        case .shutDown:
+            connection.sendError(ResponseError(.invalidRequest, "the server is shut down; only exit is accepted"), id: id)
+            return
+        default:
+            break
+        }
+        guard let handler = Self.handlers[method] else {
+            connection.sendError(ResponseError(.methodNotFound, "unknown method \(method)"), id: id)
+            return
+        }
+        running[id] = Job(method: method, question: params["question"]?.stringValue, started: .now)
+        let task = Task {
+            let result: Result<JSONValue, ResponseError>
+            do {
+                result = .success(try await handler(self, id, params))
+            } catch {
+                result = .failure(DaemonError.response(for: Task.isCancelled && !(error is ResponseError) ? DaemonError.cancelled(trajectory: nil)
+                                                       : error))
+            }
+            self.complete(id: id, result: result)
+        }
+        running[id]?.task = task
+    }
+
+    private func complete(id: RequestID, result: Result<JSONValue, ResponseError>) {
+        running[id] = nil
+        progressTokens = progressTokens.filter { $0.value != id }
+        connection.send(.response(id: id, result: result))
+    }
+
+    private func handleNotification(method: String, params: JSONValue) {
+        switch method {
+        case CancelRequest.method:
+            guard let id = params["id"].flatMap(RequestID.init) else { return }
+            running[id]?.task?.cancel()  // an unknown id is not an error: the request may have just finished
+        case WorkDoneProgressCancel.method:
+            guard let token = params["token"].flatMap(RequestID.init), let id = progressTokens[token] else { return }
+            running[id]?.task?.cancel()
+        case DidChangeWatchedFiles.method, DidSave.method:
+            if lifecycle == .running { Task { await workspace?.refresh() } }
+        default:
+            break  // initialized, $/ notifications and unknown notifications need no answer
+        }
+    }
+
+    typealias Handler = @Sendable (LSPServer, RequestID, JSONValue) async throws -> JSONValue
+
+    static let handlers: [String: Handler] = [
+        Initialize.method: { server, _, params in try await server.initialize(try decode(Initialize.Params.self, params)) },
+        Shutdown.method: { server, _, _ in await server.shutdown() },
+        Ask.method: { server, id, params in try await server.ask(id: id, try decode(Ask.Params.self, params)) },
+        FollowUp.method: { server, id, params in try await server.followUp(id: id, try decode(FollowUp.Params.self, params)) },
+        SummarizeSession.method: { server, id, params in
+            try await server.summarize(id: id, try decode(SummarizeSession.Params.self, params))
+        },
+        IndexWorkspace.method: { server, _, _ in try await server.index() },
+        Status.method: { server, _, _ in try await server.status() },
+        TrajectoryRequest.method: { server, _, params in try await server.trajectory(try decode(TrajectoryRequest.Params.self, params)) },
+        Sessions.method: { server, _, _ in try await server.sessions() },
+        ExecuteCommand.method: { server, id, params in try await server.execute(id: id, try decode(ExecuteCommand.Params.self, params)) },
+    ]
+
+    static func decode<T: Decodable>(_ type: T.Type, _ params: JSONValue) throws -> T {
+        do {
+            return try params.decode(T.self)
+        } catch let error as DecodingError {
+            throw ResponseError(.invalidParams, "invalid params: \(Self.describe(error))")
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, _): "missing \"\(key.stringValue)\""
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            "\"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" should be \(type)"
+        case .dataCorrupted(let context): context.debugDescription
+        @unknown default: "\(error)"
+        }
+    }
+}

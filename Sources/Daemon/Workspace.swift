@@ -1,0 +1,85 @@
+import ContextStore
+import Foundation
+import Logging
+
+/// The daemon's workspace: its root, the index built in the background after `initialize`, and
+/// refreshes when files change. Asks wait for the current build.
+actor Workspace {
+    enum IndexState: String { case building, ready, failed }
+
+    let root: String
+    let location: StoreLocation
+    private(set) var state = IndexState.building
+    private(set) var lastError: String?
+    private(set) var files: Int?
+    private var current: Task<IndexReport, Error>?
+    private var refreshAgain = false
+    private let logger: Logger
+
+    init(root: String, environment: [String: String], logger: Logger) {
+        self.root = root
+        location = StoreLocation.forWorkspace(root: root, environment: environment)
+        self.logger = logger
+    }
+
+    /// Starts a refresh, or marks one to follow the running one (file events arrive in bursts).
+    func refresh(progress: (@Sendable (IndexProgress) -> Void)? = nil) {
+        if current != nil {
+            refreshAgain = true
+            return
+        }
+        state = state == .ready ? .ready : .building
+        let root = root, location = location, logger = logger
+        let task = Task.detached {
+            try Indexer.refresh(root: root, location: location, options: IndexOptions(progress: progress), logger: logger)
+        }
+        current = task
+        Task { await self.finished(task) }
+    }
+
+    private func finished(_ task: Task<IndexReport, Error>) async {
+        do {
+            let report = try await task.value
+            files = report.files
+            state = .ready
+            lastError = nil
+        } catch {
+            state = .failed
+            lastError = "\(error)"
+            logger.error("index failed: \(error)")
+        }
+        current = nil
+        if refreshAgain {
+            refreshAgain = false
+            refresh()
+        }
+    }
+
+    /// Waits for the running build (if any), then refreshes once more so the snapshot is current, and
+    /// opens it.
+    func snapshot() async throws -> ContextSnapshot {
+        if let current { _ = try? await current.value }
+        if state == .failed { throw DaemonError.indexUnavailable(lastError ?? "the index could not be built") }
+        do {
+            return try ContextSnapshot.open(location)
+        } catch {
+            throw DaemonError.indexUnavailable("\(error)")
+        }
+    }
+
+    /// A refresh now, waited for.
+    func refreshNow() async throws -> IndexReport {
+        if let current { _ = try? await current.value }
+        let root = root, location = location, logger = logger
+        do {
+            let report = try await Task.detached { try Indexer.refresh(root: root, location: location, logger: logger) }.value
+            files = report.files
+            state = .ready
+            return report
+        } catch {
+            state = .failed
+            lastError = "\(error)"
+            throw DaemonError.indexUnavailable("\(error)")
+        }
+    }
+}

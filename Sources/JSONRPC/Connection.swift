@@ -1,0 +1,118 @@
+import Foundation
+import RLMProtocol
+
+/// One JSON-RPC peer over a pair of descriptors: one reader thread turns bytes into messages, in
+/// order (`messages`); one writer thread sends what `send` queues, in order. The daemon never
+/// blocks on a client that does not read: writes wait in the queue, not in the caller.
+public final class Connection: @unchecked Sendable {
+    public let messages: AsyncStream<Result<Message, BadMessage>>
+    private let continuation: AsyncStream<Result<Message, BadMessage>>.Continuation
+    private let input: Int32
+    private let output: Int32
+    private let framing: Framing
+    private let condition = NSCondition()
+    private var pending: [Data] = []
+    private var closed = false
+    /// Called with a framing error's text (the bytes were skipped; nothing to answer).
+    public var onFramingError: (@Sendable (String) -> Void)?
+
+    public init(input: Int32, output: Int32, framing: Framing) {
+        self.input = input
+        self.output = output
+        self.framing = framing
+        (messages, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
+    }
+
+    /// Starts the reader and writer threads.
+    public func start() {
+        let reader = Thread { [self] in readLoop() }
+        reader.name = "rlmd.jsonrpc.read"
+        reader.start()
+        let writer = Thread { [self] in writeLoop() }
+        writer.name = "rlmd.jsonrpc.write"
+        writer.start()
+    }
+
+    public func send(_ message: Message) {
+        enqueue(message.encoded())
+    }
+
+    public func sendError(_ error: ResponseError, id: RequestID?) {
+        if let id {
+            send(.response(id: id, result: .failure(error)))
+        } else {
+            enqueue(Message.errorWithoutID(error))
+        }
+    }
+
+    public func notify<N: NotificationMethod>(_ type: N.Type, _ params: N.Params) {
+        send(.notification(method: N.method, params: (try? JSONValue(encoding: params)) ?? .null))
+    }
+
+    private func enqueue(_ body: Data) {
+        condition.lock()
+        if !closed { pending.append(framing.frame(body)) }
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Waits until every queued message is written (or the peer is gone).
+    public func flush(timeout: TimeInterval = 5) {
+        let deadline = Date().addingTimeInterval(timeout)
+        condition.lock()
+        while !pending.isEmpty && !closed && Date() < deadline { _ = condition.wait(until: deadline) }
+        condition.unlock()
+    }
+
+    private func readLoop() {
+        var lsp = LSPFrameParser(), lines = LineFrameParser()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            let chunk = Data(buffer[0..<n])
+            let frames = framing == .lsp ? lsp.push(chunk) : lines.push(chunk)
+            for frame in frames {
+                switch frame {
+                case .message(let body): continuation.yield(Message.parse(body))
+                case .error(let text): onFramingError?(text)
+                }
+            }
+        }
+        continuation.finish()
+    }
+
+    private func writeLoop() {
+        while true {
+            condition.lock()
+            while pending.isEmpty && !closed { condition.wait() }
+            if pending.isEmpty && closed {
+                condition.unlock()
+                return
+            }
+            let next = pending.removeFirst()
+            condition.unlock()
+            var offset = 0
+            let ok = next.withUnsafeBytes { bytes -> Bool in
+                while offset < bytes.count {
+                    let n = write(output, bytes.baseAddress! + offset, bytes.count - offset)
+                    if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { return false }
+                }
+                return true
+            }
+            condition.lock()
+            if !ok { closed = true; pending.removeAll() }
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    /// Stops writing once the queue is empty.
+    public func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}

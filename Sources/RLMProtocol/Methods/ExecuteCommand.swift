@@ -1,0 +1,20 @@
+/// `workspace/executeCommand`, for clients that only speak standard LSP: `rlm.ask` (arguments:
+/// `[question]`), `rlm.summarizeSession` (`[file]` or `[]` for the newest Claude Code session),
+/// `rlm.reindex` (`[]`). The result is the matching `rlm/*` result.
+public enum ExecuteCommand: RequestMethod {
+    public static let method = "workspace/executeCommand"
+    public static let commands = ["rlm.ask", "rlm.summarizeSession", "rlm.reindex"]
+
+    public struct Params: Codable, Sendable, Equatable {
+        public var command: String
+        public var arguments: [JSONValue]?
+        public var workDoneToken: ProgressToken?
+        public init(command: String, arguments: [JSONValue]? = nil, workDoneToken: ProgressToken? = nil) {
+            self.command = command
+            self.arguments = arguments
+            self.workDoneToken = workDoneToken
+        }
+    }
+
+    public typealias Result = JSONValue
+}
