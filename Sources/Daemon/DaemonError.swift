@@ -5,8 +5,6 @@ import RLMProtocol
 /// Failures of the daemon's own, and the one place every error becomes a JSON-RPC error.
 enum DaemonError: Error {
     case indexUnavailable(String)
-    case invalidParams(String)
-    case cancelled(trajectory: String?)
 
     static func response(for error: Error) -> ResponseError {
         switch error {
@@ -14,10 +12,6 @@ enum DaemonError: Error {
             return error
         case DaemonError.indexUnavailable(let message):
             return ResponseError(.indexUnavailable, "the index is unavailable: \(message)")
-        case DaemonError.invalidParams(let message):
-            return ResponseError(.invalidParams, message)
-        case DaemonError.cancelled(let trajectory):
-            return ResponseError(.requestCancelled, "cancelled", data: trajectory.map { .object(["trajectory": .string($0)]) })
         case RLMError.cancelled(let trajectory):
             return ResponseError(.requestCancelled, "cancelled; the partial trajectory is \(trajectory)",
                                  data: .object(["trajectory": .string(trajectory)]))

@@ -113,7 +113,8 @@ extension LSPServer {
             guard let context, let options, let setup else { throw ResponseError(.internalError, "no context for a new conversation") }
             let resolved = try setup.resolve(environment: environment)
             if resolved.localServer != nil { localServer = resolved.localServer }
-            session = RLMSession(context: context, models: resolved.models, options: options, store: try? TrajectoryStore())
+            session = RLMSession(context: context, models: resolved.models, options: options,
+                                  store: try? TrajectoryStore(path: TrajectoryStore.defaultPath(environment: environment)))
             remember(session, as: name)
         }
         if let token {
@@ -202,7 +203,7 @@ extension LSPServer {
     }
 
     func trajectory(_ params: TrajectoryRequest.Params) async throws -> JSONValue {
-        guard let trajectory = try TrajectoryStore().load(params.id) else {
+        guard let trajectory = try TrajectoryStore(path: TrajectoryStore.defaultPath(environment: environment)).load(params.id) else {
             throw ResponseError(.unknownTrajectory, "no trajectory \(params.id)")
         }
         return try JSONValue(encoding: TrajectoryRequest.Result(jsonl: try trajectory.jsonLines()))

@@ -103,8 +103,9 @@ public actor LSPServer {
             do {
                 result = .success(try await handler(self, id, params))
             } catch {
-                result = .failure(DaemonError.response(for: Task.isCancelled && !(error is ResponseError) ? DaemonError.cancelled(trajectory: nil)
-                                                       : error))
+                let mapped = DaemonError.response(for: error)
+                // A cancelled request ends with -32800 whatever the layer that noticed said.
+                result = .failure(Task.isCancelled && mapped.code != .requestCancelled ? ResponseError(.requestCancelled, "cancelled") : mapped)
             }
             self.complete(id: id, result: result)
         }

@@ -23,8 +23,12 @@ public final class Connection: @unchecked Sendable {
         (messages, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
     }
 
+    /// A client that goes away must end the connection, not the process: writes then fail with EPIPE.
+    private static let ignoreBrokenPipes: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
     /// Starts the reader and writer threads.
     public func start() {
+        Self.ignoreBrokenPipes
         let reader = Thread { [self] in readLoop() }
         reader.name = "rlmd.jsonrpc.read"
         reader.start()

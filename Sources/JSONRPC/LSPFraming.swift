@@ -56,6 +56,16 @@ public struct LSPFrameParser: Sendable {
                 resynchronize(after: 1)
                 return .error("\(dropped - buffer.count) bytes without a header end (\\r\\n\\r\\n) were skipped")
             }
+            // Junk before a header (a body whose header was bad, noise): skip to the header.
+            let marker = Data("content-length".utf8)
+            let lowered = Data(buffer[buffer.startIndex..<end.lowerBound].map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 })
+            if let found = lowered.range(of: marker), found.lowerBound > lowered.startIndex,
+               !lowered[lowered.startIndex..<found.lowerBound].allSatisfy({ $0 == 13 || $0 == 10 }),
+               lowered[lowered.index(before: found.lowerBound)] != 10 {
+                let junk = found.lowerBound - lowered.startIndex
+                buffer.removeFirst(junk)
+                return .error("\(junk) bytes before a header were skipped")
+            }
             let header = String(decoding: buffer[buffer.startIndex..<end.lowerBound], as: UTF8.self)
             buffer.removeSubrange(buffer.startIndex..<end.upperBound)
             switch Self.contentLength(header) {

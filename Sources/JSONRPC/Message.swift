@@ -32,7 +32,13 @@ public enum Message: Sendable, Equatable {
             }
             return .success(.request(id: id, method: name, params: params))
         }
-        guard let id else { return .failure(BadMessage(id: nil, error: ResponseError(.invalidRequest, "neither a request nor a response"))) }
+        guard let id else {
+            // An error response with "id": null answers a message whose id could not be read.
+            if object["id"] == .null, let error = object["error"], let decoded = try? error.decode(ResponseError.self) {
+                return .failure(BadMessage(id: nil, error: decoded))
+            }
+            return .failure(BadMessage(id: nil, error: ResponseError(.invalidRequest, "neither a request nor a response")))
+        }
         if let error = object["error"], let decoded = try? error.decode(ResponseError.self) {
             return .success(.response(id: id, result: .failure(decoded)))
         }

@@ -1,5 +1,10 @@
 import CLISupport
 import Foundation
 
-CLILogging.bootstrapForCLI()
-exit(await CommandLineRunner.run(RLMDModelCommand.self, arguments: Array(CommandLine.arguments.dropFirst())))
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == ModelCommands.serve.name {
+    ProtocolOutput.isolate()  // before anything can write to fd 1
+} else {
+    CLILogging.bootstrapForCLI()
+}
+exit(await CommandLineRunner.run(RLMDModelCommand.self, arguments: arguments))

@@ -32,3 +32,7 @@ struct SummarizeSessionEntry: ParsableCommand {
 struct TrajectoryEntry: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: ModelCommands.trajectory.name, abstract: ModelCommands.trajectory.abstract)
 }
+
+struct ServeEntry: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: ModelCommands.serve.name, abstract: ModelCommands.serve.abstract)
+}

@@ -7,7 +7,7 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 
 /// A strict JSON parser (RFC 8259) over UTF-8 bytes, several times faster than
 /// `JSONSerialization` on session lines (measured in benchmarks/sessions_bench.py).
-public struct JSONParser {
+struct JSONParser {
     private let bytes: UnsafeRawBufferPointer
     private var index = 0
     private var depth = 0
@@ -16,7 +16,7 @@ public struct JSONParser {
 
     /// `skipping` names members of the top-level object that are checked but not kept (Claude
     /// Code's `toolUseResult`, for one, repeats a tool's whole output).
-    public static func parse(_ bytes: UnsafeRawBufferPointer, skipping: Set<String> = []) throws(JSONParseError) -> JSONValue {
+    static func parse(_ bytes: UnsafeRawBufferPointer, skipping: Set<String> = []) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         parser.skippedKeys = skipping
         parser.skipWhitespace()
@@ -26,7 +26,7 @@ public struct JSONParser {
         return value
     }
 
-    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+    static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         let bytes = Array(text.utf8)
         do {
             return try bytes.withUnsafeBytes { raw in try parse(raw) }

@@ -1,6 +1,6 @@
 /// A parsed JSON value. Objects keep their members in order as a small array: session records
 /// have a dozen keys, where a linear scan beats hashing every key into a dictionary.
-public enum JSONValue: Sendable, Equatable {
+enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)

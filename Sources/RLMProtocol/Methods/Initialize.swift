@@ -48,6 +48,10 @@ public enum Initialize: RequestMethod {
     public struct Result: Codable, Sendable, Equatable {
         public var capabilities: Capabilities
         public var serverInfo: ServerInfo
+        public init(capabilities: Capabilities, serverInfo: ServerInfo) {
+            self.capabilities = capabilities
+            self.serverInfo = serverInfo
+        }
     }
 
     public struct Capabilities: Codable, Sendable, Equatable {
@@ -56,20 +60,34 @@ public enum Initialize: RequestMethod {
         public var textDocumentSync: TextDocumentSync
         /// The `rlm/*` requests this server answers.
         public var experimental: [String: [String]]
+        public init(executeCommandProvider: ExecuteCommandOptions, textDocumentSync: TextDocumentSync, experimental: [String: [String]]) {
+            self.executeCommandProvider = executeCommandProvider
+            self.textDocumentSync = textDocumentSync
+            self.experimental = experimental
+        }
     }
 
     public struct ExecuteCommandOptions: Codable, Sendable, Equatable {
         public var commands: [String]
+        public init(commands: [String]) { self.commands = commands }
     }
 
     public struct TextDocumentSync: Codable, Sendable, Equatable {
         public var openClose: Bool
         public var save: Bool
+        public init(openClose: Bool, save: Bool) {
+            self.openClose = openClose
+            self.save = save
+        }
     }
 
     public struct ServerInfo: Codable, Sendable, Equatable {
         public var name: String
         public var version: String
+        public init(name: String, version: String) {
+            self.name = name
+            self.version = version
+        }
     }
 }
 

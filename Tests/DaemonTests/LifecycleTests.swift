@@ -1,0 +1,105 @@
+import Daemon
+import Foundation
+import JSONRPC
+import RLMProtocol
+import Testing
+import TestSupport
+
+@Suite struct LifecycleTests {
+    @Test func theLifecycleFromInitializeToExit() async throws {
+        let fixture = try Fixture()
+        try fixture.write("a.txt", "alpha\n")
+        let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
+        #expect(await client.request(Status.method).failure?.code == .serverNotInitialized)
+        let initialized = await client.initialize(root: fixture.root)
+        let result = try #require(initialized.value)
+        #expect(result["capabilities"]?["executeCommandProvider"]?["commands"] == .array(ExecuteCommand.commands.map { .string($0) }))
+        #expect(result["serverInfo"]?["name"] == .string("rlmd"))
+        client.send(Initialized.method, .object([:]), id: nil)
+        #expect(await client.initialize(root: fixture.root).failure?.code == .invalidRequest)
+        #expect(await client.request("rlm/nope").failure?.code == .methodNotFound)
+        #expect(await client.request(TrajectoryRequest.method, .object(["id": .int(5)])).failure?.code == .invalidParams)
+        #expect(await client.request(TrajectoryRequest.method, .object(["id": .string("missing")])).failure?.code == .unknownTrajectory)
+        client.send(CancelRequest.method, .object(["id": .int(999)]), id: nil)  // unknown id: ignored
+
+        let indexed = try #require(await client.request(IndexWorkspace.method).value)
+        #expect(indexed["files"] == .int(1))
+        try fixture.write("b.txt", "beta\n")
+        client.send(DidSave.method, .object(["textDocument": .object(["uri": .string("file:///x")])]), id: nil)
+        var files: JSONValue?
+        for _ in 0..<200 where files != .int(2) {
+            files = await client.request(Status.method).value?["files"]
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(files == .int(2))
+
+        #expect(await client.request(Shutdown.method).value == .null)
+        #expect(await client.request(Status.method).failure?.code == .invalidRequest)
+        #expect(await client.exit() == 0)
+    }
+
+    @Test func exitWithoutShutdownIsStatusOneAndEndOfInputEndsTheServer() async throws {
+        let fixture = try Fixture()
+        let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
+        _ = await client.initialize(root: fixture.root)
+        #expect(await client.exit() == 1)
+    }
+
+    @Test func badBytesAreAnsweredAndTheNextRequestStillIs() async throws {
+        let fixture = try Fixture()
+        let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
+        _ = await client.initialize(root: fixture.root)
+        client.sendRaw(Data("Content-Length: 9\r\n\r\nnot json!".utf8))
+        client.sendRaw(Framing.lsp.frame(Data("[1]".utf8)))
+        client.sendRaw(Framing.lsp.frame(Data(#"{"jsonrpc":"1.0","id":7,"method":"rlm/status"}"#.utf8)))
+        client.sendRaw(Data("Content-Length: abc\r\n\r\n".utf8))
+        client.sendRaw(Framing.lsp.frame(Data([0xFF, 0xFE, 0x7B])))
+        #expect(await client.response(.int(7)).failure?.code == .invalidRequest)
+        #expect(await client.request(Status.method).value?["index"] != nil)
+        let codes = client.unnumberedErrors().map(\.code.rawValue)
+        #expect(codes.filter { $0 == ErrorCode.parseError.rawValue }.count == 2)
+        #expect(codes.contains(ErrorCode.invalidRequest.rawValue))
+
+        // A 10 MB request is read and answered (here: a question for a provider that is not configured).
+        let question = String(repeating: "why ", count: (10 << 20) / 4)
+        #expect(await client.request(Ask.method, .object(["question": .string(question)])).failure?.code == .providerNotConfigured)
+        #expect(await client.exit() == 1)
+    }
+
+    @Test func aClientThatDoesNotReadCannotStallTheServer() async throws {
+        let fixture = try Fixture()
+        var up: [Int32] = [0, 0], down: [Int32] = [0, 0]
+        _ = pipe(&up)
+        _ = pipe(&down)
+        let server = LSPServer(connection: Connection(input: up[0], output: down[1], framing: .lsp),
+                                      environment: TestClient.environment(cache: fixture.root + "/.."))
+        let running = Task { await server.run() }
+        // 2,000 requests whose answers (~300 KB) overflow the pipe while nobody reads.
+        var batch = Data()
+        for id in 0..<2000 { batch.append(Framing.lsp.frame(Data(#"{"jsonrpc":"2.0","id":\#(id),"method":"rlm/status"}"#.utf8))) }
+        batch.append(Framing.lsp.frame(Data(#"{"jsonrpc":"2.0","method":"exit"}"#.utf8)))
+        let bytesToSend = batch, input = up[1]
+        let writer = Thread { bytesToSend.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = write(input, bytes.baseAddress! + offset, bytes.count - offset)
+                if n <= 0 { break }
+                offset += n
+            }
+        } }
+        writer.start()
+        // The server reads everything and exits although its answers wait unread.
+        let status = await withTaskGroup(of: Int32?.self) { group in
+            group.addTask { await running.value }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(20))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        #expect(status == 1)
+        close(down[0])
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import RLMProtocol
+import Testing
+import TestSupport
+
+@Suite struct QuestionTests {
+    static func workspace() throws -> Fixture {
+        let fixture = try Fixture()
+        try fixture.write("src/retry.py", "def retry(call, attempts=3):\n    return call()\n")
+        try fixture.write("README.md", "# Sample\n")
+        return fixture
+    }
+
+    static func options(_ server: ScriptedServer) -> JSONValue {
+        .object(["baseUrl": .string("http://127.0.0.1:\(server.port)/v1"), "model": .string("root-model"),
+                 "subModel": .string("sub-model"), "budgets": .object(["maxIterations": .int(5)])])
+    }
+
+    @Test func askWithProgressThenAFollowUpInTheSameConversation() async throws {
+        let fixture = try Self.workspace()
+        let server = try ScriptedServer([
+            ["model": "root-model", "body": "openai:```repl\nwhere = grep('def retry')[0]\nprint(where)\n```"],
+            ["model": "root-model", "body": "openai:```repl\nFINAL(f'{where[0]}:{where[1]}')\n```"],
+            ["model": "root-model", "body": "openai:```repl\nFINAL('still ' + where[0] + ' after ' + history[0]['answer'])\n```"],
+        ])
+        let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
+        _ = await client.initialize(root: fixture.root, options: Self.options(server))
+        let asked = await client.request(Ask.method, .object(["question": .string("Where is retry?"), "workDoneToken": .string("t1")]))
+        let answer = try #require(asked.value, "\(String(describing: asked.failure))")
+        #expect(answer["answer"] == .string("src/retry.py:1"))
+        #expect(answer["partial"] == .bool(false))
+        #expect(answer["citations"] == .array([.object(["path": .string("src/retry.py"), "startLine": .int(1), "endLine": .int(1),
+                                                          "resolved": .bool(true)])]))
+        #expect(answer["usage"]?["calls"] == .int(2))
+        let progress = client.progress(token: "t1")
+        #expect(progress.first == "begin" && progress.last == "end" && progress.contains("report"))
+
+        let conversation = try #require(answer["conversation"]?.stringValue)
+        let followed = await client.request(FollowUp.method, .object(["conversation": .string(conversation), "question": .string("Sure?")]))
+        #expect(followed.value?["answer"] == .string("still src/retry.py after src/retry.py:1"))
+        #expect(followed.value?["conversation"] == .string(conversation))
+        #expect(await client.request(FollowUp.method, .object(["conversation": .string("gone"), "question": .string("?")])).failure?.code
+                == .invalidParams)
+
+        let trajectory = try #require(answer["trajectory"]?.stringValue)
+        let lines = await client.request(TrajectoryRequest.method, .object(["id": .string(trajectory)])).value?["jsonl"]?.stringValue
+        #expect(lines?.split(separator: "\n").count == 3)
+        #expect(await client.request(Status.method).value?["spend"]?["calls"] == .int(3))
+
+        let command = await client.request(ExecuteCommand.method, .object(["command": .string("rlm.reindex")]))
+        #expect(command.value?["files"] == .int(2))
+        #expect(await client.request(ExecuteCommand.method, .object(["command": .string("rlm.nope")])).failure?.code == .invalidParams)
+        #expect(await client.request(Sessions.method).value == .array([]))
+        #expect(await client.exit() == 1)
+    }
+
+    @Test func cancellingAnAskAnswersMinus32800WhileStatusKeepsAnswering() async throws {
+        let fixture = try Self.workspace()
+        let server = try ScriptedServer([
+            ["model": "root-model", "body": "openai:```repl\nimport time\ntime.sleep(30)\n```"],
+        ])
+        let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
+        _ = await client.initialize(root: fixture.root, options: Self.options(server))
+        let first = client.newID(), second = client.newID()
+        client.send(Ask.method, .object(["question": .string("slow one")]), id: first)
+        client.send(Ask.method, .object(["question": .string("slow two"), "workDoneToken": .int(9)]), id: second)
+        var jobs: JSONValue?
+        for _ in 0..<300 {
+            let status = await client.request(Status.method, timeout: .seconds(1))
+            jobs = status.value?["jobs"]
+            if case .array(let list) = jobs, list.count == 2, list.allSatisfy({ $0["turn"] == .int(1) }) { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        guard case .array(let list) = jobs else { Issue.record("no jobs in status"); return }
+        #expect(list.count == 2)
+        try await Task.sleep(for: .milliseconds(300))  // let the cells start sleeping
+        let started = ContinuousClock.now
+        client.send(CancelRequest.method, .object(["id": .int(Int("\(first)")!)]), id: nil)
+        client.send(WorkDoneProgressCancel.method, .object(["token": .int(9)]), id: nil)
+        let cancelled = await client.response(first)
+        #expect(cancelled.failure?.code == .requestCancelled)
+        #expect(cancelled.failure?.data?["trajectory"]?.stringValue != nil)
+        #expect(await client.response(second).failure?.code == .requestCancelled)
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(await client.request(Status.method).value?["jobs"] == .array([]))
+        #expect(await client.exit() == 1)
+    }
+
+    @Test func summarizeSessionImportsTheFileAndAsks() async throws {
+        let fixture = try Self.workspace()
+        try fixture.write("s.jsonl", #"{"type":"user","sessionId":"s","timestamp":"2026-11-01T12:00:00Z","message":{"role":"user","content":"Use Redis."}}"# + "\n")
+        let server = try ScriptedServer([["model": "root-model", "body": "openai:```repl\nFINAL('Goal: Redis (#1).')\n```"]])
+        let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
+        _ = await client.initialize(root: fixture.root, options: Self.options(server))
+        let summary = await client.request(SummarizeSession.method, .object(["file": .string(fixture.root + "/s.jsonl")]))
+        #expect(summary.value?["answer"] == .string("Goal: Redis (#1)."))
+        #expect(summary.value?["citations"] == .array([.object(["path": .string("#1"), "startLine": .int(1), "endLine": .int(1),
+                                                                 "resolved": .bool(true)])]))
+        #expect(await client.exit() == 1)
+    }
+}

@@ -1,0 +1,111 @@
+import Daemon
+import Foundation
+import JSONRPC
+import RLMProtocol
+import TestSupport
+
+/// Plays the editor: an `LSPServer` in this process, connected by two real pipes.
+final class TestClient: @unchecked Sendable {
+    let connection: Connection
+    let serverExit: Task<Int32, Never>
+    private let lock = NSLock()
+    private var responses: [RequestID: Result<JSONValue, ResponseError>] = [:]
+    private var unnumbered: [ResponseError] = []
+    private(set) var notifications: [(method: String, params: JSONValue)] = []
+    private var nextID = 100
+    private let toServer: Int32
+
+    init(environment: [String: String]) {
+        var up: [Int32] = [0, 0], down: [Int32] = [0, 0]
+        _ = pipe(&up)
+        _ = pipe(&down)
+        toServer = up[1]
+        let server = LSPServer(connection: Connection(input: up[0], output: down[1], framing: .lsp), environment: environment)
+        serverExit = Task { await server.run() }
+        connection = Connection(input: down[0], output: up[1], framing: .lsp)
+        connection.start()
+        let stream = connection.messages
+        Task { [weak self] in
+            for await item in stream {
+                guard let self else { return }
+                self.lock.withLock {
+                    switch item {
+                    case .success(.response(let id, let result)): self.responses[id] = result
+                    case .success(.notification(let method, let params)): self.notifications.append((method, params))
+                    case .failure(let bad): self.unnumbered.append(bad.error)
+                    default: break
+                    }
+                }
+            }
+        }
+    }
+
+    static func environment(cache: String, extra: [String: String] = [:]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_CACHE_HOME"] = cache + "/cache"
+        environment["XDG_STATE_HOME"] = cache + "/state"
+        for key in ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "RLMD_BASE_URL", "RLMD_MODEL", "RLMD_SUB_MODEL"] { environment[key] = nil }
+        environment["XDG_DATA_HOME"] = cache + "/no-data"  // no offline model: a missing provider is an error
+        return environment.merging(extra) { $1 }
+    }
+
+    func newID() -> RequestID {
+        lock.withLock {
+            nextID += 1
+            return .int(nextID)
+        }
+    }
+
+    /// Sends a request and waits for its response.
+    func request(_ method: String, _ params: JSONValue = .null, id: RequestID? = nil, timeout: Duration = .seconds(30)) async -> Result<JSONValue, ResponseError> {
+        let id = id ?? newID()
+        send(method, params, id: id)
+        return await response(id, timeout: timeout)
+    }
+
+    func send(_ method: String, _ params: JSONValue = .null, id: RequestID?) {
+        connection.send(id.map { .request(id: $0, method: method, params: params) } ?? .notification(method: method, params: params))
+    }
+
+    func response(_ id: RequestID, timeout: Duration = .seconds(30)) async -> Result<JSONValue, ResponseError> {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let result = lock.withLock({ responses.removeValue(forKey: id) }) { return result }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return .failure(ResponseError(.internalError, "no response to \(id) in time"))
+    }
+
+    /// Raw bytes, for bad input.
+    func sendRaw(_ data: Data) {
+        data.withUnsafeBytes { _ = write(toServer, $0.baseAddress, $0.count) }
+    }
+
+    func progress(token: String) -> [String] {
+        lock.withLock {
+            notifications.filter { $0.method == Progress.method && $0.params["token"] == .string(token) }
+                .compactMap { $0.params["value"]?["kind"]?.stringValue }
+        }
+    }
+
+    func unnumberedErrors() -> [ResponseError] { lock.withLock { unnumbered } }
+
+    func initialize(root: String, options: JSONValue = .null) async -> Result<JSONValue, ResponseError> {
+        var params: [String: JSONValue] = ["rootUri": .string(URL(fileURLWithPath: root).absoluteString)]
+        if options != .null { params["initializationOptions"] = options }
+        return await request(Initialize.method, .object(params))
+    }
+
+    func exit() async -> Int32 {
+        send(Exit.method, id: nil)
+        return await serverExit.value
+    }
+}
+
+extension Result {
+    var value: Success? { try? get() }
+    var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
+}
