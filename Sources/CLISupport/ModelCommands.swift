@@ -23,6 +23,7 @@ public enum ModelCommands {
         name: "summarize-session", abstract: "Summarize an AI-coding session: goal, decisions, files, commands, TODOs, state.")
     public static let trajectory = Entry(name: "trajectory", abstract: "Show what a question did, turn by turn (or list recent ones).")
     public static let serve = Entry(name: "serve", abstract: "Serve editors over stdio: JSON-RPC with LSP framing (rlm/ask, rlm/status, ...).")
+    public static let mcp = Entry(name: "mcp", abstract: "Serve MCP clients (Claude Code, Cursor) over stdio: ask_repo, follow_up, summarize_session, grep, read, search.")
     public static let benchLM = Entry(
         name: "lm", abstract: "Time model calls against a server: prints {calls, concurrency, median_ms, p99_ms, total_s}.")
 
@@ -31,7 +32,7 @@ public enum ModelCommands {
         var words = arguments.drop { $0.hasPrefix("-") }
         if words.first == "help" { words = words.dropFirst() }
         guard let first = words.first else { return false }
-        if [ask.name, summarizeSession.name, trajectory.name, serve.name, complete.name, doctor.name, models.name].contains(first) {
+        if [ask.name, summarizeSession.name, trajectory.name, serve.name, mcp.name, complete.name, doctor.name, models.name].contains(first) {
             return true
         }
         return first == "bench" && words.dropFirst().first == benchLM.name

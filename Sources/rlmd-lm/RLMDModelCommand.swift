@@ -9,7 +9,7 @@ struct RLMDModelCommand: AsyncParsableCommand {
         commandName: "rlmd",
         abstract: "The commands of rlmd that call language models.",
         version: "0.1.0",
-        subcommands: [AskCommand.self, SummarizeSessionCommand.self, TrajectoryCommand.self, ServeCommand.self, CompleteCommand.self,
+        subcommands: [AskCommand.self, SummarizeSessionCommand.self, TrajectoryCommand.self, ServeCommand.self, MCPCommand.self, CompleteCommand.self,
                       DoctorCommand.self, ModelsCommand.self, BenchModelsCommand.self]
     )
 }

@@ -36,3 +36,7 @@ struct TrajectoryEntry: ParsableCommand {
 struct ServeEntry: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: ModelCommands.serve.name, abstract: ModelCommands.serve.abstract)
 }
+
+struct MCPEntry: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: ModelCommands.mcp.name, abstract: ModelCommands.mcp.abstract)
+}

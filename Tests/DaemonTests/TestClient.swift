@@ -15,14 +15,22 @@ final class TestClient: @unchecked Sendable {
     private var nextID = 100
     private let toServer: Int32
 
-    init(environment: [String: String]) {
+    convenience init(environment: [String: String]) {
+        self.init(framing: .lsp) { connection in
+            let server = LSPServer(connection: connection, environment: environment)
+            return await server.run()
+        }
+    }
+
+    /// A client for any server: `serve` runs it over the server's end of the pipes.
+    init(framing: Framing, serve: @escaping @Sendable (Connection) async -> Int32) {
         var up: [Int32] = [0, 0], down: [Int32] = [0, 0]
         _ = pipe(&up)
         _ = pipe(&down)
         toServer = up[1]
-        let server = LSPServer(connection: Connection(input: up[0], output: down[1], framing: .lsp), environment: environment)
-        serverExit = Task { await server.run() }
-        connection = Connection(input: down[0], output: up[1], framing: .lsp)
+        let serverSide = Connection(input: up[0], output: down[1], framing: framing)
+        serverExit = Task { await serve(serverSide) }
+        connection = Connection(input: down[0], output: up[1], framing: framing)
         connection.start()
         let stream = connection.messages
         Task { [weak self] in
@@ -98,6 +106,12 @@ final class TestClient: @unchecked Sendable {
 
     func exit() async -> Int32 {
         send(Exit.method, id: nil)
+        return await serverExit.value
+    }
+
+    /// Closes the client's side: the server sees the end of its input.
+    func hangUp() async -> Int32 {
+        close(toServer)
         return await serverExit.value
     }
 }

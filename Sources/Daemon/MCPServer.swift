@@ -1,0 +1,205 @@
+import ContextStore
+import Foundation
+import JSONRPC
+import LMClient
+import Logging
+import REPL
+import RLMEngine
+import RLMProtocol
+
+/// `rlmd mcp`: the Model Context Protocol over stdio (newline-delimited JSON-RPC), for Claude Code,
+/// Cursor and other MCP clients. Tools: ask_repo, follow_up, summarize_session, grep, read, search.
+///
+/// Built on our JSONRPC module rather than modelcontextprotocol/swift-sdk: the daemon already has
+/// framing, dispatch and cancellation, and the SDK's stdio transport polls with sleeps.
+public actor MCPServer {
+    let connection: Connection
+    let environment: [String: String]
+    let logger: Logger
+    let workspace: Workspace
+    let setup: ModelSetup
+    var running: [RequestID: Task<Void, Never>] = [:]
+    var conversations: [String: RLMSession] = [:]
+    var localServer: LocalModelServer?
+
+    public static let protocolVersion = "2025-06-18"
+
+    public init(connection: Connection, root: String, setup: ModelSetup = ModelSetup(),
+                environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger = Logger(label: "rlmd.mcp")) {
+        self.connection = connection
+        self.environment = environment
+        self.logger = logger
+        self.setup = setup
+        workspace = Workspace(root: root, environment: environment, logger: logger)
+    }
+
+    public func run() async -> Int32 {
+        connection.start()
+        await workspace.refresh()
+        for await item in connection.messages {
+            switch item {
+            case .failure(let bad):
+                connection.sendError(bad.error, id: bad.id)
+            case .success(.request(let id, let method, let params)):
+                handle(id: id, method: method, params: params)
+            case .success(.notification(let method, let params)):
+                if method == "notifications/cancelled", let id = params["requestId"].flatMap(RequestID.init) { running[id]?.cancel() }
+            case .success(.response):
+                break
+            }
+        }
+        for task in running.values { task.cancel() }
+        for session in conversations.values { await session.close() }
+        connection.flush()
+        connection.close()
+        return 0
+    }
+
+    private func handle(id: RequestID, method: String, params: JSONValue) {
+        let task = Task {
+            let result: Result<JSONValue, ResponseError>
+            do {
+                result = .success(try await self.answer(method: method, params: params))
+            } catch {
+                let mapped = DaemonError.response(for: error)
+                result = .failure(Task.isCancelled && mapped.code != .requestCancelled ? ResponseError(.requestCancelled, "cancelled") : mapped)
+            }
+            self.finish(id: id, result: result)
+        }
+        running[id] = task
+    }
+
+    private func finish(id: RequestID, result: Result<JSONValue, ResponseError>) {
+        running[id] = nil
+        connection.send(.response(id: id, result: result))
+    }
+
+    private func answer(method: String, params: JSONValue) async throws -> JSONValue {
+        switch method {
+        case "initialize":
+            return .object([
+                "protocolVersion": params["protocolVersion"] ?? .string(Self.protocolVersion),
+                "capabilities": .object(["tools": .object(["listChanged": .bool(false)])]),
+                "serverInfo": .object(["name": .string("rlmd"), "version": .string("0.1.0")]),
+                "instructions": .string("Questions about this repository (ask_repo) or its AI-coding sessions (summarize_session) are answered by a recursive language model over the whole codebase; grep, read and search are instant lookups in rlmd's index."),
+            ])
+        case "ping":
+            return .object([:])
+        case "tools/list":
+            return .object(["tools": .array(MCPTools.all)])
+        case "tools/call":
+            guard let name = params["name"]?.stringValue else { throw ResponseError(.invalidParams, "tools/call needs a tool name") }
+            let arguments = params["arguments"] ?? .object([:])
+            let token = params["_meta"]?["progressToken"]
+            do {
+                return MCPTools.text(try await call(name, arguments, progressToken: token))
+            } catch let error as ResponseError where error.code == .invalidParams || error.code == .methodNotFound {
+                throw error
+            } catch where !Task.isCancelled {
+                // Tool failures are results the model can read, per MCP; protocol errors stay errors.
+                return MCPTools.text(DaemonError.response(for: error).message, isError: true)
+            }
+        default:
+            throw ResponseError(.methodNotFound, "unknown method \(method)")
+        }
+    }
+
+    private func call(_ name: String, _ arguments: JSONValue, progressToken: JSONValue?) async throws -> String {
+        func string(_ key: String) throws -> String {
+            guard let value = arguments[key]?.stringValue, !value.isEmpty else { throw ResponseError(.invalidParams, "\(name) needs \"\(key)\"") }
+            return value
+        }
+        func integer(_ key: String) -> Int? {
+            if case .int(let value) = arguments[key] { return value }
+            return nil
+        }
+        switch name {
+        case "ask_repo":
+            return try await ask(try string("question"), conversation: nil, progressToken: progressToken)
+        case "follow_up":
+            return try await ask(try string("question"), conversation: try string("conversation"), progressToken: progressToken)
+        case "summarize_session":
+            return try await summarize(file: arguments["file"]?.stringValue, progressToken: progressToken)
+        case "grep":
+            let snapshot = try await workspace.snapshot()
+            let matches = try snapshot.grep(try string("pattern"), options: GrepOptions(pathGlob: arguments["glob"]?.stringValue,
+                                                                                   maxHits: integer("max_hits") ?? 100))
+            return matches.isEmpty ? "no matches" : matches.map { "\($0.path):\($0.line):\($0.text)" }.joined(separator: "\n")
+        case "read":
+            let snapshot = try await workspace.snapshot()
+            return try snapshot.lines(path: try string("path"), startLine: integer("start_line"), endLine: integer("end_line"))
+        case "search":
+            let snapshot = try await workspace.snapshot()
+            let hits = try snapshot.search(try string("query"), limit: integer("k") ?? 10)
+            return hits.isEmpty ? "no results" : hits.map { "\($0.path):\($0.line): \($0.snippet)" }.joined(separator: "\n")
+        default:
+            throw ResponseError(.invalidParams, "unknown tool \(name)")
+        }
+    }
+
+    private func ask(_ question: String, conversation: String?, progressToken: JSONValue?) async throws -> String {
+        let session: RLMSession, name: String
+        if let conversation {
+            guard let existing = conversations[conversation] else { throw ResponseError(.invalidParams, "no conversation \(conversation)") }
+            session = existing
+            name = conversation
+        } else {
+            let snapshot = try await workspace.snapshot()
+            session = try makeSession(.store(snapshot))
+            name = TrajectoryStoreID.make()
+            conversations[name] = session
+        }
+        return try await run(session, question, task: nil, conversation: name, progressToken: progressToken)
+    }
+
+    private func summarize(file: String?, progressToken: JSONValue?) async throws -> String {
+        guard let path = file ?? SessionDiscovery.latest(tool: "claude", workspace: workspace.root, environment: environment) else {
+            throw ResponseError(.invalidParams, "no Claude Code session found for \(workspace.root); give \"file\"")
+        }
+        let report = try SessionImporter.refresh(file: path, location: StoreLocation.forSession(file: path, environment: environment), logger: logger)
+        let session = try makeSession(.store(try ContextSnapshot.open(StoreLocation(directory: report.store))))
+        let name = TrajectoryStoreID.make()
+        conversations[name] = session
+        return try await run(session, "Summarize this session.", task: SessionSummary.task, conversation: name, progressToken: progressToken)
+    }
+
+    private func makeSession(_ context: ReplContext) throws -> RLMSession {
+        let resolved = try setup.resolve(environment: environment)
+        if resolved.localServer != nil { localServer = resolved.localServer }
+        return RLMSession(context: context, models: resolved.models, options: RLMOptions(),
+                          store: try? TrajectoryStore(path: TrajectoryStore.defaultPath(environment: environment)))
+    }
+
+    private func run(_ session: RLMSession, _ question: String, task: String?, conversation: String, progressToken: JSONValue?) async throws -> String {
+        let watcher = Task { await self.report(session, token: progressToken) }
+        defer { watcher.cancel() }
+        let answer = try await session.ask(question, task: task)
+        var lines = [answer.partial ? "(partial answer: \(answer.reason ?? "stopped early"))\n\(answer.answer)" : answer.answer]
+        let cited = answer.citations.map { "\($0.path):\($0.startLine)-\($0.endLine)" + ($0.resolved ? "" : " (not found in the index)") }
+        if !cited.isEmpty { lines.append("Citations: " + cited.joined(separator: ", ")) }
+        lines.append("conversation: \(conversation) (pass to follow_up) · trajectory: \(answer.trajectoryID) · "
+                     + String(format: "cost $%.4f, %d model calls", answer.usage.costUSD, answer.usage.calls))
+        return lines.joined(separator: "\n\n")
+    }
+
+    /// `notifications/progress` after each model call, when the client gave a progress token.
+    private func report(_ session: RLMSession, token: JSONValue?) async {
+        guard let token else { return }
+        var turn = 0, subCalls = 0, count = 0
+        for await event in session.events {
+            if Task.isCancelled { return }
+            switch event {
+            case .turnStarted(_, let iteration): turn = iteration
+            case .subCallStarted: subCalls += 1
+            case .usage(let usage):
+                count += 1
+                connection.send(.notification(method: "notifications/progress", params: .object([
+                    "progressToken": token, "progress": .int(count),
+                    "message": .string(Conversions.progressMessage(turn: turn, subCalls: subCalls, usage: usage)),
+                ])))
+            case .finished: return
+            default: break
+            }
+        }
+    }
+}
