@@ -40,6 +40,11 @@ test: deps
 	$(SWIFT) build --build-tests
 	.build/debug/rlmd models install-local || echo "offline model not installed: its end-to-end test will skip"
 	$(SWIFT) test --skip-build --disable-xctest
+	@# A third-party LSP client (PyPI pytest-lsp) drives the real daemon; skipped if PyPI is unreachable.
+	@if [ ! -x .build/e2e-venv/bin/python ]; then python3 -m venv .build/e2e-venv && \
+		.build/e2e-venv/bin/pip install -q pytest-lsp==1.0.1 || rm -rf .build/e2e-venv; fi
+	@if [ -x .build/e2e-venv/bin/python ]; then .build/e2e-venv/bin/python -m pytest -q Tests/e2e; \
+		else echo "pytest-lsp could not be installed: the pytest-lsp end-to-end test is skipped"; fi
 
 bench: release
 	benchmarks/store_bench.py
