@@ -52,6 +52,7 @@ bench: release
 	benchmarks/lm_bench.py
 	benchmarks/repl_bench.py
 	benchmarks/engine_bench.py
+	benchmarks/daemon_bench.py
 
 clean:
 	rm -rf .build

@@ -7,7 +7,7 @@ import RLMEngine
 import RLMProtocol
 
 extension LSPServer {
-    func initialize(_ params: Initialize.Params) async throws -> JSONValue {
+    func initialize(_ params: Initialize.Params) async throws -> Initialize.Result {
         guard let root = Self.workspaceRoot(params) else {
             throw ResponseError(.invalidParams, "no workspace: give workspaceFolders, rootUri or rootPath")
         }
@@ -27,7 +27,7 @@ extension LSPServer {
                                 textDocumentSync: .init(openClose: false, save: true),
                                 experimental: ["rlm": ProtocolMethods.requests.filter { $0.hasPrefix("rlm/") }]),
             serverInfo: .init(name: "rlmd", version: "0.1.0"))
-        return try JSONValue(encoding: result)
+        return result
     }
 
     static func workspaceRoot(_ params: Initialize.Params) -> String? {
@@ -41,15 +41,15 @@ extension LSPServer {
         return url.path
     }
 
-    func shutdown() async -> JSONValue {
+    func shutdown() async -> Empty {
         lifecycle = .shutDown
         for (_, job) in running where job.method != Shutdown.method { job.task?.cancel() }
-        return .null
+        return Empty()
     }
 
     // MARK: Questions
 
-    func ask(id: RequestID, _ params: Ask.Params) async throws -> JSONValue {
+    func ask(id: RequestID, _ params: Ask.Params) async throws -> Answer {
         var question = params.question
         if let selection = params.selection {
             question += "\n\nThe user has selected \(selection.path):\(selection.startLine)-\(selection.endLine)"
@@ -62,7 +62,7 @@ extension LSPServer {
                                      setup: questionSetup(params.options), conversation: nil)
     }
 
-    func followUp(id: RequestID, _ params: FollowUp.Params) async throws -> JSONValue {
+    func followUp(id: RequestID, _ params: FollowUp.Params) async throws -> Answer {
         guard conversations[params.conversation] != nil else {
             throw ResponseError(.invalidParams, "no conversation \(params.conversation) (it ended, or the daemon restarted)")
         }
@@ -71,7 +71,7 @@ extension LSPServer {
                                      conversation: params.conversation)
     }
 
-    func summarize(id: RequestID, _ params: SummarizeSession.Params) async throws -> JSONValue {
+    func summarize(id: RequestID, _ params: SummarizeSession.Params) async throws -> Answer {
         let root = try requireWorkspace().root
         let file: String
         if let given = params.file {
@@ -104,7 +104,7 @@ extension LSPServer {
 
     /// Runs one question in a new conversation (or the named one), with progress when the client gave a token.
     private func runQuestion(id: RequestID, token: ProgressToken?, title: String, context: ReplContext?, question: String,
-                             task: String?, options: RLMOptions?, setup: ModelSetup?, conversation: String?) async throws -> JSONValue {
+                             task: String?, options: RLMOptions?, setup: ModelSetup?, conversation: String?) async throws -> Answer {
         let name = conversation ?? TrajectoryStoreID.make()
         let session: RLMSession
         if let conversation, let existing = conversations[conversation] {
@@ -135,7 +135,7 @@ extension LSPServer {
             connection.notify(Progress.self, .init(token: token, value: .init(
                 kind: "end", message: answer.partial ? "partial: \(answer.reason ?? "")" : "answered")))
         }
-        return try JSONValue(encoding: Conversions.answer(answer, conversation: name))
+        return Conversions.answer(answer, conversation: name)
     }
 
     /// Turns a session's events into `$/progress` reports and the job's turn count.
@@ -181,43 +181,39 @@ extension LSPServer {
 
     // MARK: Index, status, records
 
-    func index() async throws -> JSONValue {
+    func index() async throws -> IndexWorkspace.Result {
         let report = try await requireWorkspace().refreshNow()
-        return try JSONValue(encoding: IndexWorkspace.Result(files: report.files, bytes: report.bytes, tokens: report.tokens,
-                                                             changed: report.changed, seconds: report.seconds))
+        return IndexWorkspace.Result(files: report.files, bytes: report.bytes, tokens: report.tokens, changed: report.changed,
+                                     seconds: report.seconds)
     }
 
-    func status() async throws -> JSONValue {
+    func status() async throws -> Status.Result {
         let now = ContinuousClock.now
         let jobs = running.filter { $0.value.method != Status.method }.map { id, job in
             Status.Job(id: id, method: job.method, question: job.question, seconds: (now - job.started).milliseconds / 1000, turn: job.turn)
         }.sorted { $0.seconds > $1.seconds }
         var state = "none", error: String?, files: Int?
-        if let workspace {
-            state = await workspace.state.rawValue
-            error = await workspace.lastError
-            files = await workspace.files
-        }
-        return try JSONValue(encoding: Status.Result(root: workspace?.root, index: state, indexError: error, files: files,
-                                                     jobs: jobs, spend: spend, sandbox: Sandbox.detect().mode.rawValue))
+        if let workspace { (state, error, files) = await workspace.summary() }
+        return Status.Result(root: workspace?.root, index: state, indexError: error, files: files, jobs: jobs, spend: spend,
+                             sandbox: Sandbox.detect().mode.rawValue)
     }
 
-    func trajectory(_ params: TrajectoryRequest.Params) async throws -> JSONValue {
+    func trajectory(_ params: TrajectoryRequest.Params) async throws -> TrajectoryRequest.Result {
         guard let trajectory = try TrajectoryStore(path: TrajectoryStore.defaultPath(environment: environment)).load(params.id) else {
             throw ResponseError(.unknownTrajectory, "no trajectory \(params.id)")
         }
-        return try JSONValue(encoding: TrajectoryRequest.Result(jsonl: try trajectory.jsonLines()))
+        return TrajectoryRequest.Result(jsonl: try trajectory.jsonLines())
     }
 
-    func sessions() async throws -> JSONValue {
+    func sessions() async throws -> Sessions.Result {
         let root = try requireWorkspace().root
         let found = SessionDiscovery.all(workspace: root, environment: environment).map {
             Sessions.Session(tool: $0.tool, id: $0.id, path: $0.path, first: $0.firstTimestamp, last: $0.lastTimestamp, messages: $0.messages)
         }
-        return try JSONValue(encoding: found)
+        return found
     }
 
-    func execute(id: RequestID, _ params: ExecuteCommand.Params) async throws -> JSONValue {
+    func execute(id: RequestID, _ params: ExecuteCommand.Params) async throws -> any Encodable & Sendable {
         let arguments = params.arguments ?? []
         switch params.command {
         case "rlm.ask":

@@ -99,7 +99,7 @@ public actor LSPServer {
         }
         running[id] = Job(method: method, question: params["question"]?.stringValue, started: .now)
         let task = Task {
-            let result: Result<JSONValue, ResponseError>
+            let result: Result<any Encodable & Sendable, ResponseError>
             do {
                 result = .success(try await handler(self, id, params))
             } catch {
@@ -112,10 +112,13 @@ public actor LSPServer {
         running[id]?.task = task
     }
 
-    private func complete(id: RequestID, result: Result<JSONValue, ResponseError>) {
+    private func complete(id: RequestID, result: Result<any Encodable & Sendable, ResponseError>) {
         running[id] = nil
-        progressTokens = progressTokens.filter { $0.value != id }
-        connection.send(.response(id: id, result: result))
+        if !progressTokens.isEmpty { progressTokens = progressTokens.filter { $0.value != id } }
+        switch result {
+        case .success(let value): connection.sendResult(id: id, value)
+        case .failure(let error): connection.sendError(error, id: id)
+        }
     }
 
     private func handleNotification(method: String, params: JSONValue) {
@@ -133,7 +136,7 @@ public actor LSPServer {
         }
     }
 
-    typealias Handler = @Sendable (LSPServer, RequestID, JSONValue) async throws -> JSONValue
+    typealias Handler = @Sendable (LSPServer, RequestID, JSONValue) async throws -> any Encodable & Sendable
 
     static let handlers: [String: Handler] = [
         Initialize.method: { server, _, params in try await server.initialize(try decode(Initialize.Params.self, params)) },

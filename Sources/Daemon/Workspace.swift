@@ -22,6 +22,11 @@ actor Workspace {
         self.logger = logger
     }
 
+    /// State, last error and file count in one hop (for `rlm/status`).
+    func summary() -> (state: String, error: String?, files: Int?) {
+        (state.rawValue, lastError, files)
+    }
+
     /// Starts a refresh, or marks one to follow the running one (file events arrive in bursts).
     func refresh(progress: (@Sendable (IndexProgress) -> Void)? = nil) {
         if current != nil {

@@ -41,6 +41,15 @@ public final class Connection: @unchecked Sendable {
         enqueue(message.encoded())
     }
 
+    /// A successful response, encoded once straight from the result's type.
+    public func sendResult(id: RequestID, _ result: any Encodable & Sendable) {
+        do {
+            enqueue(try Message.encoder.encode(ResultEnvelope(id: id, result: result)))
+        } catch {
+            sendError(ResponseError(.internalError, "the result could not be encoded: \(error)"), id: id)
+        }
+    }
+
     public func sendError(_ error: ResponseError, id: RequestID?) {
         if let id {
             send(.response(id: id, result: .failure(error)))
@@ -118,5 +127,24 @@ public final class Connection: @unchecked Sendable {
         closed = true
         condition.broadcast()
         condition.unlock()
+    }
+}
+
+/// `{"jsonrpc": "2.0", "id": ..., "result": ...}` for any encodable result.
+struct ResultEnvelope: Encodable {
+    var id: RequestID
+    var result: any Encodable & Sendable
+
+    enum Key: String, CodingKey { case jsonrpc, id, result }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode("2.0", forKey: .jsonrpc)
+        try container.encode(id, forKey: .id)
+        if let empty = result as? Empty {
+            try container.encode(empty, forKey: .result)
+        } else {
+            try result.encode(to: container.superEncoder(forKey: .result))
+        }
     }
 }

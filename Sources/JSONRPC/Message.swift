@@ -10,7 +10,7 @@ public enum Message: Sendable, Equatable {
     /// Parses a body. A message that is not valid JSON-RPC gives the error to answer with, and the
     /// request id when one could be read (else the answer carries `"id": null`).
     public static func parse(_ body: Data) -> Result<Message, BadMessage> {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: body) else {
+        guard let value = try? JSONValue.parse(body) else {
             return .failure(BadMessage(id: nil, error: ResponseError(.parseError, "the body is not valid JSON (UTF-8)")))
         }
         guard case .object(let object) = value else {

@@ -43,6 +43,35 @@ public enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
+    /// Parses JSON text. JSONSerialization, then a walk: several times faster on Linux than
+    /// decoding `JSONValue` through `Decodable`, which tries each type in turn with a thrown error.
+    public static func parse(_ data: Data) throws -> JSONValue {
+        try JSONValue(any: JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]))
+    }
+
+    private init(any: Any) throws {
+        switch any {
+        case is NSNull:
+            self = .null
+        case let text as String:
+            self = .string(text)
+        case let number as NSNumber:
+            if String(describing: type(of: number)) == "__NSCFBoolean" {
+                self = .bool(number.boolValue)
+            } else if !String(describing: number).contains(where: { $0 == "." || $0 == "e" || $0 == "E" || $0 == "n" }) {
+                self = .int(number.intValue)  // written without a fraction or exponent (and not nan/inf)
+            } else {
+                self = .double(number.doubleValue)
+            }
+        case let array as [Any]:
+            self = .array(try array.map(JSONValue.init(any:)))
+        case let object as [String: Any]:
+            self = .object(try object.mapValues(JSONValue.init(any:)))
+        default:
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "not JSON: \(type(of: any))"))
+        }
+    }
+
     public subscript(key: String) -> JSONValue? {
         if case .object(let object) = self { return object[key] }
         return nil
@@ -59,7 +88,7 @@ public enum JSONValue: Sendable, Equatable, Codable {
     }
 
     public init<T: Encodable>(encoding value: T) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+        self = try JSONValue.parse(JSONEncoder().encode(value))
     }
 }
 

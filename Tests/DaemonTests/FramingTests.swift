@@ -90,3 +90,12 @@ import Testing
         }
     }
 }
+
+@Suite struct JSONValueTests {
+    @Test func parsingKeepsEveryKindApart() throws {
+        let value = try JSONValue.parse(Data(#"{"t":true,"f":false,"one":1,"zero":0,"big":9007199254740993,"half":0.5,"float":2.0,"s":"é","n":null,"a":[1,"x",[]],"o":{}}"#.utf8))
+        #expect(value == .object(["t": .bool(true), "f": .bool(false), "one": .int(1), "zero": .int(0), "big": .int(9_007_199_254_740_993),
+                                  "half": .double(0.5), "float": .double(2), "s": .string("é"), "n": .null,
+                                  "a": .array([.int(1), .string("x"), .array([])]), "o": .object([:])]))
+    }
+}
