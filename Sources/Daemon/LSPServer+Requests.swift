@@ -84,8 +84,11 @@ extension LSPServer {
         let location = StoreLocation.forSession(file: file, environment: environment)
         let snapshot: ContextSnapshot
         do {
-            let report = try SessionImporter.refresh(file: file, location: location, logger: logger)
-            snapshot = try ContextSnapshot.open(StoreLocation(directory: report.store))
+            let logger = logger
+            snapshot = try await OffPool.run {
+                let report = try SessionImporter.refresh(file: file, location: location, logger: logger)
+                return try ContextSnapshot.open(StoreLocation(directory: report.store))
+            }
         } catch {
             throw ResponseError(.indexUnavailable, "the session could not be imported: \(error)")
         }
@@ -111,7 +114,8 @@ extension LSPServer {
             session = existing
         } else {
             guard let context, let options, let setup else { throw ResponseError(.internalError, "no context for a new conversation") }
-            let resolved = try setup.resolve(environment: environment)
+            let environment = environment  // resolving may start the offline model's server: seconds, off the pool
+            let resolved = try await OffPool.run { try setup.resolve(environment: environment) }
             if resolved.localServer != nil { localServer = resolved.localServer }
             session = RLMSession(context: context, models: resolved.models, options: options,
                                   store: try? TrajectoryStore(path: TrajectoryStore.defaultPath(environment: environment)))

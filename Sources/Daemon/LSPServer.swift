@@ -68,7 +68,7 @@ public actor LSPServer {
         for job in running.values { job.task?.cancel() }
         for session in conversations.values { await session.close() }
         conversations = [:]
-        connection.flush()
+        await connection.flush()
         connection.close()
         return lifecycle == .shutDown ? 0 : 1
     }

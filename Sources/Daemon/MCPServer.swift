@@ -50,7 +50,7 @@ public actor MCPServer {
         }
         for task in running.values { task.cancel() }
         for session in conversations.values { await session.close() }
-        connection.flush()
+        await connection.flush()
         connection.close()
         return 0
     }
@@ -145,7 +145,7 @@ public actor MCPServer {
             name = conversation
         } else {
             let snapshot = try await workspace.snapshot()
-            session = try makeSession(.store(snapshot))
+            session = try await makeSession(.store(snapshot))
             name = TrajectoryStoreID.make()
             conversations[name] = session
         }
@@ -156,15 +156,20 @@ public actor MCPServer {
         guard let path = file ?? SessionDiscovery.latest(tool: "claude", workspace: workspace.root, environment: environment) else {
             throw ResponseError(.invalidParams, "no Claude Code session found for \(workspace.root); give \"file\"")
         }
-        let report = try SessionImporter.refresh(file: path, location: StoreLocation.forSession(file: path, environment: environment), logger: logger)
-        let session = try makeSession(.store(try ContextSnapshot.open(StoreLocation(directory: report.store))))
+        let location = StoreLocation.forSession(file: path, environment: environment), logger = logger
+        let snapshot = try await OffPool.run {
+            let report = try SessionImporter.refresh(file: path, location: location, logger: logger)
+            return try ContextSnapshot.open(StoreLocation(directory: report.store))
+        }
+        let session = try await makeSession(.store(snapshot))
         let name = TrajectoryStoreID.make()
         conversations[name] = session
         return try await run(session, "Summarize this session.", task: SessionSummary.task, conversation: name, progressToken: progressToken)
     }
 
-    private func makeSession(_ context: ReplContext) throws -> RLMSession {
-        let resolved = try setup.resolve(environment: environment)
+    private func makeSession(_ context: ReplContext) async throws -> RLMSession {
+        let setup = setup, environment = environment
+        let resolved = try await OffPool.run { try setup.resolve(environment: environment) }
         if resolved.localServer != nil { localServer = resolved.localServer }
         return RLMSession(context: context, models: resolved.models, options: RLMOptions(),
                           store: try? TrajectoryStore(path: TrajectoryStore.defaultPath(environment: environment)))

@@ -35,8 +35,8 @@ actor Workspace {
         }
         state = state == .ready ? .ready : .building
         let root = root, location = location, logger = logger
-        let task = Task.detached {
-            try Indexer.refresh(root: root, location: location, options: IndexOptions(progress: progress), logger: logger)
+        let task = Task {
+            try await OffPool.run { try Indexer.refresh(root: root, location: location, options: IndexOptions(progress: progress), logger: logger) }
         }
         current = task
         Task { await self.finished(task) }
@@ -77,7 +77,7 @@ actor Workspace {
         if let current { _ = try? await current.value }
         let root = root, location = location, logger = logger
         do {
-            let report = try await Task.detached { try Indexer.refresh(root: root, location: location, logger: logger) }.value
+            let report = try await OffPool.run { try Indexer.refresh(root: root, location: location, logger: logger) }
             files = report.files
             state = .ready
             return report

@@ -69,12 +69,15 @@ public final class Connection: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Waits until every queued message is written (or the peer is gone).
-    public func flush(timeout: TimeInterval = 5) {
-        let deadline = Date().addingTimeInterval(timeout)
-        condition.lock()
-        while !pending.isEmpty && !closed && Date() < deadline { _ = condition.wait(until: deadline) }
-        condition.unlock()
+    /// Waits until every queued message is written (or the peer is gone, or `timeout` passes),
+    /// without holding a thread: a client that stopped reading must not stall the caller's pool.
+    public func flush(timeout: Duration = .seconds(5)) async {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let drained = condition.withLock { pending.isEmpty || closed }
+            if drained { return }
+            try? await Task.sleep(for: .milliseconds(2))
+        }
     }
 
     private func readLoop() {

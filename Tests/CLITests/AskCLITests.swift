@@ -10,7 +10,7 @@ import TestSupport
 
     @Test func askIndexesAnswersWithCitationsAndKeepsTheTrajectory() async throws {
         let tree = try CLITests.sampleTree()
-        let server = try ScriptedServer([
+        let server = try await ScriptedServer([
             ["model": "root-model", "body": "openai:Looking.\n```repl\nprint(grep('def retry'))\n```"],
             ["model": "root-model", "body": "openai:```repl\nFINAL('retry() is defined in src/app/retry.py:1 and called at src/app/client.py:4.')\n```"],
         ])
@@ -45,7 +45,7 @@ import TestSupport
 
     @Test func aBudgetRunOutExitsOneWithThePartialAnswer() async throws {
         let tree = try CLITests.sampleTree()
-        let server = try ScriptedServer([
+        let server = try await ScriptedServer([
             ["model": "root-model", "body": "openai:```repl\nprint(1)\n```"],
             ["model": "root-model", "body": "openai:Best guess: src/app/retry.py:1."],
         ])
@@ -66,7 +66,7 @@ import TestSupport
     @Test func summarizeSessionUsesTheSessionPromptAndTask() async throws {
         let tree = try Tree()
         try tree.write("s.jsonl", SessionCLITests.lines.joined(separator: "\n") + "\n")
-        let server = try ScriptedServer([
+        let server = try await ScriptedServer([
             ["model": "root-model", "body": "openai:```repl\nFINAL('Goal: find the retry limit (#1). State: MAX_RETRIES = 4 (#2).')\n```"],
         ])
         let cli = try CLI()

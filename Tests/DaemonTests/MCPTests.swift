@@ -49,7 +49,7 @@ import TestSupport
 
     @Test func askRepoAnswersWithCitationsProgressAndAConversation() async throws {
         let fixture = try QuestionTests.workspace()
-        let server = try ScriptedServer([
+        let server = try await ScriptedServer([
             ["model": "root-model", "body": "openai:```repl\nFINAL('In src/retry.py:1.')\n```"],
             ["model": "root-model", "body": "openai:```repl\nFINAL('Yes: ' + history[0]['answer'])\n```"],
         ])

@@ -18,7 +18,7 @@ import TestSupport
 
     @Test func askWithProgressThenAFollowUpInTheSameConversation() async throws {
         let fixture = try Self.workspace()
-        let server = try ScriptedServer([
+        let server = try await ScriptedServer([
             ["model": "root-model", "body": "openai:```repl\nwhere = grep('def retry')[0]\nprint(where)\n```"],
             ["model": "root-model", "body": "openai:```repl\nFINAL(f'{where[0]}:{where[1]}')\n```"],
             ["model": "root-model", "body": "openai:```repl\nFINAL('still ' + where[0] + ' after ' + history[0]['answer'])\n```"],
@@ -56,7 +56,7 @@ import TestSupport
 
     @Test func cancellingAnAskAnswersMinus32800WhileStatusKeepsAnswering() async throws {
         let fixture = try Self.workspace()
-        let server = try ScriptedServer([
+        let server = try await ScriptedServer([
             ["model": "root-model", "body": "openai:```repl\nimport time\ntime.sleep(30)\n```"],
         ])
         let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
@@ -89,7 +89,7 @@ import TestSupport
     @Test func summarizeSessionImportsTheFileAndAsks() async throws {
         let fixture = try Self.workspace()
         try fixture.write("s.jsonl", #"{"type":"user","sessionId":"s","timestamp":"2026-11-01T12:00:00Z","message":{"role":"user","content":"Use Redis."}}"# + "\n")
-        let server = try ScriptedServer([["model": "root-model", "body": "openai:```repl\nFINAL('Goal: Redis (#1).')\n```"]])
+        let server = try await ScriptedServer([["model": "root-model", "body": "openai:```repl\nFINAL('Goal: Redis (#1).')\n```"]])
         let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
         _ = await client.initialize(root: fixture.root, options: Self.options(server))
         let summary = await client.request(SummarizeSession.method, .object(["file": .string(fixture.root + "/s.jsonl")]))

@@ -17,7 +17,7 @@ import TestSupport
     }
 
     @Test func openAIStreamsDeltasThenUsage() async throws {
-        let server = try ScriptedServer([["stream": ["Hel", "lo", " there"]]])
+        let server = try await ScriptedServer([["stream": ["Hel", "lo", " there"]]])
         let client = ModelClientTests.openAI(server)
         let (texts, completion) = try await Self.collect(client.stream(ModelClientTests.request))
         #expect(texts == ["Hel", "lo", " there"])
@@ -28,7 +28,7 @@ import TestSupport
     }
 
     @Test func anthropicStreamsEvents() async throws {
-        let server = try ScriptedServer([["stream": ["Hi", "!"], "format": "anthropic"]])
+        let server = try await ScriptedServer([["stream": ["Hi", "!"], "format": "anthropic"]])
         let request = CompletionRequest(model: "claude-haiku-4-5", messages: [.user("hi")])
         let (texts, completion) = try await Self.collect(ModelClientTests.anthropic(server).stream(request))
         #expect(texts == ["Hi", "!"] && completion?.text == "Hi!" && completion?.finishReason == "end_turn")
@@ -36,7 +36,7 @@ import TestSupport
     }
 
     @Test func failuresBeforeTheFirstTokenAreRetried() async throws {
-        let server = try ScriptedServer([
+        let server = try await ScriptedServer([
             ["status": 429, "headers": ["Retry-After": "0"], "body": ["error": ["message": "busy"]]],
             ["stream": ["ok"]],
         ])
@@ -45,7 +45,7 @@ import TestSupport
     }
 
     @Test func aStreamCutMidwayFailsWithoutRetrying() async throws {
-        let server = try ScriptedServer([["stream": ["one", "two", "three"], "cut_after": 2]])
+        let server = try await ScriptedServer([["stream": ["one", "two", "three"], "cut_after": 2]])
         var texts: [String] = []
         do {
             for try await event in ModelClientTests.openAI(server).stream(ModelClientTests.request) {

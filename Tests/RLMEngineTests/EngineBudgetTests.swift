@@ -14,7 +14,7 @@ import Testing
     ] }
 
     @Test func runningOutOfTurnsGivesAPartialAnswerFromOneLastCall() async throws {
-        let harness = try EngineHarness(Self.endless)
+        let harness = try await EngineHarness(Self.endless)
         let session = harness.session { $0.limits.maxIterations = 3 }
         let answer = try await session.ask("Q")
         await session.close()
@@ -36,7 +36,7 @@ import Testing
     func everyBudgetStopsTheQuestion(kind: String, expected: StopReason) async throws {
         var steps = Self.endless
         if kind == "wall" { steps[0]["delay"] = 0.6 }
-        let harness = try EngineHarness(steps)
+        let harness = try await EngineHarness(steps)
         let session = harness.session {
             switch kind {
             case "calls": $0.limits.maxCalls = 2
@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func theCostBudgetCountsPricedCalls() async throws {
-        let harness = try EngineHarness([
+        let harness = try await EngineHarness([
             ["body": "openai:```repl\nprint(llm_query('x'))\n```"],
             ["body": "openai:Partial: nothing yet."],
         ])
@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func subCallsPastTheBudgetGetAnErrorStringNotACall() async throws {
-        let harness = try EngineHarness([
+        let harness = try await EngineHarness([
             reply("print(llm_query_batched(['a', 'b', 'c']))"),
             ["model": EngineHarness.sub, "echo": "ok "],
             reply("FINAL('done')"),
@@ -82,14 +82,14 @@ import Testing
 
     @Test func anOutageMidRunIsRetriedAcrossTurnsThenGivesUpWithTheError() async throws {
         let outage: [String: Any] = ["model": EngineHarness.root, "status": 500, "body": ["error": ["message": "upstream down"]]]
-        let recovering = try EngineHarness([reply("x = 1\nprint(x)"), outage, outage, reply("FINAL('back: ' + str(x))")])
+        let recovering = try await EngineHarness([reply("x = 1\nprint(x)"), outage, outage, reply("FINAL('back: ' + str(x))")])
         let session = recovering.session()
         let answer = try await session.ask("Q")
         await session.close()
         #expect(answer.answer == "back: 1" && !answer.partial)
         #expect(answer.usage.calls == 4)
 
-        let down = try EngineHarness([reply("print(1)"), outage])
+        let down = try await EngineHarness([reply("print(1)"), outage])
         let failing = down.session()
         let given = try await failing.ask("Q")
         await failing.close()
@@ -98,7 +98,7 @@ import Testing
     }
 
     @Test func cancellingAQuestionStopsItAndKeepsItsTrajectory() async throws {
-        let harness = try EngineHarness([reply("import time\ntime.sleep(30)")])
+        let harness = try await EngineHarness([reply("import time\ntime.sleep(30)")])
         let session = harness.session()
         let task = Task { try await session.ask("Q") }
         for await event in session.events {

@@ -15,14 +15,14 @@ final class EngineHarness {
 
     static let root = "root-model", sub = "sub-model", child = "child-model"
 
-    init(_ steps: [[String: Any]], maxAttempts: Int = 1) throws {
+    init(_ steps: [[String: Any]], maxAttempts: Int = 1) async throws {
         fixture = try Fixture()
         try fixture.write("src/retry.py", "def retry(call, attempts=3):\n    # back off exponentially\n    return call()\n")
         try fixture.write("src/app.py", "from retry import retry\n\ndef main():\n    return retry(lambda: 42)\n")
         try fixture.write("README.md", "# Sample\nA sample project with retries.\n")
         try fixture.index()
         snapshot = try fixture.snapshot()
-        server = try ScriptedServer(steps)
+        server = try await ScriptedServer(steps)
         client = ModelClient(api: OpenAICompatibleAPI(baseURL: server.baseURL.appendingPathComponent("v1"), apiKey: nil),
                              retry: RetryPolicy(maxAttempts: maxAttempts, baseDelay: 0.01, maxDelay: 0.05), timeout: 10)
         store = try TrajectoryStore(path: fixture.root + "/../trajectories.sqlite")

@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct EngineLoopTests {
     @Test func aMultiTurnExplorationEndsWithAnExecutedFinal() async throws {
-        let harness = try EngineHarness([
+        let harness = try await EngineHarness([
             reply("hits = search('retry backoff')\nprint(hits[0]['path'])", say: "I will search first."),
             reply("print(read('src/retry.py', 1, 2))"),
             reply("FINAL('Retries live in src/retry.py:1-3, used by src/app.py:4.')"),
@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func outputTheModelInventsIsNeverTheAnswer() async throws {
-        let harness = try EngineHarness([
+        let harness = try await EngineHarness([
             ["model": EngineHarness.root, "body": "openai:```repl\nprint(6 * 7)\n```\nOutput:\n```\n41\n```\nSo FINAL(41)."],
             ["model": EngineHarness.root, "body": "openai:The answer is 41. FINAL(41)"],
             reply("x = 6 * 7\nFINAL_VAR('x')"),
@@ -67,7 +67,7 @@ import Testing
     }
 
     @Test func batchedAndRecursiveSubCallsAreAnsweredAndRecorded() async throws {
-        let harness = try EngineHarness([
+        let harness = try await EngineHarness([
             reply("parts = llm_query_batched(['alpha', 'beta', 'gamma'])\nprint(parts)"),
             ["model": EngineHarness.sub, "echo": "sum: "],
             reply("inner = rlm_query('What does the text start with?', context='inner text here')\nprint(inner)"),
@@ -89,7 +89,7 @@ import Testing
     }
 
     @Test func atTheDepthLimitRlmQueryIsAPlainCall() async throws {
-        let harness = try EngineHarness([
+        let harness = try await EngineHarness([
             reply("print(rlm_query('plain?'))"),
             ["model": EngineHarness.sub, "echo": "plain answer to: "],
             reply("FINAL('done')"),
@@ -104,7 +104,7 @@ import Testing
     }
 
     @Test func aREPLCrashMidRunIsReportedAndTheRunGoesOn() async throws {
-        let harness = try EngineHarness([
+        let harness = try await EngineHarness([
             reply("kept = 1\nimport os\nos._exit(3)"),
             reply("FINAL('recovered, kept is ' + str(globals().get('kept')))"),
         ])
@@ -117,7 +117,7 @@ import Testing
     }
 
     @Test func followUpsKeepVariablesAndHistory() async throws {
-        let harness = try EngineHarness([
+        let harness = try await EngineHarness([
             reply("found = 'src/retry.py'\nFINAL('in ' + found)"),
             reply("FINAL('again ' + found + ' after ' + history[0]['answer'])"),
         ])
@@ -133,7 +133,7 @@ import Testing
     }
 
     @Test func citationsAreResolvedOrFlaggedNeverInvented() async throws {
-        let harness = try EngineHarness([
+        let harness = try await EngineHarness([
             reply("FINAL('See src/retry.py:1-2, retry.py:3, src/missing.py:4, src/app.py:99 and README.md.')"),
         ])
         let session = harness.session()

@@ -18,7 +18,9 @@ public final class ScriptedServer {
         return path.split(separator: ":").map { "\($0)/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    public init(_ steps: [[String: Any]]) throws {
+    /// Async so that waiting for the server to start never holds a thread of the concurrency pool:
+    /// dozens of tests start servers at once, and blocking there stalled every other test.
+    public init(_ steps: [[String: Any]]) async throws {
         directory = FileManager.default.temporaryDirectory.path + "/rlmd-lm-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let scriptPath = directory + "/script.json"
@@ -30,11 +32,17 @@ public final class ScriptedServer {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        var line = Data()
-        while !line.contains(0x0A) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
+        let reading = output.fileHandleForReading
+        let line = await withCheckedContinuation { (continuation: CheckedContinuation<Data, Never>) in
+            Thread {
+                var line = Data()
+                while !line.contains(0x0A) {
+                    let chunk = reading.availableData
+                    if chunk.isEmpty { break }
+                    line.append(chunk)
+                }
+                continuation.resume(returning: line)
+            }.start()
         }
         guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
             process.terminate()
