@@ -26,7 +26,7 @@ class Client:
     def __init__(self, env, cwd):
         self.process = subprocess.Popen([RLMD, "serve", "--stdio"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, env=env, cwd=cwd)
-        self.seen = []
+        self.server_requests = []
 
     def read(self):
         header = b""
@@ -45,6 +45,12 @@ class Client:
             reply = self.read()
             if reply.get("id") == message["id"] and "method" not in reply:
                 return reply, notifications
+            if "id" in reply and "method" in reply:  # a request from the server: accept it
+                answer = {"jsonrpc": "2.0", "id": reply["id"], "result": None}
+                self.server_requests.append({"method": reply["method"], "message": reply, "reply": answer})
+                self.process.stdin.write(frame(answer))
+                self.process.stdin.flush()
+                continue
             notifications.append(reply)
 
 
@@ -76,7 +82,7 @@ def main():
             examples[name] = entry
             return reply
         record("initialize", {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-            "processId": None, "rootUri": "file://" + workspace, "capabilities": {},
+            "processId": None, "rootUri": "file://" + workspace, "capabilities": {"window": {"workDoneProgress": True}},
             "initializationOptions": {"baseUrl": f"http://127.0.0.1:{port}/v1", "model": "root-model", "subModel": "sub-model",
                                       "budgets": {"maxIterations": 10, "maxUsd": 0.5}}}})
         record("initialized", {"jsonrpc": "2.0", "method": "initialized", "params": {}})
@@ -88,6 +94,8 @@ def main():
         conversation = answer["result"]["conversation"]
         record("rlm/followUp", {"jsonrpc": "2.0", "id": 4, "method": "rlm/followUp", "params": {
             "conversation": conversation, "question": "How many attempts?"}})
+        for request in client.server_requests[:1]:
+            examples[request["method"]] = request
         record("rlm/summarizeSession", {"jsonrpc": "2.0", "id": 5, "method": "rlm/summarizeSession", "params": {
             "file": os.path.join(workspace, "session.jsonl")}})
         record("rlm/status", {"jsonrpc": "2.0", "id": 6, "method": "rlm/status"})

@@ -16,6 +16,7 @@ extension LSPServer {
             throw ResponseError(.invalidParams, "the workspace \(root) is not a folder")
         }
         let options = params.initializationOptions
+        clientCreatesProgress = params.capabilities?["window"]?["workDoneProgress"] == .bool(true)
         setup = ModelSetup(provider: options?.provider, baseURL: options?.baseUrl, model: options?.model, subModel: options?.subModel)
         budgets = options?.budgets
         let workspace = Workspace(root: (root as NSString).standardizingPath, environment: environment, logger: logger)
@@ -121,6 +122,8 @@ extension LSPServer {
                                   store: try? TrajectoryStore(path: TrajectoryStore.defaultPath(environment: environment)))
             remember(session, as: name)
         }
+        var token = token
+        if token == nil && clientCreatesProgress { token = await createProgressToken() }
         if let token {
             progressTokens[token] = id
             connection.notify(Progress.self, .init(token: token, value: .init(kind: "begin", title: title, cancellable: true)))

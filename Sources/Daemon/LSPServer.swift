@@ -27,6 +27,10 @@ public actor LSPServer {
     var conversationOrder: [String] = []
     var spend = Status.Spend(costUsd: 0, calls: 0, input: 0, output: 0)
     var localServer: LocalModelServer?
+    /// The client said `window.workDoneProgress`: questions without a token get one we create.
+    var clientCreatesProgress = false
+    var serverRequests: [RequestID: CheckedContinuation<Bool, Never>] = [:]
+    var nextServerRequest = 0
 
     struct Job {
         var method: String
@@ -57,20 +61,42 @@ public actor LSPServer {
             case .success(.notification(let method, let params)):
                 if method == Exit.method { return await finish() }
                 handleNotification(method: method, params: params)
-            case .success(.response):
-                break  // we send no requests that need answers
+            case .success(.response(let id, let result)):
+                if case .failure = result { serverRequests.removeValue(forKey: id)?.resume(returning: false) }
+                else { serverRequests.removeValue(forKey: id)?.resume(returning: true) }
             }
         }
         return await finish()
     }
 
     private func finish() async -> Int32 {
+        for continuation in serverRequests.values { continuation.resume(returning: false) }
+        serverRequests = [:]
         for job in running.values { job.task?.cancel() }
         for session in conversations.values { await session.close() }
         conversations = [:]
         await connection.flush()
         connection.close()
         return lifecycle == .shutDown ? 0 : 1
+    }
+
+    /// Sends `window/workDoneProgress/create` and waits (at most 5 s) for the client to accept the token.
+    func createProgressToken() async -> ProgressToken? {
+        nextServerRequest += 1
+        let token = ProgressToken.string("rlmd-progress-\(nextServerRequest)")
+        let id = RequestID.string("rlmd-\(nextServerRequest)")
+        connection.send(.request(id: id, method: WorkDoneProgressCreate.method, params: .object(["token": .string("rlmd-progress-\(nextServerRequest)")])))
+        let timeout = Task {
+            try? await Task.sleep(for: .seconds(5))
+            self.abandonServerRequest(id)
+        }
+        defer { timeout.cancel() }
+        let accepted = await withCheckedContinuation { serverRequests[id] = $0 }
+        return accepted ? token : nil
+    }
+
+    private func abandonServerRequest(_ id: RequestID) {
+        serverRequests.removeValue(forKey: id)?.resume(returning: false)
     }
 
     // MARK: Dispatch

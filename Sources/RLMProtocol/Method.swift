@@ -28,7 +28,7 @@ public typealias ProgressToken = RequestID
 public enum ProtocolMethods {
     public static let requests: [String] = [
         Initialize.method, Shutdown.method, Ask.method, FollowUp.method, SummarizeSession.method, IndexWorkspace.method,
-        Status.method, TrajectoryRequest.method, Sessions.method, ExecuteCommand.method,
+        Status.method, TrajectoryRequest.method, Sessions.method, ExecuteCommand.method, WorkDoneProgressCreate.method,
     ]
     public static let notifications: [String] = [
         Initialized.method, Exit.method, CancelRequest.method, Progress.method, WorkDoneProgressCancel.method,

@@ -22,6 +22,7 @@ import Testing
         TrajectoryRequest.method: ({ try $0.decode(TrajectoryRequest.Params.self) }, { try $0.decode(TrajectoryRequest.Result.self) }),
         Sessions.method: (nil, { try $0.decode(Sessions.Result.self) }),
         ExecuteCommand.method: ({ try $0.decode(ExecuteCommand.Params.self) }, nil),
+        WorkDoneProgressCreate.method: ({ try $0.decode(WorkDoneProgressCreate.Params.self) }, { try $0.decode(WorkDoneProgressCreate.Result.self) }),
         CancelRequest.method: ({ try $0.decode(CancelRequest.Params.self) }, nil),
         Progress.method: ({ try $0.decode(Progress.Params.self) }, nil),
         WorkDoneProgressCancel.method: ({ try $0.decode(WorkDoneProgressCancel.Params.self) }, nil),

@@ -54,6 +54,19 @@ import TestSupport
         #expect(await client.exit() == 1)
     }
 
+    @Test func aClientThatSupportsItGetsProgressUnderATokenTheServerCreates() async throws {
+        let fixture = try Self.workspace()
+        let server = try await ScriptedServer([["model": "root-model", "body": "openai:```repl\nFINAL('done')\n```"]])
+        let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
+        _ = await client.initialize(root: fixture.root, options: Self.options(server),
+                                    capabilities: .object(["window": .object(["workDoneProgress": .bool(true)])]))
+        #expect(await client.request(Ask.method, .object(["question": .string("Q")])).value?["answer"] == .string("done"))
+        let created = client.notifications.filter { $0.method == "window/workDoneProgress/create" }
+        let token = try #require(created.first?.params["token"]?.stringValue)
+        #expect(client.progress(token: token).first == "begin" && client.progress(token: token).last == "end")
+        #expect(await client.exit() == 1)
+    }
+
     @Test func cancellingAnAskAnswersMinus32800WhileStatusKeepsAnswering() async throws {
         let fixture = try Self.workspace()
         let server = try await ScriptedServer([

@@ -40,6 +40,10 @@ final class TestClient: @unchecked Sendable {
                     switch item {
                     case .success(.response(let id, let result)): self.responses[id] = result
                     case .success(.notification(let method, let params)): self.notifications.append((method, params))
+                    case .success(.request(let id, let method, let params)):
+                        // The server asks us something (window/workDoneProgress/create): accept.
+                        self.notifications.append((method, params))
+                        self.connection.send(.response(id: id, result: .success(.null)))
                     case .failure(let bad): self.unnumbered.append(bad.error)
                     default: break
                     }
@@ -98,8 +102,9 @@ final class TestClient: @unchecked Sendable {
 
     func unnumberedErrors() -> [ResponseError] { lock.withLock { unnumbered } }
 
-    func initialize(root: String, options: JSONValue = .null) async -> Result<JSONValue, ResponseError> {
+    func initialize(root: String, options: JSONValue = .null, capabilities: JSONValue = .null) async -> Result<JSONValue, ResponseError> {
         var params: [String: JSONValue] = ["rootUri": .string(URL(fileURLWithPath: root).absoluteString)]
+        if capabilities != .null { params["capabilities"] = capabilities }
         if options != .null { params["initializationOptions"] = options }
         return await request(Initialize.method, .object(params))
     }
