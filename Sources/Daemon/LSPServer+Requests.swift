@@ -42,9 +42,12 @@ extension LSPServer {
         return url.path
     }
 
+    /// Cancels what runs and answers only once each of those requests has had its answer sent.
     func shutdown() async -> Empty {
         lifecycle = .shutDown
-        for (_, job) in running where job.method != Shutdown.method { job.task?.cancel() }
+        let others = running.values.filter { $0.method != Shutdown.method }.compactMap(\.task)
+        for task in others { task.cancel() }
+        for task in others { await task.value }
         return Empty()
     }
 

@@ -57,7 +57,12 @@ public actor LSPServer {
             case .failure(let bad):
                 connection.sendError(bad.error, id: bad.id)
             case .success(.request(let id, let method, let params)):
-                handleRequest(id: id, method: method, params: params)
+                if method == Initialize.method && lifecycle == .uninitialized {
+                    // Answered before the next message is read: clients may send requests right behind it.
+                    await initializeInline(id: id, params: params)
+                } else {
+                    handleRequest(id: id, method: method, params: params)
+                }
             case .success(.notification(let method, let params)):
                 if method == Exit.method { return await finish() }
                 handleNotification(method: method, params: params)
@@ -73,6 +78,9 @@ public actor LSPServer {
         for continuation in serverRequests.values { continuation.resume(returning: false) }
         serverRequests = [:]
         for job in running.values { job.task?.cancel() }
+        // Cancelled requests still owe an answer; give them a moment to send it.
+        let deadline = ContinuousClock.now + .seconds(2)
+        while !running.isEmpty && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
         for session in conversations.values { await session.close() }
         conversations = [:]
         await connection.flush()
@@ -99,6 +107,14 @@ public actor LSPServer {
         serverRequests.removeValue(forKey: id)?.resume(returning: false)
     }
 
+    private func initializeInline(id: RequestID, params: JSONValue) async {
+        do {
+            connection.sendResult(id: id, try await initialize(try Self.decode(Initialize.Params.self, params)))
+        } catch {
+            connection.sendError(DaemonError.response(for: error), id: id)
+        }
+    }
+
     // MARK: Dispatch
 
     private func handleRequest(id: RequestID, method: String, params: JSONValue) {
@@ -123,6 +139,7 @@ public actor LSPServer {
             connection.sendError(ResponseError(.methodNotFound, "unknown method \(method)"), id: id)
             return
         }
+        if method == Shutdown.method { lifecycle = .shutDown }  // refuse what follows at once
         running[id] = Job(method: method, question: params["question"]?.stringValue, started: .now)
         let task = Task {
             let result: Result<any Encodable & Sendable, ResponseError>

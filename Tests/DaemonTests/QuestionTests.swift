@@ -99,6 +99,21 @@ import TestSupport
         #expect(await client.exit() == 1)
     }
 
+    @Test func aDuplicateIdIsRefusedAndAClientThatHangsUpMidRequestEndsTheServer() async throws {
+        let fixture = try Self.workspace()
+        let server = try await ScriptedServer([["model": "root-model", "body": "openai:```repl\nimport time\ntime.sleep(30)\n```"]])
+        let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
+        _ = await client.initialize(root: fixture.root, options: Self.options(server))
+        let id = client.newID()
+        client.send(Ask.method, .object(["question": .string("slow")]), id: id)
+        try await Task.sleep(for: .milliseconds(300))
+        client.send(Status.method, id: id)
+        #expect(await client.response(id).failure?.code == .invalidRequest)
+        let started = ContinuousClock.now
+        #expect(await client.hangUp() == 1)  // the running ask is cancelled, its REPL closed
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
     @Test func summarizeSessionImportsTheFileAndAsks() async throws {
         let fixture = try Self.workspace()
         try fixture.write("s.jsonl", #"{"type":"user","sessionId":"s","timestamp":"2026-11-01T12:00:00Z","message":{"role":"user","content":"Use Redis."}}"# + "\n")
