@@ -14,7 +14,14 @@ public final class TrajectoryStore: Sendable {
 
     public init(path: String = TrajectoryStore.defaultPath()) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        queue = try DatabaseQueue(path: path)
+        var configuration = Configuration()
+        // A trajectory is written at the end of every question, on the answer's critical path: WAL
+        // with synchronous=NORMAL commits without waiting for the disk and cannot corrupt the file.
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        queue = try DatabaseQueue(path: path, configuration: configuration)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-trajectories") { db in
             try db.execute(sql: """

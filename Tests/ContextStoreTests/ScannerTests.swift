@@ -4,6 +4,19 @@ import TestSupport
 @testable import ContextStore
 
 @Suite struct ScannerTests {
+    @Test func gitIsOnlyAskedWhereAGitFolderOrFileExists() throws {
+        let plain = try Fixture()
+        try plain.write("a.txt", "a\n")
+        #expect(!WorkspaceLocator.mayBeInGitWorkTree(plain.root, environment: [:]))
+        #expect(WorkspaceLocator.mayBeInGitWorkTree(plain.root, environment: ["GIT_DIR": "/elsewhere"]))
+        try plain.write("sub/.git", "gitdir: /somewhere/else\n")  // a worktree or submodule has a .git file
+        #expect(WorkspaceLocator.mayBeInGitWorkTree(plain.root + "/sub", environment: [:]))
+        guard Fixture.hasGit else { return }
+        let repository = try Fixture(git: true)
+        try repository.write("deep/er/x.txt", "x\n")
+        #expect(WorkspaceLocator.mayBeInGitWorkTree(repository.root + "/deep/er", environment: [:]))
+    }
+
     /// A tree exercising nested ignore files, negation, `dir/`, anchored `/x`, `**`, hidden files.
     static func buildIgnoreTree(_ fixture: Fixture) throws {
         try fixture.write(".gitignore", """

@@ -51,7 +51,7 @@ public enum WorkspaceScanner {
     // MARK: git
 
     private static func startGit(root: String) -> (main: ProcessRunner.Running, ignored: ProcessRunner.Running?)? {
-        guard let git = ProcessRunner.which("git") else { return nil }
+        guard WorkspaceLocator.mayBeInGitWorkTree(root), let git = ProcessRunner.which("git") else { return nil }
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_OPTIONAL_LOCKS"] = "0"
         guard let main = try? ProcessRunner.start(

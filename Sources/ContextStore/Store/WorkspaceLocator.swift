@@ -26,9 +26,24 @@ public enum WorkspaceLocator {
         }
     }
 
+    /// False when no `.git` (folder or file) exists in `directory` or above it and git is not
+    /// pointed elsewhere by `GIT_DIR`/`GIT_WORK_TREE`: then asking git costs two processes (~15 ms
+    /// each) only to hear "not a git repository".
+    public static func mayBeInGitWorkTree(_ directory: String,
+                                          environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        if environment["GIT_DIR"] != nil || environment["GIT_WORK_TREE"] != nil { return true }
+        var current = directory
+        while true {
+            var st = stat()
+            if lstat(current + "/.git", &st) == 0 { return true }
+            if current == "/" || current.isEmpty { return false }
+            current = (current as NSString).deletingLastPathComponent
+        }
+    }
+
     /// The git work tree's top folder containing `directory`, if any.
     public static func gitTopLevel(of directory: String) -> String? {
-        guard let git = ProcessRunner.which("git"),
+        guard mayBeInGitWorkTree(directory), let git = ProcessRunner.which("git"),
               let output = try? ProcessRunner.run(git, ["-C", directory, "rev-parse", "--show-toplevel"]),
               output.status == 0 else { return nil }
         let top = String(decoding: output.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
