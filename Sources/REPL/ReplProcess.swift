@@ -13,9 +13,9 @@ import Glibc
 public actor ReplProcess {
     /// Chosen from the tools on PATH; tried for real (`Sandbox.verify`) only when a start fails.
     public private(set) var sandbox: Sandbox
-    private let context: ReplContext
-    private let options: ReplOptions
-    private let subCalls: SubCallHandler
+    let context: ReplContext
+    let options: ReplOptions
+    let subCalls: SubCallHandler
     private var connection: ReplConnection?
     private var readyInfo: ReplReady?
     private var starting: Task<ReplReady, Error>?
@@ -23,7 +23,7 @@ public actor ReplProcess {
     private var running: Int?
     private var stopReason: StopReason?
     private var killedAfterStop = false
-    private var requestTasks: [Task<Void, Never>] = []
+    var requestTasks: [Task<Void, Never>] = []
 
     private enum StopReason { case timeout, interrupt }
 
@@ -260,75 +260,5 @@ public actor ReplProcess {
         let names: [Int32: String] = [SIGKILL: "SIGKILL (killed; out of memory?)", SIGXCPU: "SIGXCPU (CPU limit)",
                                       SIGSEGV: "SIGSEGV", SIGXFSZ: "SIGXFSZ (file size limit)", SIGABRT: "SIGABRT"]
         return "signal " + (names[signal] ?? "\(signal)")
-    }
-
-    // MARK: Requests from model code
-
-    private func answer(_ message: ReplMessage.Incoming, connection: ReplConnection) {
-        guard let id = message.id else { return }
-        let params = message.params
-        let subCalls = subCalls, snapshot = context.snapshot, concurrency = max(1, options.batchConcurrency)
-        let task = Task.detached {
-            let reply: ReplMessage.Reply
-            switch message.method {
-            case "search":
-                reply = Self.search(id: id, params: params, snapshot: snapshot)
-            case "llm_query":
-                reply = await Self.single(id: id, .llmQuery(prompt: params?.prompt ?? "", model: params?.model), subCalls)
-            case "rlm_query":
-                reply = await Self.single(id: id, .rlmQuery(prompt: params?.prompt ?? "", context: params?.context), subCalls)
-            case "llm_query_batched":
-                let items = await Self.batch(params?.prompts ?? [], model: params?.model, concurrency: concurrency, subCalls)
-                reply = ReplMessage.Reply(id: id, ok: true, value: .batch(items))
-            default:
-                reply = ReplMessage.Reply(id: id, ok: false, error: "unknown request \(message.method ?? "")")
-            }
-            _ = connection.send(reply)
-        }
-        requestTasks.append(task)
-    }
-
-    private static func search(id: Int, params: ReplMessage.Incoming.Params?, snapshot: ContextSnapshot?) -> ReplMessage.Reply {
-        guard let snapshot else {
-            return ReplMessage.Reply(id: id, ok: false, error: "search needs an indexed context; this REPL holds plain text")
-        }
-        do {
-            let hits = try snapshot.search(params?.query ?? "", limit: max(1, min(params?.k ?? 20, 1000)))
-            return ReplMessage.Reply(id: id, ok: true, value: .hits(hits))
-        } catch {
-            return ReplMessage.Reply(id: id, ok: false, error: error.description)
-        }
-    }
-
-    private static func single(id: Int, _ call: SubCall, _ handler: @escaping SubCallHandler) async -> ReplMessage.Reply {
-        do {
-            return ReplMessage.Reply(id: id, ok: true, value: .text(try await handler(call)))
-        } catch {
-            return ReplMessage.Reply(id: id, ok: false, error: "\(error)")
-        }
-    }
-
-    /// Answers every prompt with at most `concurrency` in flight; results in prompt order.
-    private static func batch(_ prompts: [String], model: String?, concurrency: Int,
-                              _ handler: @escaping SubCallHandler) async -> [ReplMessage.Reply.BatchItem] {
-        // Each child returns its own position; a (Int, enum) tuple as the group's element type
-        // came back with a garbage index in release builds here (Swift 6.3.1).
-        struct Answer: Sendable {
-            var index: Int
-            var item: ReplMessage.Reply.BatchItem
-        }
-        let answers = await withTaskGroup(of: Answer.self) { group in
-            var collected = [ReplMessage.Reply.BatchItem](repeating: .failure("not answered"), count: prompts.count)
-            for (index, prompt) in prompts.enumerated() {
-                if index >= concurrency, let answer = await group.next() { collected[answer.index] = answer.item }
-                group.addTask {
-                    do { return Answer(index: index, item: .text(try await handler(.llmQuery(prompt: prompt, model: model)))) }
-                    catch { return Answer(index: index, item: .failure("\(error)")) }
-                }
-            }
-            for await answer in group { collected[answer.index] = answer.item }
-            return collected
-        }
-        return answers
     }
 }

@@ -1,0 +1,74 @@
+import ContextStore
+import Foundation
+
+/// Requests from model code: `search` answered from the snapshot, sub-calls handed to the caller's
+/// handler, batches answered concurrently and returned in order.
+extension ReplProcess {
+    func answer(_ message: ReplMessage.Incoming, connection: ReplConnection) {
+        guard let id = message.id else { return }
+        let params = message.params
+        let subCalls = subCalls, snapshot = context.snapshot, concurrency = max(1, options.batchConcurrency)
+        let task = Task.detached {
+            let reply: ReplMessage.Reply
+            switch message.method {
+            case "search":
+                reply = Self.search(id: id, params: params, snapshot: snapshot)
+            case "llm_query":
+                reply = await Self.single(id: id, .llmQuery(prompt: params?.prompt ?? "", model: params?.model), subCalls)
+            case "rlm_query":
+                reply = await Self.single(id: id, .rlmQuery(prompt: params?.prompt ?? "", context: params?.context), subCalls)
+            case "llm_query_batched":
+                let items = await Self.batch(params?.prompts ?? [], model: params?.model, concurrency: concurrency, subCalls)
+                reply = ReplMessage.Reply(id: id, ok: true, value: .batch(items))
+            default:
+                reply = ReplMessage.Reply(id: id, ok: false, error: "unknown request \(message.method ?? "")")
+            }
+            _ = connection.send(reply)
+        }
+        requestTasks.append(task)
+    }
+
+    private static func search(id: Int, params: ReplMessage.Incoming.Params?, snapshot: ContextSnapshot?) -> ReplMessage.Reply {
+        guard let snapshot else {
+            return ReplMessage.Reply(id: id, ok: false, error: "search needs an indexed context; this REPL holds plain text")
+        }
+        do {
+            let hits = try snapshot.search(params?.query ?? "", limit: max(1, min(params?.k ?? 20, 1000)))
+            return ReplMessage.Reply(id: id, ok: true, value: .hits(hits))
+        } catch {
+            return ReplMessage.Reply(id: id, ok: false, error: error.description)
+        }
+    }
+
+    private static func single(id: Int, _ call: SubCall, _ handler: @escaping SubCallHandler) async -> ReplMessage.Reply {
+        do {
+            return ReplMessage.Reply(id: id, ok: true, value: .text(try await handler(call)))
+        } catch {
+            return ReplMessage.Reply(id: id, ok: false, error: "\(error)")
+        }
+    }
+
+    /// Answers every prompt with at most `concurrency` in flight; results in prompt order.
+    private static func batch(_ prompts: [String], model: String?, concurrency: Int,
+                              _ handler: @escaping SubCallHandler) async -> [ReplMessage.Reply.BatchItem] {
+        // Each child returns its own position; a (Int, enum) tuple as the group's element type
+        // came back with a garbage index in release builds here (Swift 6.3.1).
+        struct Answer: Sendable {
+            var index: Int
+            var item: ReplMessage.Reply.BatchItem
+        }
+        let answers = await withTaskGroup(of: Answer.self) { group in
+            var collected = [ReplMessage.Reply.BatchItem](repeating: .failure("not answered"), count: prompts.count)
+            for (index, prompt) in prompts.enumerated() {
+                if index >= concurrency, let answer = await group.next() { collected[answer.index] = answer.item }
+                group.addTask {
+                    do { return Answer(index: index, item: .text(try await handler(.llmQuery(prompt: prompt, model: model)))) }
+                    catch { return Answer(index: index, item: .failure("\(error)")) }
+                }
+            }
+            for await answer in group { collected[answer.index] = answer.item }
+            return collected
+        }
+        return answers
+    }
+}
