@@ -38,6 +38,16 @@ import Testing
         }
     }
 
+    @Test func aLengthLargerThanItsBodyCostsThatMessageAndTheNextOneOnly() {
+        var parser = LSPFrameParser()
+        var stream = Data("Content-Length: 20\r\n\r\n{\"short\":1}".utf8)  // 11 bytes announced as 20
+        stream += Self.framed(#"{"swallowed":1}"#) + Self.framed(#"{"third":1}"#) + Self.framed(#"{"fourth":1}"#)
+        let frames = parser.push(stream)
+        #expect(frames.last == .message(Data(#"{"fourth":1}"#.utf8)))
+        #expect(frames.contains(.message(Data(#"{"third":1}"#.utf8))))
+        #expect(!frames.contains(.message(Data(#"{"swallowed":1}"#.utf8))))
+    }
+
     @Test func oversizedBodiesAreSkippedWithoutBeingKept() {
         var parser = LSPFrameParser(maxBody: 1000)
         var frames = parser.push(Data("Content-Length: 5000\r\n\r\n".utf8) + Data(repeating: 65, count: 3000))

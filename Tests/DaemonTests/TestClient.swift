@@ -45,7 +45,6 @@ final class TestClient: @unchecked Sendable {
                         self.notifications.append((method, params))
                         self.connection.send(.response(id: id, result: .success(.null)))
                     case .failure(let bad): self.unnumbered.append(bad.error)
-                    default: break
                     }
                 }
             }
