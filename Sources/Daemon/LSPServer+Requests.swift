@@ -22,13 +22,42 @@ extension LSPServer {
         let workspace = Workspace(root: (root as NSString).standardizingPath, environment: environment, logger: logger)
         self.workspace = workspace
         lifecycle = .running
-        await workspace.refresh()
+        if clientCreatesProgress {
+            // The token needs the client's answer, which comes after it has our initialize result.
+            Task { await self.indexWithProgress(workspace) }
+        } else {
+            await workspace.refresh()
+        }
         let result = Initialize.Result(
             capabilities: .init(executeCommandProvider: .init(commands: ExecuteCommand.commands),
                                 textDocumentSync: .init(openClose: false, save: true),
                                 experimental: ["rlm": ProtocolMethods.requests.filter { $0.hasPrefix("rlm/") }]),
             serverInfo: .init(name: "rlmd", version: "0.1.0"))
         return result
+    }
+
+    /// The first index build, reported as work-done progress under a token the server creates.
+    func indexWithProgress(_ workspace: Workspace) async {
+        guard let token = await createProgressToken() else {
+            await workspace.refresh()
+            return
+        }
+        connection.notify(Progress.self, .init(token: token, value: .init(kind: "begin", title: "rlm: indexing \(workspace.root)")))
+        let connection = connection
+        let throttle = ProgressThrottle()
+        let task = await workspace.refresh { progress in
+            guard progress.phase == .reading, throttle.due() else { return }
+            connection.notify(Progress.self, .init(token: token, value: .init(
+                kind: "report", message: "\(progress.done)/\(progress.total) \(progress.unit)")))
+        }
+        let outcome: String
+        do {
+            let report = try await task?.value
+            outcome = report.map { "\($0.files) files, \($0.changed) changed" } ?? "indexed"
+        } catch {
+            outcome = "failed: \(error)"
+        }
+        connection.notify(Progress.self, .init(token: token, value: .init(kind: "end", message: outcome)))
     }
 
     static func workspaceRoot(_ params: Initialize.Params) -> String? {
@@ -248,5 +277,20 @@ extension LSPServer {
 enum TrajectoryStoreID {
     static func make() -> String {
         "c" + String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(11))
+    }
+}
+
+/// At most one progress report per 100 ms.
+final class ProgressThrottle: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last = ContinuousClock.now - .seconds(1)
+
+    func due() -> Bool {
+        lock.withLock {
+            let now = ContinuousClock.now
+            guard now - last >= .milliseconds(100) else { return false }
+            last = now
+            return true
+        }
     }
 }

@@ -28,10 +28,12 @@ actor Workspace {
     }
 
     /// Starts a refresh, or marks one to follow the running one (file events arrive in bursts).
-    func refresh(progress: (@Sendable (IndexProgress) -> Void)? = nil) {
+    /// Returns the refresh it started, if it started one.
+    @discardableResult
+    func refresh(progress: (@Sendable (IndexProgress) -> Void)? = nil) -> Task<IndexReport, Error>? {
         if current != nil {
             refreshAgain = true
-            return
+            return nil
         }
         state = state == .ready ? .ready : .building
         let root = root, location = location, logger = logger
@@ -40,6 +42,7 @@ actor Workspace {
         }
         current = task
         Task { await self.finished(task) }
+        return task
     }
 
     private func finished(_ task: Task<IndexReport, Error>) async {
@@ -60,10 +63,13 @@ actor Workspace {
         }
     }
 
-    /// Waits for the running build (if any), then refreshes once more so the snapshot is current, and
-    /// opens it.
+    /// Waits for the running build (or builds now if none ran yet) and opens a snapshot.
     func snapshot() async throws -> ContextSnapshot {
-        if let current { _ = try? await current.value }
+        if let current {
+            _ = try? await current.value
+        } else if state == .building {
+            _ = try await refreshNow()  // the first build has not started yet (it waits for a progress token)
+        }
         if state == .failed { throw DaemonError.indexUnavailable(lastError ?? "the index could not be built") }
         do {
             return try ContextSnapshot.open(location)
