@@ -147,10 +147,8 @@ extension LSPServer {
             session = existing
         } else {
             guard let context, let options, let setup else { throw ResponseError(.internalError, "no context for a new conversation") }
-            let environment = environment  // resolving may start the offline model's server: seconds, off the pool
-            let resolved = try await OffPool.run { try setup.resolve(environment: environment) }
-            if resolved.localServer != nil { localServer = resolved.localServer }
-            session = RLMSession(context: context, models: resolved.models, options: options,
+            let models = try await resolvedModels.models(for: setup, environment: environment)
+            session = RLMSession(context: context, models: models, options: options,
                                   store: try? TrajectoryStore(path: TrajectoryStore.defaultPath(environment: environment)))
             remember(session, as: name)
         }

@@ -26,7 +26,7 @@ public actor LSPServer {
     var conversations: [String: RLMSession] = [:]
     var conversationOrder: [String] = []
     var spend = Status.Spend(costUsd: 0, calls: 0, input: 0, output: 0)
-    var localServer: LocalModelServer?
+    let resolvedModels = ResolvedModels()
     /// The client said `window.workDoneProgress`: questions without a token get one we create.
     var clientCreatesProgress = false
     var serverRequests: [RequestID: CheckedContinuation<Bool, Never>] = [:]

@@ -20,7 +20,8 @@ public actor MCPServer {
     let setup: ModelSetup
     var running: [RequestID: Task<Void, Never>] = [:]
     var conversations: [String: RLMSession] = [:]
-    var localServer: LocalModelServer?
+    let resolvedModels = ResolvedModels()
+    var conversationOrder: [String] = []
 
     public static let protocolVersion = "2025-06-18"
 
@@ -147,7 +148,7 @@ public actor MCPServer {
             let snapshot = try await workspace.snapshot()
             session = try await makeSession(.store(snapshot))
             name = TrajectoryStoreID.make()
-            conversations[name] = session
+            remember(session, as: name)
         }
         return try await run(session, question, task: nil, conversation: name, progressToken: progressToken)
     }
@@ -163,16 +164,24 @@ public actor MCPServer {
         }
         let session = try await makeSession(.store(snapshot))
         let name = TrajectoryStoreID.make()
-        conversations[name] = session
+        remember(session, as: name)
         return try await run(session, "Summarize this session.", task: SessionSummary.task, conversation: name, progressToken: progressToken)
     }
 
     private func makeSession(_ context: ReplContext) async throws -> RLMSession {
-        let setup = setup, environment = environment
-        let resolved = try await OffPool.run { try setup.resolve(environment: environment) }
-        if resolved.localServer != nil { localServer = resolved.localServer }
-        return RLMSession(context: context, models: resolved.models, options: RLMOptions(),
+        let models = try await resolvedModels.models(for: setup, environment: environment)
+        return RLMSession(context: context, models: models, options: RLMOptions(),
                           store: try? TrajectoryStore(path: TrajectoryStore.defaultPath(environment: environment)))
+    }
+
+    /// Keeps the 16 most recent conversations (each holds a REPL process).
+    private func remember(_ session: RLMSession, as name: String) {
+        conversations[name] = session
+        conversationOrder.append(name)
+        while conversationOrder.count > 16 {
+            let oldest = conversationOrder.removeFirst()
+            if let old = conversations.removeValue(forKey: oldest) { Task { await old.close() } }
+        }
     }
 
     private func run(_ session: RLMSession, _ question: String, task: String?, conversation: String, progressToken: JSONValue?) async throws -> String {
