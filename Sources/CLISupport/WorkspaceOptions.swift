@@ -50,8 +50,9 @@ public struct WorkspaceOptions: ParsableArguments {
         do {
             return try ContextSnapshot.open(location)
         } catch {
-            if case .noIndex = error, session != nil {
-                throw CLIError("\(root) is not imported yet: run `rlmd index --session \(root)` first")
+            if case .noIndex = error {
+                throw CLIError(session != nil ? "\(root) is not imported yet: run `rlmd index --session \(root)` first"
+                                              : "\(root) is not indexed yet: run `rlmd index \(root)` first")
             }
             throw error
         }
