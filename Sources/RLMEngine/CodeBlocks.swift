@@ -37,9 +37,4 @@ enum CodeBlocks {
         if case .code(_, let lines) = state { blocks.append(lines.joined(separator: "\n")) }
         return blocks.filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
     }
-
-    /// Whether the reply mentions FINAL outside any code block (a model answering in prose).
-    static func mentionsFinalInProse(_ reply: String) -> Bool {
-        reply.contains("FINAL(") || reply.contains("FINAL_VAR(")
-    }
 }

@@ -23,7 +23,6 @@ public struct ModelSetup: Sendable {
         /// Keep it alive while the models are used: it is the llama.cpp server of the offline model.
         public var localServer: LocalModelServer?
         public var usedOfflineModel: Bool
-        public var providerName: String
     }
 
     public func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws(LMError) -> Resolved {
@@ -48,6 +47,6 @@ public struct ModelSetup: Sendable {
         }
         let models = RLMModels(root: ModelChoice(client: client, name: configuration.model),
                                sub: ModelChoice(client: client, name: subModel ?? configuration.subModel), byDepth: byDepth)
-        return Resolved(models: models, localServer: server, usedOfflineModel: offline, providerName: configuration.name)
+        return Resolved(models: models, localServer: server, usedOfflineModel: offline)
     }
 }

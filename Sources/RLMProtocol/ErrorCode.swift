@@ -12,8 +12,6 @@ public struct ErrorCode: RawRepresentable, Sendable, Hashable, Codable {
     public static let serverNotInitialized = ErrorCode(rawValue: -32002)
     /// LSP: the request was cancelled (`$/cancelRequest`, `window/workDoneProgress/cancel`).
     public static let requestCancelled = ErrorCode(rawValue: -32800)
-    /// LSP: a request after `shutdown`.
-    public static let invalidState = ErrorCode(rawValue: -32600)
 
     // rlmd's own, -32900 and below.
     public static let providerNotConfigured = ErrorCode(rawValue: -32900)

@@ -17,8 +17,7 @@ public final class ContextSnapshot: @unchecked Sendable {
     /// In context order.
     public let documents: [Document]
     public let totalChars: Int
-    /// The context file the documents point into (its first `contextBytes` bytes are committed).
-    public let contextFilePath: String
+    /// Committed bytes of the context file the documents point into.
     public var contextBytes: Int { file.bytes.count }
     /// An open descriptor of the context file, valid while the snapshot lives.
     public var contextFileDescriptor: Int32 { file.descriptor }
@@ -37,10 +36,9 @@ public final class ContextSnapshot: @unchecked Sendable {
                 let (meta, documents) = try pool.read { db in
                     (try StoreMeta.load(db), try Document.fetchAllInContextOrder(db))
                 }
-                let path = location.contextFilePath(generation: meta.generation)
-                let file = try MappedFile(path: path, length: meta.contextBytes)
+                let file = try MappedFile(path: location.contextFilePath(generation: meta.generation), length: meta.contextBytes)
                 return ContextSnapshot(root: meta.root ?? "", location: location, documents: documents,
-                                       totalChars: meta.totalChars, contextFilePath: path, file: file)
+                                       totalChars: meta.totalChars, file: file)
             } catch let error as StoreError {
                 if attempt >= 3 { throw error }
             } catch {
@@ -49,10 +47,8 @@ public final class ContextSnapshot: @unchecked Sendable {
         }
     }
 
-    private init(root: String, location: StoreLocation, documents: [Document], totalChars: Int, contextFilePath: String,
-                 file: MappedFile) {
+    private init(root: String, location: StoreLocation, documents: [Document], totalChars: Int, file: MappedFile) {
         self.root = root
-        self.contextFilePath = contextFilePath
         self.location = location
         self.documents = documents
         self.totalChars = totalChars
