@@ -6,6 +6,13 @@ import RLMProtocol
 enum DaemonError: Error {
     case indexUnavailable(String)
 
+    /// `cancelled`: the request's task was cancelled; it then ends with -32800 whatever the layer
+    /// that noticed said.
+    static func response(for error: Error, cancelled: Bool) -> ResponseError {
+        let mapped = response(for: error)
+        return cancelled && mapped.code != .requestCancelled ? ResponseError(.requestCancelled, "cancelled") : mapped
+    }
+
     static func response(for error: Error) -> ResponseError {
         switch error {
         case let error as ResponseError:

@@ -22,9 +22,13 @@ extension LSPServer {
         let workspace = Workspace(root: (root as NSString).standardizingPath, environment: environment, logger: logger)
         self.workspace = workspace
         lifecycle = .running
+        // The build starts now; its progress token needs the client's answer, which can only come
+        // after our initialize result, so reports wait in the relay until the token exists.
         if clientCreatesProgress {
-            // The token needs the client's answer, which comes after it has our initialize result.
-            Task { await self.indexWithProgress(workspace) }
+            let relay = IndexProgressRelay(connection: connection)
+            if let build = await workspace.refresh(progress: { relay.report($0) }) {
+                Task { await self.reportIndexBuild(build, relay: relay, title: "rlm: indexing \(workspace.root)") }
+            }
         } else {
             await workspace.refresh()
         }
@@ -37,27 +41,15 @@ extension LSPServer {
     }
 
     /// The first index build, reported as work-done progress under a token the server creates.
-    func indexWithProgress(_ workspace: Workspace) async {
-        guard let token = await createProgressToken() else {
-            await workspace.refresh()
-            return
-        }
-        connection.notify(Progress.self, .init(token: token, value: .init(kind: "begin", title: "rlm: indexing \(workspace.root)")))
-        let connection = connection
-        let throttle = ProgressThrottle()
-        let task = await workspace.refresh { progress in
-            guard progress.phase == .reading, throttle.due() else { return }
-            connection.notify(Progress.self, .init(token: token, value: .init(
-                kind: "report", message: "\(progress.done)/\(progress.total) \(progress.unit)")))
-        }
-        let outcome: String
+    private func reportIndexBuild(_ build: Task<IndexReport, Error>, relay: IndexProgressRelay, title: String) async {
+        guard let token = await createProgressToken() else { return }
+        relay.begin(token: token, title: title)
         do {
-            let report = try await task?.value
-            outcome = report.map { "\($0.files) files, \($0.changed) changed" } ?? "indexed"
+            let report = try await build.value
+            relay.end("\(report.files) files, \(report.changed) changed")
         } catch {
-            outcome = "failed: \(error)"
+            relay.end("failed: \(error)")
         }
-        connection.notify(Progress.self, .init(token: token, value: .init(kind: "end", message: outcome)))
     }
 
     static func workspaceRoot(_ params: Initialize.Params) -> String? {
@@ -96,7 +88,7 @@ extension LSPServer {
     }
 
     func followUp(id: RequestID, _ params: FollowUp.Params) async throws -> Answer {
-        guard conversations[params.conversation] != nil else {
+        guard await conversations[params.conversation] != nil else {
             throw ResponseError(.invalidParams, "no conversation \(params.conversation) (it ended, or the daemon restarted)")
         }
         return try await runQuestion(id: id, token: params.workDoneToken, title: "rlm: \(params.question.prefix(60))",
@@ -141,16 +133,12 @@ extension LSPServer {
     /// Runs one question in a new conversation (or the named one), with progress when the client gave a token.
     private func runQuestion(id: RequestID, token: ProgressToken?, title: String, context: ReplContext?, question: String,
                              task: String?, options: RLMOptions?, setup: ModelSetup?, conversation: String?) async throws -> Answer {
-        let name = conversation ?? TrajectoryStoreID.make()
-        let session: RLMSession
-        if let conversation, let existing = conversations[conversation] {
-            session = existing
+        let name: String, session: RLMSession
+        if let conversation, let existing = await conversations[conversation] {
+            (name, session) = (conversation, existing)
         } else {
             guard let context, let options, let setup else { throw ResponseError(.internalError, "no context for a new conversation") }
-            let models = try await resolvedModels.models(for: setup, environment: environment)
-            session = RLMSession(context: context, models: models, options: options,
-                                  store: try? TrajectoryStore(path: TrajectoryStore.defaultPath(environment: environment)))
-            remember(session, as: name)
+            (name, session) = try await conversations.start(context, setup: setup, options: options)
         }
         var token = token
         if token == nil && clientCreatesProgress { token = await createProgressToken() }
@@ -177,43 +165,19 @@ extension LSPServer {
 
     /// Turns a session's events into `$/progress` reports and the job's turn count.
     private func watch(_ session: RLMSession, id: RequestID, token: ProgressToken?) async {
-        var turn = 0, subCalls = 0
-        for await event in session.events {
-            if Task.isCancelled { return }
-            switch event {
-            case .turnStarted(_, let iteration):
-                turn = iteration
-                running[id]?.turn = iteration
-            case .subCallStarted:
-                subCalls += 1
-            case .usage(let usage):
-                if let token {
-                    connection.notify(Progress.self, .init(token: token, value: .init(
-                        kind: "report", message: Conversions.progressMessage(turn: turn, subCalls: subCalls, usage: usage))))
-                }
-            case .finished:
-                return
-            default:
-                break
-            }
+        let connection = connection
+        await QuestionProgress.follow(session, turn: { await self.setTurn(id, $0) }) { line, _ in
+            if let token { connection.notify(Progress.self, .init(token: token, value: .init(kind: "report", message: line))) }
         }
     }
+
+    private func setTurn(_ id: RequestID, _ turn: Int) { running[id]?.turn = turn }
 
     private func record(_ usage: RunUsage) {
         spend.costUsd += usage.costUSD
         spend.calls += usage.calls
         spend.input += usage.input
         spend.output += usage.output
-    }
-
-    /// Keeps the 16 most recent conversations (each holds a REPL process).
-    private func remember(_ session: RLMSession, as name: String) {
-        conversations[name] = session
-        conversationOrder.append(name)
-        while conversationOrder.count > 16 {
-            let oldest = conversationOrder.removeFirst()
-            if let old = conversations.removeValue(forKey: oldest) { Task { await old.close() } }
-        }
     }
 
     // MARK: Index, status, records
@@ -236,7 +200,7 @@ extension LSPServer {
     }
 
     func trajectory(_ params: TrajectoryRequest.Params) async throws -> TrajectoryRequest.Result {
-        guard let trajectory = try TrajectoryStore(path: TrajectoryStore.defaultPath(environment: environment)).load(params.id) else {
+        guard let store = conversations.trajectories, let trajectory = try store.load(params.id) else {
             throw ResponseError(.unknownTrajectory, "no trajectory \(params.id)")
         }
         return TrajectoryRequest.Result(jsonl: try trajectory.jsonLines())
@@ -271,24 +235,37 @@ extension LSPServer {
     }
 }
 
-/// Conversation names: short random ids, like trajectory ids.
-enum TrajectoryStoreID {
-    static func make() -> String {
-        "c" + String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(11))
-    }
-}
-
-/// At most one progress report per 100 ms.
-final class ProgressThrottle: @unchecked Sendable {
+/// Index progress as `$/progress` reports under a token that may arrive after the build started:
+/// until then reports are dropped; afterwards at most one per 100 ms.
+final class IndexProgressRelay: @unchecked Sendable {
+    private let connection: Connection
     private let lock = NSLock()
+    private var token: ProgressToken?
     private var last = ContinuousClock.now - .seconds(1)
 
-    func due() -> Bool {
-        lock.withLock {
+    init(connection: Connection) {
+        self.connection = connection
+    }
+
+    func begin(token: ProgressToken, title: String) {
+        lock.withLock { self.token = token }
+        connection.notify(Progress.self, .init(token: token, value: .init(kind: "begin", title: title)))
+    }
+
+    func report(_ progress: IndexProgress) {
+        guard progress.phase == .reading else { return }
+        let due: ProgressToken? = lock.withLock {
             let now = ContinuousClock.now
-            guard now - last >= .milliseconds(100) else { return false }
+            guard let token, now - last >= .milliseconds(100) else { return nil }
             last = now
-            return true
+            return token
         }
+        guard let token = due else { return }
+        connection.notify(Progress.self, .init(token: token, value: .init(kind: "report", message: "\(progress.done)/\(progress.total) \(progress.unit)")))
+    }
+
+    func end(_ message: String) {
+        guard let token = lock.withLock({ token }) else { return }
+        connection.notify(Progress.self, .init(token: token, value: .init(kind: "end", message: message)))
     }
 }

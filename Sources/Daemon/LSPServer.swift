@@ -23,10 +23,8 @@ public actor LSPServer {
     var budgets: Budgets?
     var running: [RequestID: Job] = [:]
     var progressTokens: [ProgressToken: RequestID] = [:]
-    var conversations: [String: RLMSession] = [:]
-    var conversationOrder: [String] = []
+    let conversations: Conversations
     var spend = Status.Spend(costUsd: 0, calls: 0, input: 0, output: 0)
-    let resolvedModels = ResolvedModels()
     /// The client said `window.workDoneProgress`: questions without a token get one we create.
     var clientCreatesProgress = false
     var serverRequests: [RequestID: CheckedContinuation<Bool, Never>] = [:]
@@ -45,6 +43,7 @@ public actor LSPServer {
         self.connection = connection
         self.environment = environment
         self.logger = logger
+        conversations = Conversations(environment: environment)
     }
 
     /// Serves until `exit` or the end of input; returns the process exit status (0 only after `shutdown`).
@@ -81,8 +80,7 @@ public actor LSPServer {
         // Cancelled requests still owe an answer; give them a moment to send it.
         let deadline = ContinuousClock.now + .seconds(2)
         while !running.isEmpty && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
-        for session in conversations.values { await session.close() }
-        conversations = [:]
+        await conversations.closeAll()
         await connection.flush()
         connection.close()
         return lifecycle == .shutDown ? 0 : 1
@@ -146,9 +144,7 @@ public actor LSPServer {
             do {
                 result = .success(try await handler(self, id, params))
             } catch {
-                let mapped = DaemonError.response(for: error)
-                // A cancelled request ends with -32800 whatever the layer that noticed said.
-                result = .failure(Task.isCancelled && mapped.code != .requestCancelled ? ResponseError(.requestCancelled, "cancelled") : mapped)
+                result = .failure(DaemonError.response(for: error, cancelled: Task.isCancelled))
             }
             self.complete(id: id, result: result)
         }

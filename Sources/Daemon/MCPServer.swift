@@ -19,9 +19,7 @@ public actor MCPServer {
     let workspace: Workspace
     let setup: ModelSetup
     var running: [RequestID: Task<Void, Never>] = [:]
-    var conversations: [String: RLMSession] = [:]
-    let resolvedModels = ResolvedModels()
-    var conversationOrder: [String] = []
+    let conversations: Conversations
 
     public static let protocolVersion = "2025-06-18"
 
@@ -32,6 +30,7 @@ public actor MCPServer {
         self.logger = logger
         self.setup = setup
         workspace = Workspace(root: root, environment: environment, logger: logger)
+        conversations = Conversations(environment: environment)
     }
 
     public func run() async -> Int32 {
@@ -50,7 +49,7 @@ public actor MCPServer {
             }
         }
         for task in running.values { task.cancel() }
-        for session in conversations.values { await session.close() }
+        await conversations.closeAll()
         await connection.flush()
         connection.close()
         return 0
@@ -62,8 +61,7 @@ public actor MCPServer {
             do {
                 result = .success(try await self.answer(method: method, params: params))
             } catch {
-                let mapped = DaemonError.response(for: error)
-                result = .failure(Task.isCancelled && mapped.code != .requestCancelled ? ResponseError(.requestCancelled, "cancelled") : mapped)
+                result = .failure(DaemonError.response(for: error, cancelled: Task.isCancelled))
             }
             self.finish(id: id, result: result)
         }
@@ -139,16 +137,12 @@ public actor MCPServer {
     }
 
     private func ask(_ question: String, conversation: String?, progressToken: JSONValue?) async throws -> String {
-        let session: RLMSession, name: String
+        let name: String, session: RLMSession
         if let conversation {
-            guard let existing = conversations[conversation] else { throw ResponseError(.invalidParams, "no conversation \(conversation)") }
-            session = existing
-            name = conversation
+            guard let existing = await conversations[conversation] else { throw ResponseError(.invalidParams, "no conversation \(conversation)") }
+            (name, session) = (conversation, existing)
         } else {
-            let snapshot = try await workspace.snapshot()
-            session = try await makeSession(.store(snapshot))
-            name = TrajectoryStoreID.make()
-            remember(session, as: name)
+            (name, session) = try await conversations.start(.store(try await workspace.snapshot()), setup: setup, options: RLMOptions())
         }
         return try await run(session, question, task: nil, conversation: name, progressToken: progressToken)
     }
@@ -162,26 +156,8 @@ public actor MCPServer {
             let report = try SessionImporter.refresh(file: path, location: location, logger: logger)
             return try ContextSnapshot.open(StoreLocation(directory: report.store))
         }
-        let session = try await makeSession(.store(snapshot))
-        let name = TrajectoryStoreID.make()
-        remember(session, as: name)
+        let (name, session) = try await conversations.start(.store(snapshot), setup: setup, options: RLMOptions())
         return try await run(session, "Summarize this session.", task: SessionSummary.task, conversation: name, progressToken: progressToken)
-    }
-
-    private func makeSession(_ context: ReplContext) async throws -> RLMSession {
-        let models = try await resolvedModels.models(for: setup, environment: environment)
-        return RLMSession(context: context, models: models, options: RLMOptions(),
-                          store: try? TrajectoryStore(path: TrajectoryStore.defaultPath(environment: environment)))
-    }
-
-    /// Keeps the 16 most recent conversations (each holds a REPL process).
-    private func remember(_ session: RLMSession, as name: String) {
-        conversations[name] = session
-        conversationOrder.append(name)
-        while conversationOrder.count > 16 {
-            let oldest = conversationOrder.removeFirst()
-            if let old = conversations.removeValue(forKey: oldest) { Task { await old.close() } }
-        }
     }
 
     private func run(_ session: RLMSession, _ question: String, task: String?, conversation: String, progressToken: JSONValue?) async throws -> String {
@@ -199,21 +175,11 @@ public actor MCPServer {
     /// `notifications/progress` after each model call, when the client gave a progress token.
     private func report(_ session: RLMSession, token: JSONValue?) async {
         guard let token else { return }
-        var turn = 0, subCalls = 0, count = 0
-        for await event in session.events {
-            if Task.isCancelled { return }
-            switch event {
-            case .turnStarted(_, let iteration): turn = iteration
-            case .subCallStarted: subCalls += 1
-            case .usage(let usage):
-                count += 1
-                connection.send(.notification(method: "notifications/progress", params: .object([
-                    "progressToken": token, "progress": .int(count),
-                    "message": .string(Conversions.progressMessage(turn: turn, subCalls: subCalls, usage: usage)),
-                ])))
-            case .finished: return
-            default: break
-            }
+        let connection = connection
+        await QuestionProgress.follow(session) { line, count in
+            connection.send(.notification(method: "notifications/progress", params: .object([
+                "progressToken": token, "progress": .int(count), "message": .string(line),
+            ])))
         }
     }
 }

@@ -63,13 +63,9 @@ actor Workspace {
         }
     }
 
-    /// Waits for the running build (or builds now if none ran yet) and opens a snapshot.
+    /// Waits for the running build (if any) and opens a snapshot.
     func snapshot() async throws -> ContextSnapshot {
-        if let current {
-            _ = try? await current.value
-        } else if state == .building {
-            _ = try await refreshNow()  // the first build has not started yet (it waits for a progress token)
-        }
+        if let current { _ = try? await current.value }
         if state == .failed { throw DaemonError.indexUnavailable(lastError ?? "the index could not be built") }
         do {
             return try ContextSnapshot.open(location)

@@ -88,7 +88,7 @@ public final class TrajectoryStore: Sendable {
     }()
 
     /// A short random id (12 hex digits).
-    static func newID() -> String {
+    public static func newID() -> String {
         String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12))
     }
 }
