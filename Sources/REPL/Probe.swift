@@ -1,22 +1,15 @@
+import ContextStore
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Short helper runs used to detect what the machine offers (bubblewrap, unshare, python3).
+/// Short helper runs used to detect what the machine offers (bubblewrap, unshare, python3), with
+/// stdout and stderr together and spawned on the spawn thread; `ProcessRunner.which` finds them.
 enum Probe {
     struct Result {
         var status: Int32
         var output: String
-    }
-
-    static func which(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":") {
-            let candidate = "\(directory)/\(name)"
-            if access(candidate, X_OK) == 0 { return candidate }
-        }
-        return nil
     }
 
     /// Runs `argv` to completion with stdout and stderr captured together (at most 64 KiB kept).

@@ -17,7 +17,7 @@ struct PythonInstallation: Sendable, Equatable, Codable {
     static func find(_ requested: String?, environment: [String: String]) throws -> PythonInstallation {
         let name = requested ?? environment["RLMD_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "python3"
         if let known = cache.get(name) { return known }
-        guard let path = name.contains("/") ? name : Probe.which(name, environment: environment) else {
+        guard let path = name.contains("/") ? name : ProcessRunner.which(name, environment: environment) else {
             throw ReplError("no \(name) found on PATH: install python3 (apt-get install python3) or set RLMD_PYTHON")
         }
         let stamp = Self.stamp(path, environment: environment)

@@ -1,3 +1,4 @@
+import ContextStore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -48,9 +49,9 @@ public struct Sandbox: Sendable {
     }
 
     private static let found: Sandbox = {
-        let bubblewrap = Probe.which("bwrap"), unshare = Probe.which("unshare")
+        let bubblewrap = ProcessRunner.which("bwrap"), unshare = ProcessRunner.which("unshare")
         let mode: Mode = bubblewrap != nil ? .bubblewrap : unshare != nil ? .unshare : .none
-        return Sandbox(mode: mode, bubblewrap: bubblewrap, unshare: unshare, setpriv: Probe.which("setpriv"), isRoot: geteuid() == 0)
+        return Sandbox(mode: mode, bubblewrap: bubblewrap, unshare: unshare, setpriv: ProcessRunner.which("setpriv"), isRoot: geteuid() == 0)
     }()
 
     private static let tried: Sandbox = {

@@ -9,7 +9,7 @@ import Darwin
 ///
 /// Not Foundation's `Process`: on Linux each launch cost ~30 ms here (the whole no-change
 /// refresh budget), where `posix_spawn` takes well under one.
-enum ProcessRunner {
+public enum ProcessRunner {
     struct Output {
         var status: Int32
         var stdout: Data
@@ -77,8 +77,8 @@ enum ProcessRunner {
     }
 
     /// The first `PATH` entry holding an executable `name`.
-    static func which(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+    public static func which(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         for directory in path.split(separator: ":") {
             let candidate = "\(directory)/\(name)"
             if access(candidate, X_OK) == 0 { return candidate }
