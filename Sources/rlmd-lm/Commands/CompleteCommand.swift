@@ -16,14 +16,7 @@ struct CompleteCommand: AsyncParsableCommand {
     @Argument(help: "The prompt.")
     var prompt: String
 
-    @Option(help: "A provider named in the config file, or openai (any OpenAI-compatible server), anthropic, or local (the offline model).")
-    var provider: String?
-
-    @Option(name: .customLong("base-url"), help: "The provider's base URL, e.g. http://127.0.0.1:8080/v1.")
-    var baseURL: String?
-
-    @Option(help: "The model name.")
-    var model: String?
+    @OptionGroup var providerOptions: ProviderOptions
 
     @Option(name: .customLong("max-tokens"), help: "Longest reply, in tokens.")
     var maxTokens: Int?
@@ -67,7 +60,8 @@ struct CompleteCommand: AsyncParsableCommand {
 
     func run() async throws {
         let file = try ConfigFile.load()
-        let configuration = try ProviderConfiguration.resolve(provider: provider, baseURL: baseURL, model: model, file: file)
+        let configuration = try ProviderConfiguration.resolve(provider: providerOptions.provider, baseURL: providerOptions.baseURL,
+                                                                  model: providerOptions.model, file: file)
         let localServer = try configuration.startLocalServerIfNeeded()
         defer { withExtendedLifetime(localServer) {} }
         // Temperature-0 replies are kept in $XDG_CACHE_HOME/rlmd/responses.sqlite.

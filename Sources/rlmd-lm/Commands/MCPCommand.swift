@@ -19,11 +19,7 @@ struct MCPCommand: AsyncParsableCommand {
     @Option(help: "The workspace root (default: the git work tree or folder rlmd is started in).")
     var workspace: String?
 
-    @Option(help: "A provider named in the config file, or openai, anthropic, local.")
-    var provider: String?
-
-    @Option(help: "The root model.")
-    var model: String?
+    @OptionGroup var providerOptions: ProviderOptions
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
@@ -34,7 +30,8 @@ struct MCPCommand: AsyncParsableCommand {
         let root = try workspace.map { try WorkspaceLocator.resolveDirectory($0, base: cwd) }
             ?? WorkspaceLocator.rootForIndexing(from: try WorkspaceLocator.resolveDirectory(cwd, base: "/"))
         let server = MCPServer(connection: Connection(input: STDIN_FILENO, output: ProtocolOutput.descriptor, framing: .lines), root: root,
-                               setup: ModelSetup(provider: provider, model: model), logger: Logger(label: "rlmd.mcp"))
+                               setup: ModelSetup(provider: providerOptions.provider, baseURL: providerOptions.baseURL,
+                                                 model: providerOptions.model), logger: Logger(label: "rlmd.mcp"))
         throw ExitCode(await server.run())
     }
 }

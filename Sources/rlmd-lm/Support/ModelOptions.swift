@@ -8,14 +8,7 @@ import RLMEngine
 /// Provider, models and budgets of a question, from flags over the environment and config file.
 /// With no provider configured, the offline model is used when installed (and the user told so).
 struct ModelOptions: ParsableArguments {
-    @Option(help: "A provider named in the config file, or openai, anthropic, local.")
-    var provider: String?
-
-    @Option(name: .customLong("base-url"), help: "An OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1.")
-    var baseURL: String?
-
-    @Option(help: "The root model.")
-    var model: String?
+    @OptionGroup var providerOptions: ProviderOptions
 
     @Option(name: .customLong("sub-model"), help: "The model for llm_query and child RLMs (default: RLMD_SUB_MODEL, the config's sub_model, else the root model).")
     var subModel: String?
@@ -66,7 +59,8 @@ struct ModelOptions: ParsableArguments {
 
     /// The models, and the local server that must live as long as they are used (if any).
     func models() throws -> (RLMModels, LocalModelServer?) {
-        let resolved = try ModelSetup(provider: provider, baseURL: baseURL, model: model, subModel: subModel).resolve()
+        let resolved = try ModelSetup(provider: providerOptions.provider, baseURL: providerOptions.baseURL,
+                                  model: providerOptions.model, subModel: subModel).resolve()
         if resolved.usedOfflineModel {
             StandardStreams.err("""
                 rlmd: no provider is configured; using the offline model (SmolLM2-135M): it runs the plumbing, \
