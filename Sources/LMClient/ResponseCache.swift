@@ -33,14 +33,34 @@ public struct CacheKey: Sendable, Equatable {
 }
 
 /// The response cache as an SQLite file (`responses.sqlite` in a store's folder).
-public final class SQLiteResponseCache: ResponseCache {
-    private let database: DatabaseQueue
+///
+/// The file is opened at the first lookup: most requests (any temperature but 0) never use the
+/// cache, and every `rlmd ask` would otherwise open it and write its schema before the first call.
+public final class SQLiteResponseCache: ResponseCache, @unchecked Sendable {
+    private let path: String
+    private let lock = NSLock()
+    private var opened: DatabaseQueue?
 
     public init(path: String) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        self.path = path
+    }
+
+    private var database: DatabaseQueue {
+        get throws {
+            try lock.withLock {
+                if let opened { return opened }
+                let database = try Self.open(path)
+                opened = database
+                return database
+            }
+        }
+    }
+
+    private static func open(_ path: String) throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
-        database = try DatabaseQueue(path: path, configuration: configuration)
+        let database = try DatabaseQueue(path: path, configuration: configuration)
         try database.write { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS responses (
@@ -52,6 +72,7 @@ public final class SQLiteResponseCache: ResponseCache {
                 CREATE INDEX IF NOT EXISTS responses_by_hash ON responses(hash);
                 """)
         }
+        return database
     }
 
     public func lookup(_ key: CacheKey) -> Completion? {
