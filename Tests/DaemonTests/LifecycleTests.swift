@@ -38,7 +38,7 @@ import TestSupport
         #expect(await client.exit() == 0)
     }
 
-    @Test func exitWithoutShutdownIsStatusOneAndEndOfInputEndsTheServer() async throws {
+    @Test func exitWithoutShutdownIsStatusOne() async throws {
         let fixture = try Fixture()
         let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
         _ = await client.initialize(root: fixture.root)
