@@ -91,7 +91,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ContextStoreTests",
-            dependencies: ["ContextStore", "TestSupport"]
+            dependencies: ["ContextStore", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "TestSupport",

@@ -34,8 +34,7 @@ public struct ContextOptions: ParsableArguments {
     public func refreshedSnapshot() throws -> ContextSnapshot {
         let store = workspaceOptions.store.map { StoreLocation(directory: workspaceOptions.absolute($0)) }
         if let file = try sessionFile() {
-            let report = try SessionImporter.refresh(file: file, location: store, logger: Logger(label: "rlmd.sessions"))
-            return try ContextSnapshot.open(StoreLocation(directory: report.store))
+            return try SessionImporter.refreshedSnapshot(file: file, location: store, logger: Logger(label: "rlmd.sessions"))
         }
         let cwd = workspaceOptions.currentDirectory
         let root: String

@@ -110,10 +110,7 @@ extension LSPServer {
         let snapshot: ContextSnapshot
         do {
             let logger = logger
-            snapshot = try await OffPool.run {
-                let report = try SessionImporter.refresh(file: file, location: location, logger: logger)
-                return try ContextSnapshot.open(StoreLocation(directory: report.store))
-            }
+            snapshot = try await OffPool.run { try SessionImporter.refreshedSnapshot(file: file, location: location, logger: logger) }
         } catch {
             throw ResponseError(.indexUnavailable, "the session could not be imported: \(error)")
         }

@@ -152,10 +152,7 @@ public actor MCPServer {
             throw ResponseError(.invalidParams, "no Claude Code session found for \(workspace.root); give \"file\"")
         }
         let location = StoreLocation.forSession(file: path, environment: environment), logger = logger
-        let snapshot = try await OffPool.run {
-            let report = try SessionImporter.refresh(file: path, location: location, logger: logger)
-            return try ContextSnapshot.open(StoreLocation(directory: report.store))
-        }
+        let snapshot = try await OffPool.run { try SessionImporter.refreshedSnapshot(file: path, location: location, logger: logger) }
         let (name, session) = try await conversations.start(.store(snapshot), setup: setup, options: RLMOptions())
         return try await run(session, "Summarize this session.", task: SessionSummary.task, conversation: name, progressToken: progressToken)
     }

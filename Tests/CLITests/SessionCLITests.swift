@@ -37,6 +37,23 @@ import Testing
         let sessions = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
         #expect(sessions.count == 1 && sessions.first?["id"] as? String == "s-9" && sessions.first?["messages"] as? Int == 2)
 
+        // The import left full-text search to the first search, which builds it.
+        #expect(report["search_pending"] as? Bool == true)
+        let search = try await cli.run(["search", "retry limit", "--session", file], in: workspace.root)
+        #expect(search.stdout.hasPrefix("#1:1: Where is the retry limit set?"), "\(search.stderr)")
+        // With --search, new lines are searchable when the import returns.
+        let handle = try #require(FileHandle(forWritingAtPath: file))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((#"{"type":"user","sessionId":"s-9","uuid":"u3","message":{"role":"user","content":"Raise the backoff ceiling"}}"# + "\n").utf8))
+        try handle.close()
+        let searched = try await cli.run(["index", "--session", file, "--search", "--json"], in: workspace.root)
+        let again = try #require(try JSONSerialization.jsonObject(with: Data(searched.stdout.utf8)) as? [String: Any])
+        #expect(again["added"] as? Int == 1 && again["search_pending"] as? Bool == false, "\(searched.stderr)")
+        let plain = try await cli.run(["index", "--session", file], in: workspace.root)
+        #expect(!plain.stdout.contains("full-text search: built at the first search"), "\(plain.stdout)")
+        let refused = try await cli.run(["index", "--search"], in: workspace.root)
+        #expect(refused.status == 2 && refused.stderr.contains("--search goes with --session"))
+
         let missing = try await cli.run(["index", "--codex", "latest"], in: workspace.root, environment: environment)
         #expect(missing.status == 2 && missing.stderr.contains("no Codex session"))
         let notImported = try await cli.run(["grep", "x", "--session", home.root + "/\(folder)/../nothing.jsonl"], in: workspace.root)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ContextStore
 
@@ -37,6 +38,32 @@ import Testing
         }
     }
 
+    @Test func escapesAndStopBytesAtEveryPositionOfLongStrings() throws {
+        // The plain-byte scan reads sixteen bytes at a time; put each kind of stop byte at every
+        // offset around those blocks and compare with Foundation's decoder.
+        let stops = [#"\n"#, #"\""#, #"\\"#, #"\u00e9"#, #"\ud83d\ude00"#, "é", "😀"]
+        for length in [0, 1, 15, 16, 17, 31, 32, 33, 40] {
+            for position in 0...length {
+                for stop in stops {
+                    let plain = String(repeating: "a", count: length)
+                    let body = String(plain.prefix(position)) + stop + String(plain.dropFirst(position))
+                    let json = "[\"\(body)\"]"
+                    let expected = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String]
+                    #expect(try JSONParser.parse(json).array?.first?.string == expected?.first, "\(json)")
+                }
+                let control = String(repeating: "a", count: position) + "\u{01}" + String(repeating: "b", count: length - position)
+                #expect(throws: JSONParseError.self) { try JSONParser.parse("\"\(control)\"") }
+            }
+        }
+    }
+
+    @Test func loneSurrogatesBecomeReplacementCharacters() throws {
+        #expect(try JSONParser.parse(#""a\ud83db""#).string == "a\u{FFFD}b")
+        #expect(try JSONParser.parse(#""a\ude00b""#).string == "a\u{FFFD}b")
+        #expect(try JSONParser.parse(#""\ud83d\u0041""#).string == "\u{FFFD}A")
+        #expect(try JSONParser.parse(#""\ud83d""#).string == "\u{FFFD}")
+    }
+
     @Test func limitsNesting() {
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         #expect(throws: JSONParseError.self) { try JSONParser.parse(deep) }
@@ -45,5 +72,7 @@ import Testing
     @Test func compactTextRoundTrips() throws {
         let text = #"{"command":"grep -rn \"x\" src/","n":3,"list":[true,null]}"#
         #expect(try JSONParser.parse(text).compactText == text)
+        let escaped = #"{"s":"tab\tnew\nline\r\\ \u0001 é 😀"}"#
+        #expect(try JSONParser.parse(escaped).compactText == escaped)
     }
 }

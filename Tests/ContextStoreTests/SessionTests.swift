@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import Testing
 import TestSupport
 @testable import ContextStore
@@ -114,6 +115,34 @@ import TestSupport
         let third = try SessionImporter.refresh(file: path, location: fixture.store)
         #expect(third.added == 1 && third.messages == 1)
         #expect(try fixture.snapshot().documents.map(\.path) == ["#1"])
+    }
+
+    @Test func searchCatchesUpWithImportsThatDeferIt() throws {
+        let fixture = try Fixture()
+        let lines = Self.claudeLines()
+        let path = fixture.root + "/s.jsonl"
+        try fixture.write("s.jsonl", lines[2...3].joined())
+        try SessionImporter.refresh(file: path, location: fixture.store)
+        #expect(!SearchShards.exist(fixture.store))  // the import left search for later
+        #expect(try fixture.snapshot().search("cache expire").map(\.path) == ["#1"])
+        #expect(SearchShards.exist(fixture.store))
+
+        // Appended lines: only they are added to the shards, so nothing is found twice.
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((lines[4] + lines[5]).utf8))
+        try handle.close()
+        try SessionImporter.refresh(file: path, location: fixture.store)
+        SearchCatchUp.startInBackground(fixture.store, logger: Logger(label: "test"))
+        let snapshot = try fixture.snapshot()  // may be taken while the catch-up runs: search waits for it
+        #expect(try snapshot.search("ttl", limit: 50).map(\.path).sorted() == ["#2", "#3", "#4"])
+        #expect(try SearchCatchUp.run(fixture.store) == false)
+
+        // Rewritten shorter: the removed messages leave the shards too.
+        try fixture.write("s.jsonl", lines[2])
+        try SessionImporter.refresh(file: path, location: fixture.store)
+        #expect(try fixture.snapshot().search("ttl", limit: 50).isEmpty)
+        #expect(try fixture.snapshot().search("expire").map(\.path) == ["#1"])
     }
 
     @Test func codexRollout() throws {

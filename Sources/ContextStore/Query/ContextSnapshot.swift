@@ -38,7 +38,8 @@ public final class ContextSnapshot: @unchecked Sendable {
                 }
                 let file = try MappedFile(path: location.contextFilePath(generation: meta.generation), length: meta.contextBytes)
                 return ContextSnapshot(root: meta.root ?? "", location: location, documents: documents,
-                                       totalChars: meta.totalChars, file: file)
+                                       totalChars: meta.totalChars, file: file,
+                                       searchNeedsCatchUp: SearchCatchUp.isNeeded(meta, location))
             } catch let error as StoreError {
                 if attempt >= 3 { throw error }
             } catch {
@@ -47,13 +48,14 @@ public final class ContextSnapshot: @unchecked Sendable {
         }
     }
 
-    private init(root: String, location: StoreLocation, documents: [Document], totalChars: Int, file: MappedFile) {
+    private init(root: String, location: StoreLocation, documents: [Document], totalChars: Int, file: MappedFile,
+                 searchNeedsCatchUp: Bool) {
         self.root = root
         self.location = location
         self.documents = documents
         self.totalChars = totalChars
         self.file = file
-        searchShards = SearchShardReaders(location: location)
+        searchShards = SearchShardReaders(location: location, needsCatchUp: searchNeedsCatchUp)
         var byPath = [String: Int](minimumCapacity: documents.count)
         var byID = [Int64: Int](minimumCapacity: documents.count)
         for (index, document) in documents.enumerated() {

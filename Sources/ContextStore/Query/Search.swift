@@ -2,17 +2,26 @@ import Foundation
 import GRDB
 
 /// Read connections to a snapshot's search shards, opened on first use and kept for later queries.
+/// When the snapshot's rows are not all searchable yet, the first use catches the shards up.
 final class SearchShardReaders: @unchecked Sendable {
     private let location: StoreLocation
     private let lock = NSLock()
     private var opened: [DatabaseQueue]?
+    private var needsCatchUp: Bool
 
-    init(location: StoreLocation) { self.location = location }
+    init(location: StoreLocation, needsCatchUp: Bool) {
+        self.location = location
+        self.needsCatchUp = needsCatchUp
+    }
 
     func queues() throws(StoreError) -> [DatabaseQueue] {
         lock.lock()
         defer { lock.unlock() }
         if let opened { return opened }
+        if needsCatchUp {
+            try SearchCatchUp.run(location)
+            needsCatchUp = false
+        }
         var queues: [DatabaseQueue] = []
         for shard in 0..<SearchShards.count {
             let path = SearchShards.path(location, shard: shard)

@@ -1,10 +1,10 @@
 /// Claude Code transcripts (`~/.claude/projects/<cwd>/<session>.jsonl`): one JSON record per line,
 /// `type` user / assistant / system / summary, `message.content` a string or content blocks.
 struct ClaudeCodeRenderer: SessionRecordRenderer {
-    func messages(from record: JSONValue, raw: String, line: Int, stats: inout ImportStats) -> [SessionMessage] {
+    func messages(from record: JSONValue, raw: () -> String, line: Int, stats: inout ImportStats) -> [SessionMessage] {
         guard record.isObject else {
             stats.unknown("(not an object)")
-            return [SessionMessage(role: "other", kind: "record", text: raw, sourceLine: line)]
+            return [SessionMessage(role: "other", kind: "record", text: raw(), sourceLine: line)]
         }
         if stats.sessionID == nil { stats.sessionID = record["sessionId"]?.string }
         if stats.cwd == nil { stats.cwd = record["cwd"]?.string }
@@ -28,7 +28,7 @@ struct ClaudeCodeRenderer: SessionRecordRenderer {
             if stats.title == nil, type.hasSuffix("title"), let title = record["title"]?.string ?? record["aiTitle"]?.string {
                 stats.title = title
             }
-            message = SessionMessage(role: "other", kind: "record", text: raw, sourceLine: line)
+            message = SessionMessage(role: "other", kind: "record", text: raw(), sourceLine: line)
         }
         message.timestamp = timestamp
         message.uuid = record["uuid"]?.string
@@ -39,35 +39,40 @@ struct ClaudeCodeRenderer: SessionRecordRenderer {
 
     private func conversation(_ record: JSONValue, type: String, line: Int) -> SessionMessage {
         let body = record["message"]
-        var parts: [String] = []
+        var text = ""
         var toolName: String?
         var onlyToolResults = true
         let content = body?["content"]
-        if let text = content?.string {
-            parts.append(text)
+        if let string = content?.string {
+            text = string
             onlyToolResults = false
         } else {
+            // Blocks are appended in place, one per line: tool outputs are most of a session's bytes.
+            var first = true
             for block in content?.array ?? [] {
                 let blockType = block["type"]?.string ?? "?"
                 if blockType != "tool_result" { onlyToolResults = false }
+                if !first { text += "\n" }
+                first = false
                 switch blockType {
-                case "text": parts.append(block["text"]?.string ?? "")
-                case "thinking": parts.append("[thinking]\n" + (block["thinking"]?.string ?? ""))
-                case "redacted_thinking": parts.append("[thinking, redacted]")
+                case "text": text += block["text"]?.string ?? ""
+                case "thinking": text += "[thinking]\n"; text += block["thinking"]?.string ?? ""
+                case "redacted_thinking": text += "[thinking, redacted]"
                 case "tool_use":
                     let name = block["name"]?.string ?? "?"
                     toolName = toolName ?? name
-                    parts.append("[tool call: \(name)] " + (block["input"]?.compactText ?? "{}"))
+                    text += "[tool call: \(name)] "
+                    text += block["input"]?.compactText ?? "{}"
                 case "tool_result":
                     let error = block["is_error"]?.bool == true ? " (error)" : ""
                     let id = block["tool_use_id"]?.string ?? "?"
-                    parts.append("[tool result\(error): \(id)]\n" + (block["content"]?.contentText ?? ""))
-                case "image": parts.append("[image]")
-                default: parts.append("[\(blockType)] " + block.compactText)
+                    text += "[tool result\(error): \(id)]\n"
+                    text += block["content"]?.contentText ?? ""
+                case "image": text += "[image]"
+                default: text += "[\(blockType)] "; text += block.compactText
                 }
             }
         }
-        var text = parts.joined(separator: "\n")
         if record["isCompactSummary"]?.bool == true { text = "[compact summary]\n" + text }
         if record["isMeta"]?.bool == true { text = "[meta] " + text }
         let isTool = type == "user" && onlyToolResults && !(content?.array ?? []).isEmpty

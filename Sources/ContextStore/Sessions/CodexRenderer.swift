@@ -1,7 +1,7 @@
 /// Codex CLI rollouts (`$CODEX_HOME/sessions/YYYY/MM/DD/rollout-*.jsonl`): lines
 /// `{timestamp, type, payload}` with session_meta, response_item, event_msg, turn_context, compacted.
 struct CodexRenderer: SessionRecordRenderer {
-    func messages(from record: JSONValue, raw: String, line: Int, stats: inout ImportStats) -> [SessionMessage] {
+    func messages(from record: JSONValue, raw: () -> String, line: Int, stats: inout ImportStats) -> [SessionMessage] {
         let type = record["type"]?.string ?? "(no type)"
         let payload = record["payload"] ?? .null
         var message: SessionMessage
@@ -13,7 +13,7 @@ struct CodexRenderer: SessionRecordRenderer {
             message = SessionMessage(role: "system", kind: "record", text: "[session] " + fields.joined(separator: " "), sourceLine: line)
         case "response_item":
             guard let item = responseItem(payload, line: line, stats: &stats) else {
-                message = SessionMessage(role: "other", kind: "record", text: raw, sourceLine: line)
+                message = SessionMessage(role: "other", kind: "record", text: raw(), sourceLine: line)
                 break
             }
             message = item
@@ -34,7 +34,7 @@ struct CodexRenderer: SessionRecordRenderer {
                                      text: "[compacted]\n" + (payload["message"]?.string ?? payload.compactText), sourceLine: line)
         default:
             stats.unknown(type)
-            message = SessionMessage(role: "other", kind: "record", text: raw, sourceLine: line)
+            message = SessionMessage(role: "other", kind: "record", text: raw(), sourceLine: line)
         }
         message.timestamp = record["timestamp"]?.string
         return [message]

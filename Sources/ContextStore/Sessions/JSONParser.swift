@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Why a JSON text was rejected, with the byte offset where parsing stopped.
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public var offset: Int
@@ -11,12 +17,12 @@ struct JSONParser {
     private let bytes: UnsafeRawBufferPointer
     private var index = 0
     private var depth = 0
-    private var skippedKeys: Set<String> = []
+    private var skippedKeys: [String] = []
     private static let maxDepth = 512
 
     /// `skipping` names members of the top-level object that are checked but not kept (Claude
     /// Code's `toolUseResult`, for one, repeats a tool's whole output).
-    static func parse(_ bytes: UnsafeRawBufferPointer, skipping: Set<String> = []) throws(JSONParseError) -> JSONValue {
+    static func parse(_ bytes: UnsafeRawBufferPointer, skipping: [String] = []) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         parser.skippedKeys = skipping
         parser.skipWhitespace()
@@ -146,57 +152,69 @@ struct JSONParser {
             if byte < 0x20 { throw error("control character in string") }
             index += 1
         }
-        var buffer = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
-        while index < bytes.count {
-            let plainStart = index
-            skipPlainStringBytes()
-            if index > plainStart { buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[plainStart..<index])) }
-            guard index < bytes.count else { break }
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                index += 1
-                return String(decoding: buffer, as: UTF8.self)
+        // Escapes: find (and check) the end first, then unescape straight into the string's own
+        // storage; the unescaped text is never longer than the escaped one.
+        index = start - 1
+        try skipString()
+        let end = index - 1  // the closing quote
+        return String(unsafeUninitializedCapacity: end - start) { out in unescape(start..<end, into: out) }
+    }
+
+    /// Writes the unescaped bytes of a checked string body; returns how many.
+    private func unescape(_ range: Range<Int>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        let base = bytes.baseAddress!
+        var written = 0
+        var i = range.lowerBound
+        func put(_ byte: UInt8) {
+            out[written] = byte
+            written += 1
+        }
+        while i < range.upperBound {
+            let run = memchr(base + i, 0x5C, range.upperBound - i).map { base.distance(to: UnsafeRawPointer($0)) } ?? range.upperBound
+            if run > i {
+                memcpy(out.baseAddress! + written, base + i, run - i)
+                written += run - i
+                i = run
             }
-            if byte < 0x20 { throw error("control character in string") }
-            index += 1
-            guard index < bytes.count else { break }
-            let escape = bytes[index]
-            index += 1
+            guard i < range.upperBound else { break }
+            let escape = bytes[i + 1]
+            i += 2
             switch escape {
-            case UInt8(ascii: "\""): buffer.append(0x22)
-            case UInt8(ascii: "\\"): buffer.append(0x5C)
-            case UInt8(ascii: "/"): buffer.append(0x2F)
-            case UInt8(ascii: "b"): buffer.append(0x08)
-            case UInt8(ascii: "f"): buffer.append(0x0C)
-            case UInt8(ascii: "n"): buffer.append(0x0A)
-            case UInt8(ascii: "r"): buffer.append(0x0D)
-            case UInt8(ascii: "t"): buffer.append(0x09)
+            case UInt8(ascii: "b"): put(0x08)
+            case UInt8(ascii: "f"): put(0x0C)
+            case UInt8(ascii: "n"): put(0x0A)
+            case UInt8(ascii: "r"): put(0x0D)
+            case UInt8(ascii: "t"): put(0x09)
             case UInt8(ascii: "u"):
-                var scalar = try parseHex4()
+                var scalar = hex4(at: i)
+                i += 4
                 if (0xD800...0xDBFF).contains(scalar) {
                     // A high surrogate pairs with a following \uDC00-\uDFFF; alone it becomes U+FFFD.
-                    if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
-                        let save = index
-                        index += 2
-                        let low = try parseHex4()
-                        if (0xDC00...0xDFFF).contains(low) {
-                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        } else {
-                            index = save
-                            scalar = 0xFFFD
-                        }
+                    if i + 6 <= range.upperBound, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u"),
+                       case let low = hex4(at: i + 2), (0xDC00...0xDFFF).contains(low) {
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        i += 6
                     } else {
                         scalar = 0xFFFD
                     }
                 } else if (0xDC00...0xDFFF).contains(scalar) {
                     scalar = 0xFFFD
                 }
-                buffer.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar) ?? "\u{FFFD}")).utf8))
-            default:
-                throw error("invalid escape")
+                for byte in UTF8.encode(Unicode.Scalar(scalar) ?? "\u{FFFD}")! { put(byte) }
+            default: put(escape)  // " \\ /
             }
         }
-        throw error("unterminated string")
+        return written
+    }
+
+    /// The value of four hex digits already checked by `skipString`.
+    private func hex4(at offset: Int) -> UInt32 {
+        var value: UInt32 = 0
+        for byte in bytes[offset..<(offset + 4)] {
+            let digit = byte <= 0x39 ? byte - 0x30 : (byte | 0x20) - 0x61 + 10
+            value = value << 4 | UInt32(digit)
+        }
+        return value
     }
 
     /// Checks one value and moves past it without building it.
@@ -258,19 +276,15 @@ struct JSONParser {
     }
 
     /// Advances past bytes that need no attention inside a string (not `"`, `\\` or a control
-    /// character), eight at a time: strings are most of a session file's bytes.
+    /// character), sixteen at a time: strings are most of a session file's bytes.
     @inline(__always) private mutating func skipPlainStringBytes() {
         guard let base = bytes.baseAddress else { return }
-        while index + 8 <= bytes.count {
-            let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            let quotes = word ^ 0x2222_2222_2222_2222
-            let backslashes = word ^ 0x5C5C_5C5C_5C5C_5C5C
-            // A byte is "special" when it is zero in `quotes` or `backslashes`, or below 0x20.
-            let zeroQuote = (quotes &- 0x0101_0101_0101_0101) & ~quotes
-            let zeroBackslash = (backslashes &- 0x0101_0101_0101_0101) & ~backslashes
-            let control = (word &- 0x2020_2020_2020_2020) & ~word
-            if (zeroQuote | zeroBackslash | control) & 0x8080_8080_8080_8080 != 0 { break }
-            index += 8
+        let quote = SIMD16<UInt8>(repeating: 0x22), backslash = SIMD16<UInt8>(repeating: 0x5C)
+        let space = SIMD16<UInt8>(repeating: 0x20)
+        while index + 16 <= bytes.count {
+            let chunk = base.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+            if any((chunk .== quote) .| (chunk .== backslash) .| (chunk .< space)) { break }
+            index += 16
         }
         while index < bytes.count {
             let byte = bytes[index]

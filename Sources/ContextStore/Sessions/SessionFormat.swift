@@ -8,7 +8,7 @@ public enum SessionFormat: String, Sendable, CaseIterable, Codable {
     var isLineOriented: Bool { self != .aider }
 
     /// Top-level members no renderer reads: parsed for validity, never built.
-    var skippedKeys: Set<String> {
+    var skippedKeys: [String] {
         self == .claude ? ["toolUseResult", "snapshot"] : []
     }
 

@@ -25,11 +25,13 @@ public struct SessionImportReport: Sendable, Codable, Equatable {
     public var bytes: Int
     public var tokens: Int
     public var seconds: Double
+    /// Messages are not all in the full-text index yet: the first search (or `SearchCatchUp.run`) adds them.
+    public var searchPending: Bool
 
     enum CodingKeys: String, CodingKey {
         case session, format, path, store, messages, subagents, added, bytes, tokens, seconds
         case byRole = "by_role", malformedLines = "malformed_lines", malformedExamples = "malformed_examples"
-        case unknownTypes = "unknown_types", pendingBytes = "pending_bytes"
+        case unknownTypes = "unknown_types", pendingBytes = "pending_bytes", searchPending = "search_pending"
     }
 }
 
@@ -87,15 +89,13 @@ public enum SessionImporter {
         var finalSources: [SessionSource] = []
         var committedMeta = meta
         let unchanged = paths.allSatisfy { path in sources[path].map { $0.isUnchanged } ?? false }
-        if unchanged && meta.root != nil && SearchShards.exist(location) {
+        if unchanged && meta.root != nil {
             finalSources = paths.compactMap { sources[$0] }
             pending = finalSources.reduce(0) { $0 + max(0, Int($1.size) - $1.consumedBytes) }
         } else {
             try database.write { db in
-                let records = try RecordWriter(db: db, location: location, meta: meta, logger: logger)
+                let records = try RecordWriter(db: db, location: location, meta: meta, search: .deferred, logger: logger)
                 do {
-                    // Committed before this run: what a search rebuild must put back.
-                    let committed = records.rebuildingSearch ? try RecordLocation.fetchAll(db) : []
                     for path in paths {
                         let label = path == file ? "main" : ((path as NSString).lastPathComponent as NSString).deletingPathExtension
                         var source = sources[path] ?? SessionSource(path: path, format: format, label: label)
@@ -106,7 +106,6 @@ public enum SessionImporter {
                         try source.save(db)
                         finalSources.append(source)
                     }
-                    records.reinsertIntoSearch(committed)
                     logger.debug("imported \(added) messages", metadata: ["ms": elapsed()])
                     committedMeta = try records.commit(root: file)
                 } catch {
@@ -123,7 +122,7 @@ public enum SessionImporter {
             messages: main.stats.messages, byRole: main.stats.byRole, malformedLines: main.stats.malformedLines,
             malformedExamples: main.stats.malformedExamples, unknownTypes: main.stats.unknownTypes,
             subagents: finalSources.count - 1, added: added, pendingBytes: pending, bytes: committedMeta.contentBytes, tokens: committedMeta.tokens,
-            seconds: Date().timeIntervalSince(started))
+            seconds: Date().timeIntervalSince(started), searchPending: SearchCatchUp.isNeeded(committedMeta, location))
     }
 
     /// Imports what is new in one source file; returns documents added and bytes left pending.
@@ -146,43 +145,37 @@ public enum SessionImporter {
         if wholeFile {
             let data = try Data(contentsOf: URL(fileURLWithPath: source.path))
             for message in wholeFileMessages(data, format: source.format, stats: &source.stats) {
-                try appendMessage(message, source: &source, records: records)
+                try write(prepare(message, source: &source), records: records)
                 added += 1
             }
             source.consumedBytes = data.count
             source.lines = 0
             return (added, 0)
         }
-        var current = source
-        let totalMiB = Int(stat.size >> 20)
-        var reportedMiB = -1
-        let pending = try LineReader.forEachLine(path: current.path, from: current.consumedBytes) { line, endOffset in
-            current.lines += 1
-            current.consumedBytes = endOffset
-            // Only big imports report progress; a few MiB take well under a second.
-            if let progress, totalMiB >= 16, endOffset >> 20 != reportedMiB {
-                reportedMiB = endOffset >> 20
-                progress(IndexProgress(phase: .reading, done: reportedMiB, total: totalMiB, path: nil, unit: "MiB"))
-            }
-            for message in parseLine(line, number: current.lines, format: current.format, stats: &current.stats) {
-                try appendMessage(message, source: &current, records: records)
-                added += 1
-            }
+        let pending = try SessionLinePipeline.run(&source, progress: progress) { message in
+            try write(message, records: records)
+            added += 1
         }
-        source = current
         return (added, pending)
     }
 
-    private static func appendMessage(_ message: SessionMessage, source: inout SessionSource, records: RecordWriter) throws {
+    /// Numbers, labels and decodes a message of `source` for writing.
+    static func prepare(_ message: SessionMessage, source: inout SessionSource) -> PreparedMessage {
         let index = source.nextIndex
         source.nextIndex += 1
         source.stats.saw(message, countsMessages: source.label == "main")
         let path = source.documentPath(index: index)
         let header = "[\(path) \(message.timestamp ?? "-") \(message.role)]\n"
         let session = source.label == "main" ? (source.stats.sessionID ?? "main") : source.label
-        let fields = MessageFields(session: session, parentSession: source.parentSession, index: index, message: message)
-        try records.append(path: path, kind: message.kind, header: header, text: TextDecoder.decode(Array(message.text.utf8)),
-                           file: nil, message: fields)
+        let text = TextDecoder.decode(Array(message.text.utf8))
+        var fields = MessageFields(session: session, parentSession: source.parentSession, index: index, message: message)
+        fields.message.text = ""  // travels as `text`; not twice
+        return PreparedMessage(path: path, kind: message.kind, header: header, text: text, fields: fields)
+    }
+
+    private static func write(_ message: PreparedMessage, records: RecordWriter) throws {
+        try records.append(path: message.path, kind: message.kind, header: message.header, text: message.text,
+                           file: nil, message: message.fields)
     }
 
     static func parseLine(_ line: UnsafeRawBufferPointer, number: Int, format: SessionFormat, stats: inout ImportStats) -> [SessionMessage] {
@@ -190,13 +183,13 @@ public enum SessionImporter {
         while end > 0, line[end - 1] == 0x0D || line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
         guard end > 0 else { return [] }
         let bytes = UnsafeRawBufferPointer(rebasing: line[0..<end])
-        let raw = String(decoding: bytes, as: UTF8.self)
+        let raw = { String(decoding: bytes, as: UTF8.self) }
         do {
             let record = try JSONParser.parse(bytes, skipping: format.skippedKeys)
             return format.renderer.messages(from: record, raw: raw, line: number, stats: &stats)
         } catch {
             stats.malformed(line: number, error.description)
-            return [SessionMessage(role: "other", kind: "record", text: raw, sourceLine: number)]
+            return [SessionMessage(role: "other", kind: "record", text: raw(), sourceLine: number)]
         }
     }
 
@@ -211,7 +204,7 @@ public enum SessionImporter {
         }
         let entries = value["messages"]?.array ?? value.array ?? []
         return entries.enumerated().flatMap { offset, entry in
-            GenericRenderer().messages(from: entry, raw: entry.compactText, line: offset + 1, stats: &stats)
+            GenericRenderer().messages(from: entry, raw: { entry.compactText }, line: offset + 1, stats: &stats)
         }
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// One file of a session (the main transcript or a subagent's) and how far it has been imported.
-struct SessionSource {
+struct SessionSource: Sendable {
     var path: String
     var format: SessionFormat
     /// "main", or "agent-<id>" for a subagent transcript; prefixes its documents' paths.

@@ -35,6 +35,17 @@ final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while head == items.count && !finished { condition.wait() }
+        return take()
+    }
+
+    /// The next element if one is waiting; nil at once otherwise.
+    func popIfAny() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        return take()
+    }
+
+    private func take() -> Element? {
         guard head < items.count, let item = items[head] else { return nil }
         items[head] = nil
         head += 1

@@ -58,6 +58,10 @@ final class ContextFileWriter {
             }
             written += n
         }
+        // Starts writing these pages back now, so that `sync` at commit waits for the last few
+        // megabytes instead of the whole import (a gigabyte took 0.6 s to sync). On Linux this
+        // advice starts writeback of dirty pages and drops none of them (only clean ones go).
+        _ = posix_fadvise(descriptor, off_t(fileOffset), off_t(buffer.count), POSIX_FADV_DONTNEED)
         buffer.removeAll(keepingCapacity: true)
     }
 

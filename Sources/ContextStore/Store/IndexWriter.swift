@@ -70,7 +70,6 @@ enum IndexWriter {
         for path in state.skippedCache.keys where !binaryPaths.contains(path) {
             try db.execute(sql: "DELETE FROM skipped WHERE path = ?", arguments: [path])
         }
-        records.reinsertIntoSearch(state.files.values.lazy.map(\.location))
         var outcome = Outcome(meta: try records.commit(root: root))
         outcome.changed = changed + removed
         outcome.removed = removed

@@ -27,33 +27,47 @@ struct RecordLocation {
 }
 
 /// Where a session message sits: its transcript and number (nil for files).
-struct MessageFields {
+struct MessageFields: Sendable {
     var session: String
     var parentSession: String?
     var index: Int
     var message: SessionMessage
 }
 
+/// When a write transaction feeds the full-text index.
+enum SearchIndexing {
+    /// The shards take every change in the same refresh (workspaces: search is there when indexing ends).
+    case inline
+    /// Rows commit without touching the shards; the next search catches up (`SearchCatchUp`).
+    /// Session imports defer, because FTS5 tokenising runs at a third of the speed of the rest.
+    case deferred
+}
+
 /// The record-level half of a write transaction, shared by workspace and session refreshes:
 /// appends records to the context file, inserts and deletes document rows, feeds the search
-/// shards, and on `commit` fixes char offsets and commits the new committed length.
+/// shards (or leaves them for later), and on `commit` fixes char offsets and commits the new
+/// committed length.
 final class RecordWriter {
     private let db: Database
     private let oldContext: MappedFile
     private let file: ContextFileWriter
+    private let indexing: SearchIndexing
     private let shards: [SearchShardWriter]
     private let stamp = UUID().uuidString
-    /// The shards did not match the rows: every live document goes into fresh ones.
-    let rebuildingSearch: Bool
+    /// Committed rows the shards lack and must get before this refresh commits them: every
+    /// row when the shards did not match (a rebuild), else those from `searchPendingFrom` on.
+    private let catchUpFrom: Int64?
     private(set) var meta: StoreMeta
-    private var removedIDs = Set<Int64>()
+    private var firstAppendedID: Int64?
     private var firstRemovedOffset = Int.max
     private let insert: RawStatement
     private let delete: RawStatement
 
-    init(db: Database, location: StoreLocation, meta: StoreMeta, logger: Logger) throws {
+    init(db: Database, location: StoreLocation, meta: StoreMeta, search indexing: SearchIndexing = .inline,
+         logger: Logger) throws {
         self.db = db
         self.meta = meta
+        self.indexing = indexing
         let path = location.contextFilePath(generation: meta.generation)
         oldContext = try MappedFile(path: path, length: meta.contextBytes)
         file = try ContextFileWriter(path: path, committedLength: meta.contextBytes)
@@ -66,8 +80,16 @@ final class RecordWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         delete = try RawStatement(db, "DELETE FROM documents WHERE id = ?")
-        (shards, rebuildingSearch) = SearchShards.startWriters(
-            location, stamp: meta.searchStamp, newStamp: stamp, committedContext: oldContext, logger: logger)
+        switch indexing {
+        case .inline:
+            let (writers, rebuild) = SearchShards.startWriters(
+                location, stamp: meta.searchStamp, newStamp: stamp, committedContext: oldContext, logger: logger)
+            shards = writers
+            catchUpFrom = rebuild ? Int64.min : meta.searchPendingFrom
+        case .deferred:
+            shards = []
+            catchUpFrom = nil
+        }
     }
 
     private func submit(_ job: SearchJob, id: Int64) {
@@ -80,10 +102,16 @@ final class RecordWriter {
     }
 
     func remove(_ record: RecordLocation) throws {
-        if !rebuildingSearch {
-            submit(.delete(id: record.id, path: record.path, text: record.contentRange), id: record.id)
+        switch indexing {
+        case .inline:
+            // A row the shards do not hold yet (pending or being rebuilt) has nothing to delete there.
+            if let from = catchUpFrom, record.id >= from {} else {
+                submit(.delete(id: record.id, path: record.path, text: record.contentRange), id: record.id)
+            }
+        case .deferred:
+            // Deferred writers never open the shards; the next search rebuilds them instead.
+            meta.searchStamp = nil
         }
-        removedIDs.insert(record.id)
         delete.bind(1, record.id)
         try delete.run()
         meta.totalChars -= record.recordChars
@@ -123,8 +151,8 @@ final class RecordWriter {
         insert.bind(1, path)
         insert.bind(2, kind)
         for (offset, value) in values.enumerated() { if let value { insert.bind(Int32(3 + offset), value) } }
-        let digest = fileFields?.sha256 ?? text.bytes.withUnsafeBytes { SHA256.hash($0) }
-        digest.withUnsafeBytes { insert.bind(11, blob: $0) }
+        // Messages carry no digest: nothing compares them, and hashing took a third of an import.
+        (fileFields?.sha256 ?? []).withUnsafeBytes { insert.bind(11, blob: $0) }
         insert.bind(12, fileFields?.stat.mtimeNanoseconds ?? 0)
         insert.bind(13, fileFields?.stat.size ?? Int64(text.bytes.count))
         insert.bind(14, Int64(bitPattern: fileFields?.stat.inode ?? 0))
@@ -136,7 +164,11 @@ final class RecordWriter {
         if let message { bind(message) }
         try insert.run()
         let id = db.lastInsertedRowID
-        submit(.insert(id: id, path: path, text: .owned(text.bytes)), id: id)
+        if firstAppendedID == nil { firstAppendedID = id }
+        switch indexing {
+        case .inline: submit(.insert(id: id, path: path, text: .owned(text.bytes)), id: id)
+        case .deferred: if meta.searchPendingFrom == nil { meta.searchPendingFrom = id }
+        }
         meta.totalChars += recordChars
         meta.documents += 1
         meta.contentBytes += text.bytes.count
@@ -166,26 +198,37 @@ final class RecordWriter {
         insert.bind(34, Int64(message.sourceLine))
     }
 
-    /// When rebuilding search, puts back every committed document this transaction kept.
-    func reinsertIntoSearch(_ survivors: some Sequence<RecordLocation>) {
-        guard rebuildingSearch else { return }
-        for record in survivors where !removedIDs.contains(record.id) {
-            submit(.insert(id: record.id, path: record.path, text: .committed(record.contentRange)), id: record.id)
-        }
-    }
-
     /// Fixes char offsets, syncs the context file, commits the shards, then saves the meta
     /// (committed length and search stamp) in the caller's transaction.
     func commit(root: String) throws -> StoreMeta {
         if firstRemovedOffset != .max { try Self.recomputeCharOffsets(db, after: firstRemovedOffset) }
         meta.root = root
         meta.contextBytes = file.length
-        meta.searchStamp = stamp
         try file.sync()
-        // The shards commit first; the rows then commit their stamp (see SearchShards).
-        for shard in shards { try shard.finish() }
+        if indexing == .inline {
+            try submitCatchUp()
+            // The shards commit first; the rows then commit their stamp (see SearchShards).
+            for shard in shards { try shard.finish() }
+            meta.searchStamp = stamp
+            meta.searchPendingFrom = nil
+        }
         try meta.save(db)
         return meta
+    }
+
+    /// Sends the shards the committed rows they lack that this refresh kept. Rows appended by
+    /// this refresh went in as they came; their ids are above every row committed before it.
+    private func submitCatchUp() throws {
+        guard let from = catchUpFrom else { return }
+        let rows = try RawStatement(db, """
+            SELECT id, path, byte_offset, byte_length FROM documents WHERE id >= ? AND id < ? ORDER BY id
+            """)
+        rows.bind(1, from)
+        rows.bind(2, firstAppendedID ?? Int64.max)
+        while try rows.step() {
+            let id = rows.int64(0), offset = rows.int(2)
+            submit(.insert(id: id, path: rows.text(1), text: .committed(offset..<(offset + rows.int(3)))), id: id)
+        }
     }
 
     /// Re-derives the char offsets of the records after `offset` (where the first removed one was).

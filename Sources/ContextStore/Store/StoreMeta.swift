@@ -11,6 +11,9 @@ struct StoreMeta: Equatable {
     var totalChars = 0
     /// The refresh whose full-text shards match these rows (see `SearchShards`).
     var searchStamp: String?
+    /// The first document id the shards do not hold yet: imports that defer search leave it set,
+    /// and the next search catches up (see `SearchCatchUp`). Nil when the shards hold every row.
+    var searchPendingFrom: Int64?
     /// Running totals of the live documents, kept by `RecordWriter` so reports need no table scan.
     var documents = 0
     var contentBytes = 0
@@ -28,6 +31,7 @@ struct StoreMeta: Equatable {
             case "dead_bytes": meta.deadBytes = row["value"]
             case "total_chars": meta.totalChars = row["value"]
             case "search_stamp": meta.searchStamp = row["value"]
+            case "search_pending_from": meta.searchPendingFrom = row["value"]
             case "documents": meta.documents = row["value"]
             case "content_bytes": meta.contentBytes = row["value"]
             case "tokens": meta.tokens = row["value"]
@@ -42,11 +46,16 @@ struct StoreMeta: Equatable {
         let values: [(String, (any DatabaseValueConvertible)?)] = [
             ("root", root), ("generation", generation), ("context_bytes", contextBytes),
             ("dead_bytes", deadBytes), ("total_chars", totalChars), ("search_stamp", searchStamp),
+            ("search_pending_from", searchPendingFrom),
             ("documents", documents), ("content_bytes", contentBytes), ("tokens", tokens),
             ("invalid_utf8_documents", invalidUTF8Documents),
         ]
         for (key, value) in values {
-            try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [key, value])
+            if let value {
+                try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [key, value])
+            } else {
+                try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [key])
+            }
         }
     }
 }

@@ -29,20 +29,32 @@ struct IndexCommand: ParsableCommand {
     @Option(help: "Import a Codex CLI session of this workspace: `latest` or a file.")
     var codex: String?
 
+    @Flag(help: "With a session: build its full-text search index now (otherwise the first search builds it).")
+    var search = false
+
     func validate() throws {
         guard maxFileSize > 0 else { throw ValidationError("--max-file-size must be positive") }
         let session = workspaceOptions.session
         if [session, claude, codex].compactMap({ $0 }).count > 1 { throw ValidationError("give one of --session, --claude, --codex") }
         if format != nil && session == nil { throw ValidationError("--format goes with --session") }
+        if search && session == nil && claude == nil && codex == nil {
+            throw ValidationError("--search goes with --session, --claude or --codex (a workspace's search is built as it is indexed)")
+        }
         if path != nil && workspaceOptions.workspace != nil { throw ValidationError("give the folder as PATH or --workspace, not both") }
     }
 
     func run() throws {
         if let file = try sessionFile() {
             let reporter = ProgressReporter()
-            let report = try SessionImporter.refresh(
+            var report = try SessionImporter.refresh(
                 file: file, format: format, location: workspaceOptions.store.map { StoreLocation(directory: workspaceOptions.absolute($0)) },
                 progress: { reporter.report($0) }, logger: Logger(label: "rlmd.sessions"))
+            if search && report.searchPending {
+                let started = Date()
+                try SearchCatchUp.run(StoreLocation(directory: report.store))
+                report.searchPending = false
+                report.seconds += Date().timeIntervalSince(started)
+            }
             if json { try JSONOutput.print(report) } else { print(Self.summary(report)) }
             return
         }
@@ -85,6 +97,7 @@ struct IndexCommand: ParsableCommand {
             lines.append("  unknown record types kept as raw text: " + report.unknownTypes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
         if report.pendingBytes > 0 { lines.append("  \(report.pendingBytes) bytes of an unfinished last line wait for the next import") }
+        if report.searchPending { lines.append("  full-text search: built at the first search (or now with --search)") }
         lines.append("  store: \(report.store)")
         return lines.joined(separator: "\n")
     }
