@@ -1,3 +1,4 @@
+import ContextStore
 import Foundation
 import REPL
 import RLMEngine

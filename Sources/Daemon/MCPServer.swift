@@ -129,7 +129,8 @@ public actor MCPServer {
             return try snapshot.lines(path: try string("path"), startLine: integer("start_line"), endLine: integer("end_line"))
         case "search":
             let snapshot = try await workspace.snapshot()
-            let hits = try snapshot.search(try string("query"), limit: integer("k") ?? 10)
+            let query = try string("query"), limit = integer("k") ?? 10
+            let hits = try await OffPool.run { try snapshot.search(query, limit: limit) }
             return hits.isEmpty ? "no results" : hits.map { "\($0.path):\($0.line): \($0.snippet)" }.joined(separator: "\n")
         default:
             throw ResponseError(.invalidParams, "unknown tool \(name)")

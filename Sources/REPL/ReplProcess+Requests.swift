@@ -12,7 +12,8 @@ extension ReplProcess {
             let reply: ReplMessage.Reply
             switch message.method {
             case "search":
-                reply = Self.search(id: id, params: params, snapshot: snapshot)
+                // Off the pool: the first search of a session may wait for its index to catch up.
+                reply = await OffPool.run { Self.search(id: id, params: params, snapshot: snapshot) }
             case "llm_query":
                 reply = await Self.single(id: id, .llmQuery(prompt: params?.prompt ?? "", model: params?.model), subCalls)
             case "rlm_query":
