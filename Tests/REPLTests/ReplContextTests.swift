@@ -28,6 +28,9 @@ import TestSupport
     /// One fixture per width of CPython's str (1, 1, 2 and 4 bytes per char).
     @Test(arguments: [
         ("ascii", ["a.py": "def a():\n    return 1\n", "b.txt": "plain\n"]),
+        // ASCII contexts are read in two halves: one record split by the cut, and many small ones.
+        ("ascii-one-record", ["big.txt": String(repeating: "0123456789abcdef\n", count: 999)]),
+        ("ascii-many", Dictionary(uniqueKeysWithValues: (0..<37).map { ("f\($0).txt", String(repeating: "line \($0)\n", count: $0)) })),
         ("latin1", ["a.py": "# café\nx = 'naïve'\n", "b.txt": "plain\n"]),
         ("ucs2", ["a.md": "arrows → and λ\n", "b.txt": "ok"]),
         ("ucs4", ["a.md": "emoji 😀 here\n", "b.txt": "é → 😀\n", "c.txt": "last"]),
