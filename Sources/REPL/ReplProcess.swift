@@ -69,10 +69,9 @@ public actor ReplProcess {
         let scratch = try Scratch.make(owner: owner)
         var contextFD: Int32 = -1
         var ownsContextFD = false
+        let runtime: String
         do {
-            guard let runtime = Bundle.module.url(forResource: "repl_runtime", withExtension: "py"),
-                  FileManager.default.createFile(atPath: "\(scratch)/rlmd_runtime.py", contents: try Data(contentsOf: runtime))
-            else { throw ReplError("the REPL runtime (repl_runtime.py) is missing beside rlmd") }
+            runtime = try RuntimeScript.install(into: scratch, python: python, environment: ProcessInfo.processInfo.environment)
             switch context {
             case .store(let snapshot): contextFD = snapshot.contextFileDescriptor
             case .text(let text, _):
@@ -84,7 +83,7 @@ public actor ReplProcess {
             throw error
         }
         defer { if ownsContextFD { Glibc.close(contextFD) } }
-        let (argv, directory) = sandbox.command(python: python, scratch: scratch)
+        let (argv, directory) = sandbox.command(python: python, scratch: scratch, runtime: runtime)
         let process: SpawnedProcess
         do {
             process = try SpawnedProcess.spawn(argv, environment: sandbox.environment(scratch: scratch),

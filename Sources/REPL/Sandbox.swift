@@ -81,7 +81,8 @@ public struct Sandbox: Sendable {
     /// The command line that runs `python runtime` under this sandbox.
     ///
     /// `scratch` holds the runtime and becomes the working directory (`/scratch` inside bubblewrap).
-    func command(python: PythonInstallation, scratch: String) -> (argv: [String], directory: String) {
+    /// `runtime` is the runtime script's file name in `scratch`.
+    func command(python: PythonInstallation, scratch: String, runtime: String) -> (argv: [String], directory: String) {
         let interpreter = [python.executable, "-I", "-B", "-S"]  // -S: see _add_site_packages in the runtime
         switch mode {
         case .bubblewrap:
@@ -100,14 +101,14 @@ public struct Sandbox: Sendable {
                 argv += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", setpriv!,
                          "--reuid=\(Sandbox.nobody)", "--regid=\(Sandbox.nobody)", "--clear-groups", "--inh-caps=-all"]
             }
-            return (argv + interpreter + ["/scratch/rlmd_runtime.py"], "/scratch")
+            return (argv + interpreter + ["/scratch/\(runtime)"], "/scratch")
         case .unshare:
             // unshare itself must die with rlmd (then --kill-child ends Python and the namespace).
             let dieWithParent = setpriv.map { [$0, "--pdeathsig", "KILL"] } ?? []
             return (dieWithParent + [unshare!] + Sandbox.unshareFlags(isRoot: isRoot) + ["--"] + interpreter
-                    + ["\(scratch)/rlmd_runtime.py"], scratch)
+                    + ["\(scratch)/\(runtime)"], scratch)
         case .none:
-            return (interpreter + ["\(scratch)/rlmd_runtime.py"], scratch)
+            return (interpreter + ["\(scratch)/\(runtime)"], scratch)
         }
     }
 
