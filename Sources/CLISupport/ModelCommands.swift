@@ -38,9 +38,13 @@ public enum ModelCommands {
         return first == "bench" && words.dropFirst().first == benchLM.name
     }
 
-    /// `rlmd-lm` in the folder of the running executable.
+    /// `rlmd-lm` in the folder of the running executable. Plain `readlink`: Foundation's file and
+    /// URL types took over a millisecond to set up, on the path of every model command.
     public static func executablePath() -> String {
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent(executableName).path
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let length = buffer.withUnsafeMutableBufferPointer { readlink("/proc/self/exe", $0.baseAddress!, $0.count) }
+        let me = length > 0 ? String(decoding: buffer[..<length], as: UTF8.self) : CommandLine.arguments[0]
+        let folder = me.lastIndex(of: "/").map { String(me[..<$0]) } ?? "."
+        return folder + "/" + executableName
     }
 }
