@@ -1,5 +1,6 @@
 import ArgumentParser
 import CLISupport
+import ContextStore
 import Foundation
 import REPL
 import RLMEngine
@@ -32,8 +33,17 @@ struct AskCommand: AsyncParsableCommand {
 /// What `ask` and `summarize-session` share: open the context, start the session, print progress.
 enum Asking {
     static func ask(_ question: String, task: String?, context: ContextOptions, modelOptions: ModelOptions) async throws -> RLMAnswer {
-        let snapshot = try context.refreshedSnapshot()
-        let (models, server) = try modelOptions.models()
+        // Model setup (config, prices, an offline server) and the index check need nothing from
+        // each other: together they took 8 ms before the REPL could start.
+        let setup = Task.detached { [modelOptions] in try modelOptions.models() }
+        let snapshot: ContextSnapshot
+        do {
+            snapshot = try context.refreshedSnapshot()
+        } catch {
+            _ = try? await setup.value
+            throw error
+        }
+        let (models, server) = try await setup.value
         defer { withExtendedLifetime(server) {} }
         let session = RLMSession(context: .store(snapshot), models: models, options: modelOptions.options, store: try? TrajectoryStore())
         let printer = ProgressPrinter()
