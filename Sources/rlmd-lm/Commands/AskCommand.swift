@@ -35,14 +35,9 @@ enum Asking {
     static func ask(_ question: String, task: String?, context: ContextOptions, modelOptions: ModelOptions) async throws -> RLMAnswer {
         // Model setup (config, prices, an offline server) and the index check need nothing from
         // each other: together they took 8 ms before the REPL could start.
+        // (When the index check fails, the command ends without waiting for the setup.)
         let setup = Task.detached { [modelOptions] in try modelOptions.models() }
-        let snapshot: ContextSnapshot
-        do {
-            snapshot = try context.refreshedSnapshot()
-        } catch {
-            _ = try? await setup.value
-            throw error
-        }
+        let snapshot = try context.refreshedSnapshot()
         let (models, server) = try await setup.value
         defer { withExtendedLifetime(server) {} }
         let session = RLMSession(context: .store(snapshot), models: models, options: modelOptions.options, store: try? TrajectoryStore())
