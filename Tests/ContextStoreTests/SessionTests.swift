@@ -145,6 +145,26 @@ import TestSupport
         #expect(try fixture.snapshot().search("expire").map(\.path) == ["#1"])
     }
 
+    @Test func aFirstImportRebuildsTheIndexesItDropped() throws {
+        let fixture = try Fixture()
+        try fixture.write("s.jsonl", Self.claudeLines().joined())
+        try SessionImporter.refresh(file: fixture.root + "/s.jsonl", location: fixture.store)
+        let migrated = try DatabaseQueue()
+        try StoreSchema.migrator.migrate(migrated)
+        func indexes(_ db: some DatabaseReader) throws -> [String: [String]] {
+            try db.read { db in
+                var found: [String: [String]] = [:]
+                for name in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'documents'") {
+                    found[name] = try String.fetchAll(db, sql: "SELECT name FROM pragma_index_info(?)", arguments: [name])
+                }
+                return found
+            }
+        }
+        let imported = try DatabaseQueue(path: fixture.store.databasePath)
+        #expect(try indexes(imported) == indexes(migrated))
+        #expect(try indexes(imported)["documents_by_session"] == ["session", "message_index"])
+    }
+
     @Test func codexRollout() throws {
         let fixture = try Fixture()
         let lines = [

@@ -95,6 +95,8 @@ public enum SessionImporter {
         } else {
             try database.write { db in
                 let records = try RecordWriter(db: db, location: location, meta: meta, search: .deferred, logger: logger)
+                let bulk = meta.documents == 0
+                if bulk { try StoreSchema.dropSecondaryIndexes(db) }
                 do {
                     for path in paths {
                         let label = path == file ? "main" : ((path as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -106,6 +108,7 @@ public enum SessionImporter {
                         try source.save(db)
                         finalSources.append(source)
                     }
+                    if bulk { try StoreSchema.createSecondaryIndexes(db) }
                     logger.debug("imported \(added) messages", metadata: ["ms": elapsed()])
                     committedMeta = try records.commit(root: file)
                 } catch {
