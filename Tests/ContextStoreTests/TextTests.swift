@@ -46,6 +46,26 @@ import Testing
         #expect(TextDecoder.decode(Array(long.utf8)).lineCount == 100)
     }
 
+    @Test func countsOfValidTextAgreeWithTheValidatingDecoder() {
+        // Lengths around the 16-byte blocks and past the 255-block lane counters; multibyte
+        // chars and newlines at every offset of a block.
+        var texts = ["", "\n", "a", "é", "😀\n", String(repeating: "x", count: 16 * 255 + 7)]
+        for length in [15, 16, 17, 31, 33, 64] {
+            for offset in 0..<min(length, 17) {
+                for insert in ["\n", "é", "→", "😀"] {
+                    let plain = String(repeating: "a", count: length)
+                    texts.append(String(plain.prefix(offset)) + insert + String(plain.dropFirst(offset)))
+                }
+            }
+        }
+        texts.append(String(repeating: "héllo\nwörld 😀 → \n", count: 1000))
+        for text in texts {
+            let checked = TextDecoder.decode(Array(text.utf8)), counted = TextDecoder.decode(valid: Array(text.utf8))
+            #expect(counted.scalarCount == checked.scalarCount && counted.lineCount == checked.lineCount, "\(text.prefix(40))")
+            #expect(counted.bytes == checked.bytes && counted.invalidSequences == 0)
+        }
+    }
+
     /// Replacement matches Python's `bytes.decode("utf-8", "replace")`, so char offsets agree.
     @Test(arguments: [
         ([0x61, 0xFF, 0xE2, 0x82, 0x62] as [UInt8], "a\u{FFFD}\u{FFFD}b"),

@@ -170,7 +170,7 @@ public enum SessionImporter {
         let path = source.documentPath(index: index)
         let header = "[\(path) \(message.timestamp ?? "-") \(message.role)]\n"
         let session = source.label == "main" ? (source.stats.sessionID ?? "main") : source.label
-        let text = TextDecoder.decode(Array(message.text.utf8))
+        let text = TextDecoder.decode(valid: Array(message.text.utf8))
         var fields = MessageFields(session: session, parentSession: source.parentSession, index: index, message: message)
         fields.message.text = ""  // travels as `text`; not twice
         return PreparedMessage(path: path, kind: message.kind, header: header, text: text, fields: fields)

@@ -23,6 +23,38 @@ public enum TextDecoder {
         }
     }
 
+    /// The counts of bytes known to be valid UTF-8 (a Swift `String`'s), without validating them
+    /// again: scalars are the bytes that do not continue a sequence. Sixteen bytes at a time.
+    public static func decode(valid bytes: [UInt8]) -> DecodedText {
+        var newlines = 0
+        var continuations = 0
+        bytes.withUnsafeBytes { raw in
+            let newline = SIMD16<UInt8>(repeating: 0x0A), top = SIMD16<UInt8>(repeating: 0xC0)
+            let continuation = SIMD16<UInt8>(repeating: 0x80), zero = SIMD16<UInt8>(), one = SIMD16<UInt8>(repeating: 1)
+            var i = 0
+            while i + 16 <= raw.count {
+                // Lane counters of at most 255 rounds each, then added up.
+                var newlineLanes = zero, continuationLanes = zero
+                var rounds = 0
+                while rounds < 255 && i + 16 <= raw.count {
+                    let chunk = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+                    newlineLanes &+= zero.replacing(with: one, where: chunk .== newline)
+                    continuationLanes &+= zero.replacing(with: one, where: (chunk & top) .== continuation)
+                    i += 16
+                    rounds += 1
+                }
+                newlines += Int(SIMD16<UInt16>(truncatingIfNeeded: newlineLanes).wrappedSum())
+                continuations += Int(SIMD16<UInt16>(truncatingIfNeeded: continuationLanes).wrappedSum())
+            }
+            for byte in raw[i...] {
+                if byte == 0x0A { newlines += 1 }
+                if byte & 0xC0 == 0x80 { continuations += 1 }
+            }
+        }
+        let lines = bytes.withUnsafeBufferPointer { lineCount($0, newlines: newlines) }
+        return DecodedText(bytes: bytes, scalarCount: bytes.count - continuations, lineCount: lines, invalidSequences: 0)
+    }
+
     /// Lines as an editor shows them: a final line without `\n` still counts.
     static func lineCount(_ bytes: UnsafeBufferPointer<UInt8>, newlines: Int) -> Int {
         guard let last = bytes.last else { return 0 }
