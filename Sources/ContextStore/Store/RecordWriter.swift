@@ -62,6 +62,7 @@ final class RecordWriter {
     private var firstRemovedOffset = Int.max
     private let insert: RawStatement
     private let delete: RawStatement
+    private var rowText = RowText()
 
     init(db: Database, location: StoreLocation, meta: StoreMeta, search indexing: SearchIndexing = .inline,
          logger: Logger) throws {
@@ -134,8 +135,9 @@ final class RecordWriter {
     @discardableResult
     func append(path: String, kind: String, header: String, text: DecodedText, file fileFields: FileFields?,
                 message: MessageFields?) throws -> Int64 {
+        var header = header
         let headerChars = header.unicodeScalars.count
-        let recordOffset = try file.append(header)
+        let recordOffset = try header.withUTF8 { try file.append(UnsafeRawBufferPointer($0)) }
         let byteOffset = try text.bytes.withUnsafeBytes { try file.append($0) }
         var recordBytes = header.utf8.count + text.bytes.count
         var recordChars = headerChars + text.scalarCount
@@ -144,25 +146,24 @@ final class RecordWriter {
             recordBytes += 1
             recordChars += 1
         }
-        let values: [Int64?] = [
-            Int64(recordOffset), Int64(recordBytes), Int64(byteOffset), Int64(text.bytes.count), Int64(recordChars),
-            Int64(meta.totalChars + headerChars), Int64(text.scalarCount), Int64(text.lineCount),
-        ]
-        insert.bind(1, path)
-        insert.bind(2, kind)
-        for (offset, value) in values.enumerated() { if let value { insert.bind(Int32(3 + offset), value) } }
+        for (column, value) in [recordOffset, recordBytes, byteOffset, text.bytes.count, recordChars,
+                                meta.totalChars + headerChars, text.scalarCount, text.lineCount].enumerated() {
+            insert.bind(Int32(3 + column), Int64(value))
+        }
+        rowText.stage(1, path)
+        rowText.stage(2, kind)
         // Messages carry no digest: nothing compares them, and hashing took a third of an import.
         (fileFields?.sha256 ?? []).withUnsafeBytes { insert.bind(11, blob: $0) }
         insert.bind(12, fileFields?.stat.mtimeNanoseconds ?? 0)
         insert.bind(13, fileFields?.stat.size ?? Int64(text.bytes.count))
         insert.bind(14, Int64(bitPattern: fileFields?.stat.inode ?? 0))
-        if fileFields != nil, let language = Language.of(path: path) { insert.bind(15, language) }
+        if fileFields != nil, let language = Language.of(path: path) { rowText.stage(15, language) }
         insert.bind(16, Int64(Document.estimateTokens(bytes: text.bytes.count)))
         insert.bind(17, Int64(text.invalidSequences))
         insert.bind(18, fileFields?.indexedAt ?? 0)
         insert.bind(19, Int64(headerChars))
         if let message { bind(message) }
-        try insert.run()
+        try rowText.bindAll(to: insert) { try insert.run() }
         let id = db.lastInsertedRowID
         if firstAppendedID == nil { firstAppendedID = id }
         switch indexing {
@@ -179,21 +180,21 @@ final class RecordWriter {
 
     private func bind(_ fields: MessageFields) {
         let message = fields.message
-        insert.bind(20, fields.session)
-        if let parent = fields.parentSession { insert.bind(21, parent) }
+        rowText.stage(20, fields.session)
+        if let parent = fields.parentSession { rowText.stage(21, parent) }
         insert.bind(22, Int64(fields.index))
-        insert.bind(23, message.role)
-        if let timestamp = message.timestamp { insert.bind(24, timestamp) }
-        if let tool = message.toolName { insert.bind(25, tool) }
-        if let model = message.model { insert.bind(26, model) }
+        rowText.stage(23, message.role)
+        if let timestamp = message.timestamp { rowText.stage(24, timestamp) }
+        if let tool = message.toolName { rowText.stage(25, tool) }
+        if let model = message.model { rowText.stage(26, model) }
         if let usage = message.usage {
             insert.bind(27, Int64(usage.input))
             insert.bind(28, Int64(usage.output))
             insert.bind(29, Int64(usage.cacheRead))
             insert.bind(30, Int64(usage.cacheCreation))
         }
-        if let uuid = message.uuid { insert.bind(31, uuid) }
-        if let parent = message.parentUUID { insert.bind(32, parent) }
+        if let uuid = message.uuid { rowText.stage(31, uuid) }
+        if let parent = message.parentUUID { rowText.stage(32, parent) }
         insert.bind(33, message.sidechain ? 1 : 0)
         insert.bind(34, Int64(message.sourceLine))
     }
@@ -250,6 +251,33 @@ final class RecordWriter {
             update.bind(1, Int64(charOffset))
             update.bind(2, id)
             try update.run()
+        }
+    }
+}
+
+/// The text columns of one row, gathered in one reused buffer and bound in place
+/// (SQLITE_STATIC): bound one by one, SQLite copied each into memory of its own, under a lock.
+private struct RowText {
+    private var bytes: [UInt8] = []
+    private var columns: [(column: Int32, start: Int, count: Int)] = []
+
+    mutating func stage(_ column: Int32, _ value: String) {
+        let start = bytes.count
+        bytes.append(contentsOf: value.utf8)
+        columns.append((column, start, bytes.count - start))
+    }
+
+    /// Binds the staged columns, runs `body` while they stay valid, and empties the buffer.
+    mutating func bindAll(to statement: RawStatement, _ body: () throws -> Void) rethrows {
+        defer {
+            bytes.removeAll(keepingCapacity: true)
+            columns.removeAll(keepingCapacity: true)
+        }
+        try bytes.withUnsafeBytes { raw in
+            for (column, start, count) in columns {
+                statement.bind(column, utf8: UnsafeRawBufferPointer(rebasing: raw[start..<(start + count)]))
+            }
+            try body()
         }
     }
 }
