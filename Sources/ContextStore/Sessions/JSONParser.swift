@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Why a JSON text was rejected, with the byte offset where parsing stopped.
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public var offset: Int
@@ -18,6 +12,8 @@ struct JSONParser {
     private var index = 0
     private var depth = 0
     private var skippedKeys: [String] = []
+    /// Where escaped strings are unescaped; kept for the next one.
+    private var scratch: [UInt8] = []
     private static let maxDepth = 512
 
     /// `skipping` names members of the top-level object that are checked but not kept (Claude
@@ -152,69 +148,56 @@ struct JSONParser {
             if byte < 0x20 { throw error("control character in string") }
             index += 1
         }
-        // Escapes: find (and check) the end first, then unescape straight into the string's own
-        // storage; the unescaped text is never longer than the escaped one.
-        index = start - 1
-        try skipString()
-        let end = index - 1  // the closing quote
-        return String(unsafeUninitializedCapacity: end - start) { out in unescape(start..<end, into: out) }
-    }
-
-    /// Writes the unescaped bytes of a checked string body; returns how many.
-    private func unescape(_ range: Range<Int>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        let base = bytes.baseAddress!
-        var written = 0
-        var i = range.lowerBound
-        func put(_ byte: UInt8) {
-            out[written] = byte
-            written += 1
-        }
-        while i < range.upperBound {
-            let run = memchr(base + i, 0x5C, range.upperBound - i).map { base.distance(to: UnsafeRawPointer($0)) } ?? range.upperBound
-            if run > i {
-                memcpy(out.baseAddress! + written, base + i, run - i)
-                written += run - i
-                i = run
+        // Escapes: unescape into the parser's reused buffer, then make the string from it.
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
+        while true {
+            let plainStart = index
+            skipPlainStringBytes()
+            if index > plainStart { scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[plainStart..<index])) }
+            guard index < bytes.count else { throw error("unterminated string") }
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return String(decoding: scratch, as: UTF8.self)
             }
-            guard i < range.upperBound else { break }
-            let escape = bytes[i + 1]
-            i += 2
+            if byte < 0x20 { throw error("control character in string") }
+            index += 1  // the backslash
+            guard index < bytes.count else { throw error("unterminated string") }
+            let escape = bytes[index]
+            index += 1
             switch escape {
-            case UInt8(ascii: "b"): put(0x08)
-            case UInt8(ascii: "f"): put(0x0C)
-            case UInt8(ascii: "n"): put(0x0A)
-            case UInt8(ascii: "r"): put(0x0D)
-            case UInt8(ascii: "t"): put(0x09)
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scratch.append(escape)
+            case UInt8(ascii: "b"): scratch.append(0x08)
+            case UInt8(ascii: "f"): scratch.append(0x0C)
+            case UInt8(ascii: "n"): scratch.append(0x0A)
+            case UInt8(ascii: "r"): scratch.append(0x0D)
+            case UInt8(ascii: "t"): scratch.append(0x09)
             case UInt8(ascii: "u"):
-                var scalar = hex4(at: i)
-                i += 4
+                var scalar = try parseHex4()
                 if (0xD800...0xDBFF).contains(scalar) {
                     // A high surrogate pairs with a following \uDC00-\uDFFF; alone it becomes U+FFFD.
-                    if i + 6 <= range.upperBound, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u"),
-                       case let low = hex4(at: i + 2), (0xDC00...0xDFFF).contains(low) {
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        i += 6
+                    if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                        let save = index
+                        index += 2
+                        let low = try parseHex4()
+                        if (0xDC00...0xDFFF).contains(low) {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            index = save
+                            scalar = 0xFFFD
+                        }
                     } else {
                         scalar = 0xFFFD
                     }
                 } else if (0xDC00...0xDFFF).contains(scalar) {
                     scalar = 0xFFFD
                 }
-                for byte in UTF8.encode(Unicode.Scalar(scalar) ?? "\u{FFFD}")! { put(byte) }
-            default: put(escape)  // " \\ /
+                scratch.append(contentsOf: UTF8.encode(Unicode.Scalar(scalar) ?? "\u{FFFD}")!)
+            default:
+                throw error("invalid escape")
             }
         }
-        return written
-    }
-
-    /// The value of four hex digits already checked by `skipString`.
-    private func hex4(at offset: Int) -> UInt32 {
-        var value: UInt32 = 0
-        for byte in bytes[offset..<(offset + 4)] {
-            let digit = byte <= 0x39 ? byte - 0x30 : (byte | 0x20) - 0x61 + 10
-            value = value << 4 | UInt32(digit)
-        }
-        return value
     }
 
     /// Checks one value and moves past it without building it.
