@@ -24,6 +24,10 @@ final class ReplConnection: @unchecked Sendable {
         process.send(ReplMessage.line(message))
     }
 
+    func send(_ message: ReplMessage.Init) -> Bool {
+        process.send(message.jsonLine)
+    }
+
     /// Kills the sandbox (its whole session or pid namespace) and removes the scratch folder.
     func close() {
         cleanup.lock()
