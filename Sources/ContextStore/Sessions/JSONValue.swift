@@ -53,59 +53,27 @@ enum JSONValue: Sendable, Equatable {
 
     /// Compact JSON text, for rendering tool inputs.
     public var compactText: String {
-        var out: [UInt8] = []
-        write(to: &out)
-        return String(decoding: out, as: UTF8.self)
+        var json = JSONText(capacity: 64)
+        write(to: &json)
+        return String(decoding: json.bytes, as: UTF8.self)
     }
 
-    private func write(to out: inout [UInt8]) {
+    private func write(to json: inout JSONText) {
         switch self {
-        case .null: out += "null".utf8
-        case .bool(let value): out += (value ? "true" : "false").utf8
-        case .number(let value):
-            if let int { out += String(int).utf8 } else { out += String(value).utf8 }
-        case .string(let value): JSONValue.writeString(value, to: &out)
-        case .array(let values):
-            out.append(UInt8(ascii: "["))
-            for (index, value) in values.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                value.write(to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
+        case .null: json.raw("null")
+        case .bool(let value): json.bool(value)
+        case .number(let value): json.literal(int.map(String.init) ?? String(value))
+        case .string(let value): json.string(value)
+        case .array(let values): json.array(values) { json, value in value.write(to: &json) }
         case .object(let members):
-            out.append(UInt8(ascii: "{"))
+            json.raw("{")
             for (index, (key, value)) in members.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.writeString(key, to: &out)
-                out.append(UInt8(ascii: ":"))
-                value.write(to: &out)
+                if index > 0 { json.raw(",") }
+                json.string(key)
+                json.raw(":")
+                value.write(to: &json)
             }
-            out.append(UInt8(ascii: "}"))
+            json.raw("}")
         }
-    }
-
-    /// Runs that need no escaping are copied whole: tool inputs are mostly plain text.
-    private static func writeString(_ value: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { utf8 in
-            var plainStart = 0
-            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plainStart..<index]))
-                plainStart = index + 1
-                switch byte {
-                case 0x22: out += #"\""#.utf8
-                case 0x5C: out += #"\\"#.utf8
-                case 0x0A: out += #"\n"#.utf8
-                case 0x0D: out += #"\r"#.utf8
-                case 0x09: out += #"\t"#.utf8
-                default:
-                    let hex = String(byte, radix: 16)
-                    out += ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8
-                }
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plainStart...]))
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }
