@@ -266,7 +266,14 @@ struct JSONParser {
         let space = SIMD16<UInt8>(repeating: 0x20)
         while index + 16 <= bytes.count {
             let chunk = base.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
-            if any((chunk .== quote) .| (chunk .== backslash) .| (chunk .< space)) { break }
+            let stops = (chunk .== quote) .| (chunk .== backslash) .| (chunk .< space)
+            if any(stops) {
+                // The first stop byte's lane, from the lanes as two words (stop lanes are 0xFF).
+                let lanes = unsafeBitCast(SIMD16<UInt8>().replacing(with: 0xFF, where: stops), to: (UInt64, UInt64).self)
+                let low = UInt64(littleEndian: lanes.0), high = UInt64(littleEndian: lanes.1)
+                index += low != 0 ? low.trailingZeroBitCount / 8 : 8 + high.trailingZeroBitCount / 8
+                return
+            }
             index += 16
         }
         while index < bytes.count {
