@@ -1,7 +1,7 @@
 import Foundation
 
-/// Runs the built `rlmd` binary the way a user does, with its own cache folder.
-struct CLI {
+/// Runs the built `rlmd` binary the way a user does, with its own cache folder (removed with it).
+final class CLI: Sendable {
     struct Result {
         var status: Int32
         var stdout: String
@@ -27,6 +27,8 @@ struct CLI {
         cacheHome = FileManager.default.temporaryDirectory.path + "/rlmd-cli-cache-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: cacheHome, withIntermediateDirectories: true)
     }
+
+    deinit { try? FileManager.default.removeItem(atPath: cacheHome) }
 
     func process(_ arguments: [String], in directory: String, environment extra: [String: String] = [:]) -> (Process, Pipe, Pipe) {
         let process = Process()

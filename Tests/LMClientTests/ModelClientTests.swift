@@ -200,7 +200,9 @@ import TestSupport
 @Suite struct ResponseCacheTests {
     @Test func temperatureZeroRepliesAreServedFromTheCache() async throws {
         let server = try await ScriptedServer([["body": "openai:cached answer"]])
-        let path = FileManager.default.temporaryDirectory.path + "/rlmd-cache-\(UUID().uuidString)/responses.sqlite"
+        let folder = FileManager.default.temporaryDirectory.path + "/rlmd-cache-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/responses.sqlite"
         let cache = try SQLiteResponseCache(path: path)
         let client = ModelClient(api: OpenAICompatibleAPI(baseURL: server.baseURL, apiKey: nil), cache: cache)
         var request = CompletionRequest(model: "gpt-5-mini", messages: [.user("same question")], temperature: 0)

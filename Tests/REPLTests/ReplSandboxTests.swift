@@ -144,3 +144,25 @@ import Glibc
         await repl.close()
     }
 }
+
+@Suite struct ScratchTests {
+    @Test func foldersOfRlmdProcessesThatAreGoneAreRemoved() throws {
+        let base = try Fixture()
+        // A pid that ran and ended: a process this test started and waited for.
+        let ended = Process()
+        ended.executableURL = URL(fileURLWithPath: "/bin/true")
+        try ended.run()
+        ended.waitUntilExit()
+        let names = ["rlmd-repl-\(ended.processIdentifier)-abc123", "rlmd-repl-\(getpid())-def456", "rlmd-repl-1-ghi789",
+                     "rlmd-repl-jkl012", "other-\(ended.processIdentifier)-mno345"]
+        for name in names { try fixtureFolder(base, name) }
+        Scratch.removeLeftovers(in: base.root)
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: base.root))
+        #expect(left == Set(names.dropFirst()))
+    }
+
+    private func fixtureFolder(_ base: Fixture, _ name: String) throws {
+        try FileManager.default.createDirectory(atPath: "\(base.root)/\(name)", withIntermediateDirectories: false)
+        FileManager.default.createFile(atPath: "\(base.root)/\(name)/rlmd_runtime.pyc", contents: Data("x".utf8))
+    }
+}
