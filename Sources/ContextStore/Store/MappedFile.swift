@@ -54,4 +54,14 @@ public final class MappedFile: @unchecked Sendable {
     public subscript(range: Range<Int>) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: bytes[range])
     }
+
+    /// Unmaps the pages of `range` from this mapping only (they stay in the page cache, and a later
+    /// read maps them again), so one pass over a large file does not leave all of it in our RSS.
+    func release(_ range: Range<Int>) {
+        guard let base = bytes.baseAddress, !range.isEmpty else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = range.lowerBound / page * page
+        let end = min(bytes.count, (range.upperBound + page - 1) / page * page)
+        madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+    }
 }

@@ -96,6 +96,8 @@ final class SearchShardWriter: @unchecked Sendable {
                 }
                 statement.bind(3, utf8: committedContext[range])
                 try statement.run()
+                // A rebuild or catch-up reads the whole context once: keep it out of our RSS.
+                committedContext.release(range)
             }
           }
         }
