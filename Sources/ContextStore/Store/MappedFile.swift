@@ -60,8 +60,10 @@ public final class MappedFile: @unchecked Sendable {
     func release(_ range: Range<Int>) {
         guard let base = bytes.baseAddress, !range.isEmpty else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let start = range.lowerBound / page * page
-        let end = min(bytes.count, (range.upperBound + page - 1) / page * page)
+        // Whole pages inside `range` only: the pages at its ends may hold bytes still to be read.
+        let start = (range.lowerBound + page - 1) / page * page
+        let end = range.upperBound / page * page
+        guard start < end else { return }
         madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
     }
 }
