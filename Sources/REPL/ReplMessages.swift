@@ -23,7 +23,6 @@ enum ReplMessage {
         var load: String?
         var limits: [String: Int]?
         var uid: Int?
-        var cwd: String?
 
         struct Params: Decodable {
             var prompt: String?

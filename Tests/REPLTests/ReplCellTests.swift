@@ -13,6 +13,13 @@ import Testing
         #expect(results.allSatisfy { !$0.stateLost && $0.final == nil })
     }
 
+    @Test func writesToTheCapturedStreamsReturnHowMuchTheyTook() async throws {
+        // Head kept, then tail: each write reports the whole string, as a file's would.
+        let code = "import sys\nn = [sys.stdout.write('abc'), sys.stdout.write('x' * 3000)]\nsys.stderr.write(repr(n))"
+        let results = try await Harness.run([code], configure: { $0.outputLimit = 1000 })
+        #expect(results[0].stderr == "[3, 3000]")
+    }
+
     @Test func outputKeepsHeadAndTailAndSaysHowMuchWasCut() async throws {
         let results = try await Harness.run(["print('A' * 5000 + 'B' * 5000)"], configure: { $0.outputLimit = 1000 })
         let out = results[0].stdout

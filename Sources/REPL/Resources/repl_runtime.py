@@ -280,6 +280,7 @@ class Runtime:
         self.waiting_lock = threading.Lock()
         self.namespace = {"__name__": "__main__", "__builtins__": __builtins__}
         self.output_limit = 20000
+        self.api_functions = self.api()  # put back into the namespace before each cell
 
     # Sub-calls travel to rlmd and block this (main) thread until the reply arrives.
     def request(self, method, params):
@@ -395,7 +396,7 @@ class Runtime:
             """Prints the variables you defined, with their types and sizes."""
             shown = []
             for key, value in runtime.namespace.items():
-                if key.startswith("_") or key in _API_NAMES or key in ("context", "docs"):
+                if key.startswith("_") or key in runtime.api_functions or key in ("context", "docs"):
                     continue
                 if callable(value) and getattr(value, "__module__", None) != "__main__":
                     continue
@@ -409,7 +410,7 @@ class Runtime:
     # --- cells ---
     def run_cell(self, code, limit):
         self.final = None
-        self.namespace.update(self.api())
+        self.namespace.update(self.api_functions)
         out, err = _Capture(limit), _Capture(limit)
         sys.stdout, sys.stderr = out, err
         error = None
@@ -435,8 +436,6 @@ class Runtime:
                 "final": self.final, "ms": (time.perf_counter() - started) * 1000}
 
 
-_API_NAMES = {"read", "grep", "search", "llm_query", "llm_query_batched", "rlm_query", "FINAL", "FINAL_VAR", "SHOW_VARS"}
-
 
 class _Capture(io.TextIOBase):
     """Keeps the first and last `limit/2` chars written and counts the rest, so a cell that
@@ -452,7 +451,8 @@ class _Capture(io.TextIOBase):
     def write(self, s):
         if not isinstance(s, str):
             raise TypeError(f"write() argument must be str, not {type(s).__name__}")
-        self.total += len(s)
+        written = len(s)
+        self.total += written
         half = self.limit // 2
         if self.head_chars < half:
             take = s[:half - self.head_chars]
@@ -467,7 +467,7 @@ class _Capture(io.TextIOBase):
             if self.tail_chars > 4 * half:
                 joined = "".join(self.tail)[-half:]
                 self.tail, self.tail_chars = [joined], len(joined)
-        return len(s)
+        return written
 
     def text(self):
         head, tail = "".join(self.head), "".join(self.tail)
@@ -576,7 +576,7 @@ def main():
               for name in ("as", "cpu", "fsize", "nproc")}
     channel.send({"type": "ready", "python": sys.version.split()[0], "chars": len(context), "docs": len(runtime.docs),
                   "load": how, "ms": (time.perf_counter() - started) * 1000, "limits": limits,
-                  "uid": os.getuid(), "cwd": os.getcwd()})
+                  "uid": os.getuid()})
     while True:
         try:
             cell = cells.get()
