@@ -41,7 +41,7 @@ public struct RunUsage: Sendable, Equatable, Codable {
     public var cached = 0
     public var calls = 0
     public var iterations = 0
-    /// The deepest recursion reached (0: the root only).
+    /// The deepest run reached (1: the root only; 0 before the first turn).
     public var depth = 0
     public var costUSD = 0.0
     /// Calls whose price was unknown, so `costUSD` undercounts.

@@ -15,7 +15,7 @@ enum ContextSummary {
                 """
         case .store(let snapshot):
             let tokens = snapshot.documents.reduce(0) { $0 + $1.tokens }
-            let isSession = snapshot.documents.contains { $0.session != nil }
+            let isSession = context.isSession
             var parts = ["""
                 Context: \(isSession ? "an AI-coding session history" : "a repository") at \(snapshot.root): \
                 \(snapshot.totalChars) chars in \(snapshot.documents.count) documents, about \(tokens) tokens.
@@ -77,4 +77,9 @@ enum ContextSummary {
         else { return nil }
         return "First lines of \(readme.path):\n\(head)"
     }
+}
+
+extension ReplContext {
+    /// A session history (its documents are messages) rather than a repository or plain text.
+    var isSession: Bool { snapshot?.documents.contains { $0.session != nil } ?? false }
 }

@@ -1,7 +1,7 @@
 import LMClient
 import REPL
 
-/// One step of a question, as it happens. `depth` is 0 for the root run, 1 for a child of
+/// One step of a question, as it happens. `depth` is 1 for the root run, 2 for a child of
 /// `rlm_query`, and so on.
 public enum RLMEvent: Sendable {
     case turnStarted(depth: Int, iteration: Int)

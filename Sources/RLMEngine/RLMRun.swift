@@ -37,16 +37,14 @@ actor RLMRun {
     /// message (earlier questions and answers of a follow-up, a task description).
     func run(question: String, repl: ReplProcess, extra: String? = nil) async throws -> Outcome {
         let model = models.rootModel(depth: depth)
-        let isSession = context.snapshot?.documents.contains { $0.session != nil } ?? false
         var messages: [ChatMessage] = [
-            .system(Prompts.system(session: isSession, maxIterations: options.limits.maxIterations, depth: depth,
+            .system(Prompts.system(session: context.isSession, maxIterations: options.limits.maxIterations, depth: depth,
                                    maxDepth: options.maxDepth)),
             .user([ContextSummary.describe(context), extra, "Question: \(question)"].compactMap { $0 }.joined(separator: "\n\n")),
         ]
         var reminded = false
         while true {
             if Task.isCancelled { return outcome(answer: "", stop: .cancelled) }
-            if let reason = await ledger.exhausted() { return await answerNow(messages: messages, model: model, reason: reason) }
             if let reason = await ledger.reserveCall() { return await answerNow(messages: messages, model: model, reason: reason) }
             await ledger.beginIteration(depth: depth)
             let iteration = turns.count + 1
@@ -93,7 +91,7 @@ actor RLMRun {
                 turns[turns.count - 1].cells.append(Trajectory.Cell(code: block, result: result))
                 if result.stateLost { await ledger.recordError() } else { await ledger.recordSuccess() }
                 if let final = result.final { return outcome(answer: final, stop: nil) }
-                outputs.append(Self.describe(result, limit: options.repl.outputLimit))
+                outputs.append(Self.describe(result))
                 if result.stateLost || result.timedOut { break }
             }
             if Task.isCancelled { return outcome(answer: "", stop: .cancelled) }
@@ -215,7 +213,7 @@ actor RLMRun {
     // MARK: Text
 
     /// What the model sees of a cell.
-    static func describe(_ result: CellResult, limit: Int) -> String {
+    static func describe(_ result: CellResult) -> String {
         var parts: [String] = []
         let out = result.stdout.isEmpty ? "(no output)" : result.stdout
         parts.append("Output:\n```\n\(out.hasSuffix("\n") ? String(out.dropLast()) : out)\n```")

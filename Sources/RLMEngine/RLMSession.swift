@@ -86,7 +86,7 @@ public actor RLMSession {
     private var kindName: String {
         switch context {
         case .text: "text"
-        case .store(let snapshot): snapshot.documents.contains { $0.session != nil } ? "session" : "repository"
+        case .store: context.isSession ? "session" : "repository"
         }
     }
 
