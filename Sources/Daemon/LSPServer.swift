@@ -89,9 +89,10 @@ public actor LSPServer {
     /// Sends `window/workDoneProgress/create` and waits (at most 5 s) for the client to accept the token.
     func createProgressToken() async -> ProgressToken? {
         nextServerRequest += 1
-        let token = ProgressToken.string("rlmd-progress-\(nextServerRequest)")
+        let name = "rlmd-progress-\(nextServerRequest)"
+        let token = ProgressToken.string(name)
         let id = RequestID.string("rlmd-\(nextServerRequest)")
-        connection.send(.request(id: id, method: WorkDoneProgressCreate.method, params: .object(["token": .string("rlmd-progress-\(nextServerRequest)")])))
+        connection.send(.request(id: id, method: WorkDoneProgressCreate.method, params: .object(["token": .string(name)])))
         let timeout = Task {
             try? await Task.sleep(for: .seconds(5))
             self.abandonServerRequest(id)

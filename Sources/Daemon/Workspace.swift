@@ -46,20 +46,25 @@ actor Workspace {
     }
 
     private func finished(_ task: Task<IndexReport, Error>) async {
-        do {
-            let report = try await task.value
-            files = report.files
-            state = .ready
-            lastError = nil
-        } catch {
-            state = .failed
-            lastError = "\(error)"
-            logger.error("index failed: \(error)")
-        }
+        record(await task.result)
         current = nil
         if refreshAgain {
             refreshAgain = false
             refresh()
+        }
+    }
+
+    /// What every refresh's outcome does to the state `rlm/status` reports.
+    private func record(_ result: Result<IndexReport, Error>) {
+        switch result {
+        case .success(let report):
+            files = report.files
+            state = .ready
+            lastError = nil
+        case .failure(let error):
+            state = .failed
+            lastError = "\(error)"
+            logger.error("index failed: \(error)")
         }
     }
 
@@ -80,12 +85,10 @@ actor Workspace {
         let root = root, location = location, logger = logger
         do {
             let report = try await OffPool.run { try Indexer.refresh(root: root, location: location, logger: logger) }
-            files = report.files
-            state = .ready
+            record(.success(report))
             return report
         } catch {
-            state = .failed
-            lastError = "\(error)"
+            record(.failure(error))
             throw DaemonError.indexUnavailable("\(error)")
         }
     }

@@ -59,7 +59,7 @@ import TestSupport
                                                                 "_meta": .object(["progressToken": .string("p1")])]))
         let text = try #require(Self.text(asked))
         #expect(text.hasPrefix("In src/retry.py:1.\n\nCitations: src/retry.py:1-1\n\nconversation: c"))
-        let progress = client.notifications.filter { $0.method == "notifications/progress" && $0.params["progressToken"] == .string("p1") }
+        let progress = client.notifications("notifications/progress").filter { $0.params["progressToken"] == .string("p1") }
         #expect(!progress.isEmpty)
         let conversation = try #require(text.split(separator: "conversation: ").last?.split(separator: " ").first.map(String.init))
         let followed = await client.request("tools/call", .object(["name": .string("follow_up"),

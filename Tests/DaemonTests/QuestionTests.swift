@@ -61,7 +61,7 @@ import TestSupport
         _ = await client.initialize(root: fixture.root, options: Self.options(server),
                                     capabilities: .object(["window": .object(["workDoneProgress": .bool(true)])]))
         #expect(await client.request(Ask.method, .object(["question": .string("Q")])).value?["answer"] == .string("done"))
-        let created = client.notifications.filter { $0.method == "window/workDoneProgress/create" }
+        let created = client.notifications("window/workDoneProgress/create")
         #expect(created.count == 2)  // one for the first index build, one for the question
         for token in created.compactMap({ $0.params["token"]?.stringValue }) {
             #expect(client.progress(token: token).first == "begin" && client.progress(token: token).last == "end", "\(token)")

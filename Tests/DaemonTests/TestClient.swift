@@ -11,7 +11,7 @@ final class TestClient: @unchecked Sendable {
     private let lock = NSLock()
     private var responses: [RequestID: Result<JSONValue, ResponseError>] = [:]
     private var unnumbered: [ResponseError] = []
-    private(set) var notifications: [(method: String, params: JSONValue)] = []
+    private var received: [(method: String, params: JSONValue)] = []
     private var nextID = 100
     private let toServer: Int32
 
@@ -39,10 +39,10 @@ final class TestClient: @unchecked Sendable {
                 self.lock.withLock {
                     switch item {
                     case .success(.response(let id, let result)): self.responses[id] = result
-                    case .success(.notification(let method, let params)): self.notifications.append((method, params))
+                    case .success(.notification(let method, let params)): self.received.append((method, params))
                     case .success(.request(let id, let method, let params)):
                         // The server asks us something (window/workDoneProgress/create): accept.
-                        self.notifications.append((method, params))
+                        self.received.append((method, params))
                         self.connection.send(.response(id: id, result: .success(.null)))
                     case .failure(let bad): self.unnumbered.append(bad.error)
                     }
@@ -92,9 +92,14 @@ final class TestClient: @unchecked Sendable {
         data.withUnsafeBytes { _ = write(toServer, $0.baseAddress, $0.count) }
     }
 
+    /// Notifications (and requests) the server sent with `method`, read under the lock.
+    func notifications(_ method: String) -> [(method: String, params: JSONValue)] {
+        lock.withLock { received.filter { $0.method == method } }
+    }
+
     func progress(token: String) -> [String] {
         lock.withLock {
-            notifications.filter { $0.method == Progress.method && $0.params["token"] == .string(token) }
+            received.filter { $0.method == Progress.method && $0.params["token"] == .string(token) }
                 .compactMap { $0.params["value"]?["kind"]?.stringValue }
         }
     }
