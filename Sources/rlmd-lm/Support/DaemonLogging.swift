@@ -21,12 +21,13 @@ enum DaemonLogging {
         private let handle: FileHandle
         private let lock = NSLock()
 
+        /// Opened with O_APPEND: several daemons (one per workspace) write to the same file, and
+        /// each write must land at its end, not at an offset remembered from opening it.
         init?(path: String) {
             try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
-            guard let handle = FileHandle(forWritingAtPath: path) else { return nil }
-            handle.seekToEndOfFile()
-            self.handle = handle
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else { return nil }
+            handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         }
 
         func write(_ string: String) {
