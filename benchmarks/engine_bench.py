@@ -15,7 +15,7 @@ import argparse, glob, json, os, statistics, subprocess, sys, tempfile, threadin
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from store_bench import RLMD, big_tree, sh  # noqa: E402
-from repl_bench import RLMS_VENV, bench_rlms as _install_probe  # noqa: E402,F401
+from repl_bench import RLMS_VENV  # noqa: E402
 
 SERVER = os.path.join(os.path.dirname(HERE), "Tests", "TestSupport", "scripted_lm_server.py")
 SCRIPT = [

@@ -22,6 +22,9 @@ public struct ContextOptions: ParsableArguments {
         }
     }
 
+    /// Whether a session is named (resolving it is `sessionFile()`'s job).
+    public var namesSession: Bool { workspaceOptions.session != nil || claude != nil || codex != nil }
+
     /// The session file named, if any.
     public func sessionFile() throws -> String? {
         if let session = workspaceOptions.session { return try SessionFile.resolve(session) }

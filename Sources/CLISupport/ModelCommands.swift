@@ -7,6 +7,8 @@ import Foundation
 /// before parsing; its help lists them from here.
 public enum ModelCommands {
     public static let executableName = "rlmd-lm"
+    /// The version both executables (and the daemon's `serverInfo`) report.
+    public static let version = "0.1.0"
 
     public struct Entry: Sendable {
         public var name: String
@@ -27,14 +29,15 @@ public enum ModelCommands {
     public static let benchLM = Entry(
         name: "lm", abstract: "Time model calls against a server: prints {calls, concurrency, median_ms, p99_ms, total_s}.")
 
+    /// The top-level commands of `rlmd-lm` (`bench lm` sits under `rlmd bench`).
+    public static let topLevel = [ask, summarizeSession, trajectory, serve, mcp, complete, doctor, models]
+
     /// Whether `arguments` (without the program name) name a command of `rlmd-lm`.
     public static func isForwarded(_ arguments: [String]) -> Bool {
         var words = arguments.drop { $0.hasPrefix("-") }
         if words.first == "help" { words = words.dropFirst() }
         guard let first = words.first else { return false }
-        if [ask.name, summarizeSession.name, trajectory.name, serve.name, mcp.name, complete.name, doctor.name, models.name].contains(first) {
-            return true
-        }
+        if topLevel.contains(where: { $0.name == first }) { return true }
         return first == "bench" && words.dropFirst().first == benchLM.name
     }
 

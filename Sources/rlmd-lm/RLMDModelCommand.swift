@@ -8,7 +8,7 @@ struct RLMDModelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rlmd",
         abstract: "The commands of rlmd that call language models.",
-        version: "0.1.0",
+        version: ModelCommands.version,
         subcommands: [AskCommand.self, SummarizeSessionCommand.self, TrajectoryCommand.self, ServeCommand.self, MCPCommand.self, CompleteCommand.self,
                       DoctorCommand.self, ModelsCommand.self, BenchModelsCommand.self]
     )

@@ -7,7 +7,7 @@ extension SessionImporter {
     public static func refreshedSnapshot(file: String, location: StoreLocation? = nil, logger: Logger) throws -> ContextSnapshot {
         let report = try refresh(file: file, location: location, logger: logger)
         let store = StoreLocation(directory: report.store)
-        SearchCatchUp.startInBackground(store, logger: logger)
+        if report.searchPending { SearchCatchUp.startInBackground(store, logger: logger) }
         return try ContextSnapshot.open(store)
     }
 }

@@ -98,7 +98,8 @@ struct DoctorCommand: AsyncParsableCommand {
 
     /// Starts the REPL's sandbox over a one-line context and runs one cell in it.
     private func checkSandbox() async -> SandboxCheck {
-        let repl = ReplProcess(context: .text("rlmd doctor\n"))
+        let probe = "rlmd doctor\n"
+        let repl = ReplProcess(context: .text(probe))
         let verified = Sandbox.verify()  // doctor tries each tool, where a REPL start only looks for them
         var check = SandboxCheck(mode: verified.mode.rawValue, ok: false, layers: verified.layers())
         let started = ContinuousClock.now
@@ -107,8 +108,10 @@ struct DoctorCommand: AsyncParsableCommand {
             check.python = ready.python
             if ready.sandbox != verified.mode { check.error = "the REPL ran in \(ready.sandbox.rawValue), expected \(verified.mode.rawValue)" }
             let result = try await repl.execute("len(context)", timeout: .seconds(timeout))
-            check.ok = result.stdout == "12\n" && check.error == nil
-            if result.stdout != "12\n" { check.error = "the probe cell printed \(result.stdout.debugDescription): \(result.error ?? "")" }
+            if result.stdout != "\(probe.count)\n" {
+                check.error = "the probe cell printed \(result.stdout.debugDescription): \(result.error ?? "")"
+            }
+            check.ok = check.error == nil
             check.milliseconds = Int((ContinuousClock.now - started).milliseconds)
         } catch {
             check.error = "\(error)"

@@ -25,7 +25,7 @@ struct SummarizeSessionCommand: AsyncParsableCommand {
             }
             context.workspaceOptions.session = file
         }
-        guard try context.sessionFile() != nil else {
+        guard context.namesSession else {
             throw CLIError("name a session: FILE, --claude latest or --codex latest (see `rlmd sessions`)")
         }
         let answer = try await Asking.ask("Summarize this session.", task: SessionSummary.task, context: context,
