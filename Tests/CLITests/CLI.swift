@@ -1,3 +1,4 @@
+import ContextStore
 import Foundation
 
 /// Runs the built `rlmd` binary the way a user does, with its own cache folder (removed with it).
@@ -53,11 +54,7 @@ final class CLI: Sendable {
     /// Runs rlmd on its own thread, so waiting for it never holds a thread of the concurrency pool
     /// that other tests' timers and tasks need.
     func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Swift.Result { try self.runBlocking(arguments, in: directory, environment: environment) })
-            }.start()
-        }
+        try await OffPool.run { try self.runBlocking(arguments, in: directory, environment: environment) }
     }
 
     private func runBlocking(_ arguments: [String], in directory: String, environment: [String: String]) throws -> Result {

@@ -1,24 +1,19 @@
+import ContextStore
 import Foundation
 import Testing
 
 /// The real binaries over real pipes: `rlmd serve --stdio` and `rlmd mcp`.
 @Suite struct ServeCLITests {
     static func exchange(_ arguments: [String], input: Data, in directory: String, cli: CLI) async throws -> (stdout: String, status: Int32) {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                do {
-                    let (process, out, _) = cli.process(arguments, in: directory)
-                    let stdin = Pipe()
-                    process.standardInput = stdin
-                    try process.run()
-                    stdin.fileHandleForWriting.write(input)
-                    let output = out.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    continuation.resume(returning: (String(decoding: output, as: UTF8.self), process.terminationStatus))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }.start()
+        try await OffPool.run {
+            let (process, out, _) = cli.process(arguments, in: directory)
+            let stdin = Pipe()
+            process.standardInput = stdin
+            try process.run()
+            stdin.fileHandleForWriting.write(input)
+            let output = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (String(decoding: output, as: UTF8.self), process.terminationStatus)
         }
     }
 
@@ -62,28 +57,22 @@ import Testing
         ].joined(separator: "\n") + "\n"
         // The grep waits for the first index; keep stdin open until its answer could have come.
         let root = tree.root
-        let (stdout, status) = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(String, Int32), Error>) in
-            Thread {
-                do {
-                    let (process, out, _) = cli.process(["mcp"], in: root)
-                    let stdin = Pipe()
-                    process.standardInput = stdin
-                    try process.run()
-                    stdin.fileHandleForWriting.write(Data(input.utf8))
-                    var received = Data()
-                    while received.split(separator: 10).count < 3 {
-                        let chunk = out.fileHandleForReading.availableData
-                        if chunk.isEmpty { break }
-                        received.append(chunk)
-                    }
-                    try stdin.fileHandleForWriting.close()
-                    received.append(out.fileHandleForReading.readDataToEndOfFile())
-                    process.waitUntilExit()
-                    continuation.resume(returning: (String(decoding: received, as: UTF8.self), process.terminationStatus))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }.start()
+        let (stdout, status) = try await OffPool.run {
+            let (process, out, _) = cli.process(["mcp"], in: root)
+            let stdin = Pipe()
+            process.standardInput = stdin
+            try process.run()
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            var received = Data()
+            while received.split(separator: 10).count < 3 {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                received.append(chunk)
+            }
+            try stdin.fileHandleForWriting.close()
+            received.append(out.fileHandleForReading.readDataToEndOfFile())
+            process.waitUntilExit()
+            return (String(decoding: received, as: UTF8.self), process.terminationStatus)
         }
         #expect(status == 0)
         let lines = stdout.split(separator: "\n")

@@ -1,4 +1,5 @@
 import Foundation
+import ContextStore
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -33,16 +34,14 @@ public final class ScriptedServer {
         process.standardError = FileHandle.nullDevice
         try process.run()
         let reading = output.fileHandleForReading
-        let line = await withCheckedContinuation { (continuation: CheckedContinuation<Data, Never>) in
-            Thread {
-                var line = Data()
-                while !line.contains(0x0A) {
-                    let chunk = reading.availableData
-                    if chunk.isEmpty { break }
-                    line.append(chunk)
-                }
-                continuation.resume(returning: line)
-            }.start()
+        let line = await OffPool.run {
+            var line = Data()
+            while !line.contains(0x0A) {
+                let chunk = reading.availableData
+                if chunk.isEmpty { break }
+                line.append(chunk)
+            }
+            return line
         }
         guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
             process.terminate()
