@@ -115,7 +115,7 @@ extension LSPServer {
             throw ResponseError(.indexUnavailable, "the session could not be imported: \(error)")
         }
         return try await runQuestion(id: id, token: params.workDoneToken, title: "rlm: summarize session", context: .store(snapshot),
-                                     question: "Summarize this session.", task: SessionSummary.task,
+                                     question: SessionSummary.question, task: SessionSummary.task,
                                      options: Conversions.options(.init(), budgets: budgets, question: nil), setup: setup,
                                      conversation: nil)
     }

@@ -155,7 +155,7 @@ public actor MCPServer {
         let location = StoreLocation.forSession(file: path, environment: environment), logger = logger
         let snapshot = try await OffPool.run { try SessionImporter.refreshedSnapshot(file: path, location: location, logger: logger) }
         let (name, session) = try await conversations.start(.store(snapshot), setup: setup, options: RLMOptions())
-        return try await run(session, "Summarize this session.", task: SessionSummary.task, conversation: name, progressToken: progressToken)
+        return try await run(session, SessionSummary.question, task: SessionSummary.task, conversation: name, progressToken: progressToken)
     }
 
     private func run(_ session: RLMSession, _ question: String, task: String?, conversation: String, progressToken: JSONValue?) async throws -> String {

@@ -124,9 +124,7 @@ final class SpawnedProcess: @unchecked Sendable {
         if let exitStatus { return exitStatus }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        exitStatus = code
-        return code
+        return record(status)
     }
 
     /// Exit status if the child has ended, without waiting.
@@ -136,6 +134,11 @@ final class SpawnedProcess: @unchecked Sendable {
         if let exitStatus { return exitStatus }
         var status: Int32 = 0
         guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
+        return record(status)
+    }
+
+    /// Keeps a `waitpid` status as an exit status (128 + signal when killed); the lock is held.
+    private func record(_ status: Int32) -> Int32 {
         let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         exitStatus = code
         return code

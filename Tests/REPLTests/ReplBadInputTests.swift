@@ -62,7 +62,7 @@ import Glibc
         #expect(try await repl.execute("'alive'").stdout == "'alive'\n")
         await repl.close()
         try await Task.sleep(for: .milliseconds(300))
-        #expect(ProcessTable.commandLines(containing: "3001").isEmpty || !Harness.hasNamespaces)
+        #expect(ProcessTable.commandLines(containing: "3001").isEmpty)
     }
 
     @Test func childProcessesDieWithTheREPL() async throws {

@@ -28,7 +28,7 @@ struct SummarizeSessionCommand: AsyncParsableCommand {
         guard context.namesSession else {
             throw CLIError("name a session: FILE, --claude latest or --codex latest (see `rlmd sessions`)")
         }
-        let answer = try await Asking.ask("Summarize this session.", task: SessionSummary.task, context: context,
+        let answer = try await Asking.ask(SessionSummary.question, task: SessionSummary.task, context: context,
                                           modelOptions: modelOptions)
         try AnswerOutput.print(answer, json: json)
         if answer.partial { throw ExitCode(1) }
