@@ -48,13 +48,12 @@ public final class TrajectoryStore: Sendable {
     /// The trajectory with `id`, or the one whose id starts with it when that is unique.
     public func load(_ id: String) throws -> Trajectory? {
         let rows = try queue.read { db in
-            try Data.fetchAll(db, sql: "SELECT body FROM trajectories WHERE id = ? OR id LIKE ? ORDER BY id = ? DESC LIMIT 2",
-                              arguments: [id, id + "%", id])
+            try Row.fetchAll(db, sql: "SELECT id, body FROM trajectories WHERE id = ? OR id LIKE ? ORDER BY id = ? DESC LIMIT 2",
+                             arguments: [id, id + "%", id])
         }
-        guard let body = rows.first, rows.count == 1 || (try? Self.decoder.decode(Trajectory.self, from: body))?.id == id else {
-            return nil
-        }
-        return try Self.decoder.decode(Trajectory.self, from: body)
+        // An exact id wins; a prefix must match one trajectory only.
+        guard let first = rows.first, rows.count == 1 || first["id"] == id else { return nil }
+        return try Self.decoder.decode(Trajectory.self, from: first["body"] as Data)
     }
 
     public struct Summary: Sendable, Codable {
