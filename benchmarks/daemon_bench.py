@@ -13,8 +13,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 from store_bench import RLMD, sh, this_repo  # noqa: E402
+from lm_bench import start  # noqa: E402
 
-SERVER = os.path.join(REPO, "Tests", "TestSupport", "scripted_lm_server.py")
 
 
 def frame(message):
@@ -73,11 +73,8 @@ def main():
         sys.exit("build first: make release")
     with tempfile.TemporaryDirectory() as tmp:
         root = this_repo(tmp)
-        script = os.path.join(tmp, "script.json")
-        json.dump([{"model": "root-model", "delay": 3, "body": "openai:```repl\nprint(1)\n```"},
-                   {"model": "slow-model", "body": "openai:```repl\nimport time\ntime.sleep(60)\n```"}], open(script, "w"))
-        lm = subprocess.Popen([sys.executable, SERVER, script], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        port = int(lm.stdout.readline())
+        lm, port = start([{"model": "root-model", "delay": 3, "body": "openai:```repl\nprint(1)\n```"},
+                          {"model": "slow-model", "body": "openai:```repl\nimport time\ntime.sleep(60)\n```"}])
         env = dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, "cache"), XDG_STATE_HOME=os.path.join(tmp, "state"),
                    RLMD_BASE_URL=f"http://127.0.0.1:{port}/v1", RLMD_MODEL="root-model", OPENAI_API_KEY="", ANTHROPIC_API_KEY="")
         sh([RLMD, "index", root], env=env)

@@ -16,8 +16,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from store_bench import RLMD, big_tree, sh  # noqa: E402
 from repl_bench import RLMS_VENV  # noqa: E402
+from lm_bench import start  # noqa: E402
 
-SERVER = os.path.join(os.path.dirname(HERE), "Tests", "TestSupport", "scripted_lm_server.py")
 SCRIPT = [
     {"model": "root-model", "body": "openai:I will measure the context.\n```repl\nn = len(context)\nprint(n)\n```"},
     {"model": "root-model", "body": "openai:Now a batch.\n```repl\nparts = llm_query_batched([f'chunk {i}: ' + context[i * 1000:(i + 1) * 1000] for i in range(8)])\nprint(len(parts))\n```"},
@@ -38,15 +38,6 @@ result = rlm.completion(text, root_prompt="How long is the context?")
 print(json.dumps({"seconds": time.perf_counter() - started, "answer": str(getattr(result, "response", result))[:200],
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
-
-
-def start_server(tmp):
-    script = os.path.join(tmp, "script.json")
-    with open(script, "w") as f:
-        json.dump(SCRIPT, f)
-    process = subprocess.Popen([sys.executable, SERVER, script], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    port = int(process.stdout.readline())
-    return process, f"http://127.0.0.1:{port}"
 
 
 def reset(base):
@@ -125,7 +116,8 @@ def main():
         sys.exit("build first: make release")
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        server, base = start_server(tmp)
+        server, port = start(SCRIPT)
+        base = f"http://127.0.0.1:{port}"
         try:
             for size in [int(s) for s in args.sizes.split(",")]:
                 root, _ = big_tree(os.path.join(tmp, f"t{size}"), size)
