@@ -69,7 +69,8 @@ for m, d in methods.items():
         reply = json.dumps(ex["reply"])
         if len(reply) > 700: reply = reply[:700] + " …"
         out.append("// ← " + reply)
-    for n in ex.get("notifications", [])[:3]:
+    notes = ex.get("notifications", [])
+    for n in (notes if len(notes) <= 3 else notes[:2] + notes[-1:]):
         out.append("// ← " + json.dumps(n))
     out.append("```")
 open("protocol/README.md", "w").write("\n".join(out) + "\n")

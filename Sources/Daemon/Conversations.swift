@@ -52,11 +52,20 @@ actor Conversations {
     }
 }
 
-/// Follows a question's events: the turn it is in and, after each model call, one progress line
-/// (`turn N · S sub-calls · T tokens · $cost`) with its running count.
+/// Follows a question's events: the turn it is in and, after each model call, a report (the turn,
+/// sub-calls started and totals so far) with its running count.
 enum QuestionProgress {
+    struct Report: Sendable {
+        var turn: Int
+        var subCalls: Int
+        var usage: RunUsage
+        var count: Int
+        /// `turn N · S sub-calls · T tokens · $cost`
+        var line: String { Conversions.progressMessage(turn: turn, subCalls: subCalls, usage: usage) }
+    }
+
     static func follow(_ session: RLMSession, turn: @escaping @Sendable (Int) async -> Void = { _ in },
-                       report: @escaping @Sendable (_ line: String, _ count: Int) async -> Void) async {
+                       report: @escaping @Sendable (Report) async -> Void) async {
         var currentTurn = 0, subCalls = 0, reports = 0
         for await event in session.events {
             if Task.isCancelled { return }
@@ -68,7 +77,7 @@ enum QuestionProgress {
                 subCalls += 1
             case .usage(let usage):
                 reports += 1
-                await report(Conversions.progressMessage(turn: currentTurn, subCalls: subCalls, usage: usage), reports)
+                await report(Report(turn: currentTurn, subCalls: subCalls, usage: usage, count: reports))
             case .finished:
                 return
             default:

@@ -7,7 +7,9 @@ enum Conversions {
         let usage = answer.usage
         return Answer(
             answer: answer.answer, partial: answer.partial, reason: answer.reason,
-            citations: answer.citations.map { CitedLocation(path: $0.path, startLine: $0.startLine, endLine: $0.endLine, resolved: $0.resolved) },
+            citations: answer.citations.map {
+                CitedLocation(path: $0.path, startLine: $0.startLine, endLine: $0.endLine, resolved: $0.resolved, excerpt: $0.excerpt)
+            },
             usage: AnswerUsage(input: usage.input, output: usage.output, cached: usage.cached, calls: usage.calls,
                                iterations: usage.iterations, depth: usage.depth),
             costUsd: usage.costUSD, trajectory: answer.trajectoryID, conversation: conversation)
@@ -35,5 +37,48 @@ enum Conversions {
     static func progressMessage(turn: Int, subCalls: Int, usage: RunUsage) -> String {
         let cost = usage.costUSD > 0 ? String(format: " · $%.4f", usage.costUSD) : ""
         return "turn \(turn) · \(subCalls) sub-calls · \(usage.input + usage.output) tokens\(cost)"
+    }
+
+    /// A question's `report`: the line and the same facts as fields.
+    static func report(_ report: QuestionProgress.Report) -> Progress.WorkDone {
+        var value = Progress.WorkDone(kind: .report, message: report.line)
+        value.turn = report.turn
+        value.subCalls = report.subCalls
+        value.tokens = report.usage.input + report.usage.output
+        value.costUsd = report.usage.costUSD
+        return value
+    }
+
+    /// The `end` of a question that returned an answer (complete, or partial when a budget ran out).
+    static func end(_ answer: RLMAnswer, conversation: String) -> Progress.WorkDone {
+        var value = Progress.WorkDone(kind: .end, message: answer.partial ? "partial: \(answer.reason ?? "stopped early")" : "answered")
+        value.trajectory = answer.trajectoryID
+        value.conversation = conversation
+        value.partial = answer.partial
+        if answer.partial { value.reason = answer.stopReason.map(endReason) ?? .error }
+        return value
+    }
+
+    /// The `end` of a question that threw: cancelled (its partial trajectory named) or failed.
+    static func end(_ error: Error, cancelled: Bool, conversation: String) -> Progress.WorkDone {
+        var value = Progress.WorkDone(kind: .end)
+        value.conversation = conversation
+        value.partial = true
+        if case RLMError.cancelled(let trajectory) = error {
+            value.trajectory = trajectory
+            value.reason = .cancelled
+        } else {
+            value.reason = cancelled || error is CancellationError ? .cancelled : .error
+        }
+        value.message = value.reason == .cancelled ? "cancelled" : "stopped: \(DaemonError.response(for: error).message)"
+        return value
+    }
+
+    static func endReason(_ stop: StopReason) -> Progress.EndReason {
+        switch stop {
+        case .iterations, .calls, .tokens, .usd, .wallTime: .budget
+        case .errors: .error
+        case .cancelled: .cancelled
+        }
     }
 }

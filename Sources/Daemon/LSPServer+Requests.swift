@@ -17,6 +17,7 @@ extension LSPServer {
         }
         let options = params.initializationOptions
         clientCreatesProgress = params.capabilities?["window"]?["workDoneProgress"] == .bool(true)
+        clientShowsDocuments = params.capabilities?["window"]?["showDocument"]?["support"] == .bool(true)
         setup = ModelSetup(provider: options?.provider, baseURL: options?.baseUrl, model: options?.model, subModel: options?.subModel)
         budgets = options?.budgets
         let workspace = Workspace(root: (root as NSString).standardizingPath, environment: environment, logger: logger)
@@ -141,7 +142,7 @@ extension LSPServer {
         if token == nil && clientCreatesProgress { token = await createProgressToken() }
         if let token {
             progressTokens[token] = id
-            connection.notify(Progress.self, .init(token: token, value: .init(kind: "begin", title: title, cancellable: true)))
+            connection.notify(Progress.self, .init(token: token, value: .init(kind: .begin, title: title, cancellable: true)))
         }
         let watcher = Task { await self.watch(session, id: id, token: token) }
         defer { watcher.cancel() }
@@ -149,22 +150,21 @@ extension LSPServer {
         do {
             answer = try await session.ask(question, task: task)
         } catch {
-            if let token { connection.notify(Progress.self, .init(token: token, value: .init(kind: "end", message: "stopped: \(error)"))) }
+            if let token {
+                connection.notify(Progress.self, .init(token: token, value: Conversions.end(error, cancelled: Task.isCancelled, conversation: name)))
+            }
             throw error
         }
         record(answer.usage)
-        if let token {
-            connection.notify(Progress.self, .init(token: token, value: .init(
-                kind: "end", message: answer.partial ? "partial: \(answer.reason ?? "")" : "answered")))
-        }
+        if let token { connection.notify(Progress.self, .init(token: token, value: Conversions.end(answer, conversation: name))) }
         return Conversions.answer(answer, conversation: name)
     }
 
     /// Turns a session's events into `$/progress` reports and the job's turn count.
     private func watch(_ session: RLMSession, id: RequestID, token: ProgressToken?) async {
         let connection = connection
-        await QuestionProgress.follow(session, turn: { await self.setTurn(id, $0) }) { line, _ in
-            if let token { connection.notify(Progress.self, .init(token: token, value: .init(kind: "report", message: line))) }
+        await QuestionProgress.follow(session, turn: { await self.setTurn(id, $0) }) { report in
+            if let token { connection.notify(Progress.self, .init(token: token, value: Conversions.report(report))) }
         }
     }
 
@@ -206,27 +206,13 @@ extension LSPServer {
     func sessions() async throws -> Sessions.Result {
         let root = try requireWorkspace().root
         let found = SessionDiscovery.all(workspace: root, environment: environment).map {
-            Sessions.Session(tool: $0.tool, id: $0.id, path: $0.path, first: $0.firstTimestamp, last: $0.lastTimestamp, messages: $0.messages)
+            Sessions.Session(tool: $0.tool, id: $0.id, path: $0.path, first: $0.firstTimestamp, last: $0.lastTimestamp, messages: $0.messages,
+                             title: $0.title, bytes: Int($0.bytes))
         }
         return found
     }
 
-    func execute(id: RequestID, _ params: ExecuteCommand.Params) async throws -> any Encodable & Sendable {
-        let arguments = params.arguments ?? []
-        switch params.command {
-        case "rlm.ask":
-            guard let question = arguments.first?.stringValue else { throw ResponseError(.invalidParams, "rlm.ask takes [question]") }
-            return try await ask(id: id, Ask.Params(question: question, workDoneToken: params.workDoneToken))
-        case "rlm.summarizeSession":
-            return try await summarize(id: id, SummarizeSession.Params(file: arguments.first?.stringValue, workDoneToken: params.workDoneToken))
-        case "rlm.reindex":
-            return try await index()
-        default:
-            throw ResponseError(.invalidParams, "unknown command \(params.command) (known: \(ExecuteCommand.commands.joined(separator: ", ")))")
-        }
-    }
-
-    private func requireWorkspace() throws -> Workspace {
+    func requireWorkspace() throws -> Workspace {
         guard let workspace else { throw ResponseError(.serverNotInitialized, "no workspace") }
         return workspace
     }
@@ -246,7 +232,7 @@ final class IndexProgressRelay: @unchecked Sendable {
 
     func begin(token: ProgressToken, title: String) {
         lock.withLock { self.token = token }
-        connection.notify(Progress.self, .init(token: token, value: .init(kind: "begin", title: title)))
+        connection.notify(Progress.self, .init(token: token, value: .init(kind: .begin, title: title)))
     }
 
     func report(_ progress: IndexProgress) {
@@ -258,11 +244,13 @@ final class IndexProgressRelay: @unchecked Sendable {
             return token
         }
         guard let token = due else { return }
-        connection.notify(Progress.self, .init(token: token, value: .init(kind: "report", message: "\(progress.done)/\(progress.total) \(progress.unit)")))
+        var value = Progress.WorkDone(kind: .report, message: "\(progress.done)/\(progress.total) \(progress.unit)")
+        if progress.total > 0 { value.percentage = min(100, progress.done * 100 / progress.total) }
+        connection.notify(Progress.self, .init(token: token, value: value))
     }
 
     func end(_ message: String) {
         guard let token = lock.withLock({ token }) else { return }
-        connection.notify(Progress.self, .init(token: token, value: .init(kind: "end", message: message)))
+        connection.notify(Progress.self, .init(token: token, value: .init(kind: .end, message: message)))
     }
 }

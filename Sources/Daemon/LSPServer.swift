@@ -27,6 +27,8 @@ public actor LSPServer {
     var spend = Status.Spend(costUsd: 0, calls: 0, input: 0, output: 0)
     /// The client said `window.workDoneProgress`: questions without a token get one we create.
     var clientCreatesProgress = false
+    /// The client said `window.showDocument.support`: answers to `workspace/executeCommand` open as files.
+    var clientShowsDocuments = false
     var serverRequests: [RequestID: CheckedContinuation<Bool, Never>] = [:]
     var nextServerRequest = 0
 

@@ -174,9 +174,9 @@ public actor MCPServer {
     private func report(_ session: RLMSession, token: JSONValue?) async {
         guard let token else { return }
         let connection = connection
-        await QuestionProgress.follow(session) { line, count in
+        await QuestionProgress.follow(session) { report in
             connection.send(.notification(method: "notifications/progress", params: .object([
-                "progressToken": token, "progress": .int(count), "message": .string(line),
+                "progressToken": token, "progress": .int(report.count), "message": .string(report.line),
             ])))
         }
     }

@@ -11,6 +11,9 @@ public struct Citation: Sendable, Codable, Equatable {
     public var resolved: Bool
     /// The mention as it appeared in the answer.
     public var text: String
+    /// The first cited lines as indexed (at most `Citations.excerptLines`, each cut to 200 chars), so
+    /// a list of citations can show what each points at; nil when unresolved.
+    public var excerpt: String?
 }
 
 enum Citations {
@@ -37,9 +40,19 @@ enum Citations {
             }
             let first = start ?? 1, last = max(end ?? document.lineCount, first)
             let resolved = first >= 1 && last <= max(document.lineCount, 1)
-            found.append(Citation(path: document.path, startLine: first, endLine: last, resolved: resolved, text: written))
+            found.append(Citation(path: document.path, startLine: first, endLine: last, resolved: resolved, text: written,
+                                  excerpt: resolved ? excerpt(document.path, first, last, snapshot) : nil))
         }
         return found
+    }
+
+    static let excerptLines = 3
+
+    private static func excerpt(_ path: String, _ first: Int, _ last: Int, _ snapshot: ContextSnapshot) -> String? {
+        guard let text = try? snapshot.lines(path: path, startLine: first, endLine: min(last, first + excerptLines - 1)) else { return nil }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).prefix(excerptLines)
+        return lines.map { $0.count > 200 ? String($0.prefix(200)) + "…" : String($0) }.joined(separator: "\n")
+            .trimmingCharacters(in: .newlines)
     }
 
     /// The document named exactly, or the only one whose path ends with `/name`.

@@ -29,9 +29,10 @@ public enum ProtocolMethods {
     public static let requests: [String] = [
         Initialize.method, Shutdown.method, Ask.method, FollowUp.method, SummarizeSession.method, IndexWorkspace.method,
         Status.method, TrajectoryRequest.method, Sessions.method, ExecuteCommand.method, WorkDoneProgressCreate.method,
+        ShowDocument.method,
     ]
     public static let notifications: [String] = [
         Initialized.method, Exit.method, CancelRequest.method, Progress.method, WorkDoneProgressCancel.method,
-        DidChangeWatchedFiles.method, DidSave.method,
+        DidChangeWatchedFiles.method, DidSave.method, ShowMessage.method,
     ]
 }

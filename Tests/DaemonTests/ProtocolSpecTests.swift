@@ -26,6 +26,8 @@ import Testing
         CancelRequest.method: ({ try $0.decode(CancelRequest.Params.self) }, nil),
         Progress.method: ({ try $0.decode(Progress.Params.self) }, nil),
         WorkDoneProgressCancel.method: ({ try $0.decode(WorkDoneProgressCancel.Params.self) }, nil),
+        ShowDocument.method: ({ try $0.decode(ShowDocument.Params.self) }, { try $0.decode(ShowDocument.Result.self) }),
+        ShowMessage.method: ({ try $0.decode(ShowMessage.Params.self) }, nil),
         Initialized.method: (nil, nil), Exit.method: (nil, nil),
         DidChangeWatchedFiles.method: (nil, nil), DidSave.method: (nil, nil),
     ]

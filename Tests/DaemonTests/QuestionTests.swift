@@ -30,10 +30,17 @@ import TestSupport
         #expect(answer["answer"] == .string("src/retry.py:1"))
         #expect(answer["partial"] == .bool(false))
         #expect(answer["citations"] == .array([.object(["path": .string("src/retry.py"), "startLine": .int(1), "endLine": .int(1),
-                                                          "resolved": .bool(true)])]))
+                                                          "resolved": .bool(true), "excerpt": .string("def retry(call, attempts=3):")])]))
         #expect(answer["usage"]?["calls"] == .int(2))
         let progress = client.progress(token: "t1")
         #expect(progress.first == "begin" && progress.last == "end" && progress.contains("report"))
+        // Plugins read fields, never the message text.
+        let values = client.progressValues(token: .string("t1"))
+        let reports = values.filter { $0["kind"] == .string("report") }
+        #expect(reports.map { $0["turn"] } == [.int(1), .int(2)])
+        #expect(reports.last?["tokens"] == .int(34) && reports.last?["subCalls"] == .int(0) && reports.last?["costUsd"] == .int(0))
+        #expect(values.last?["trajectory"] == answer["trajectory"] && values.last?["conversation"] == answer["conversation"])
+        #expect(values.last?["partial"] == .bool(false) && values.last?["reason"] == nil)
 
         let conversation = try #require(answer["conversation"]?.stringValue)
         let followed = await client.request(FollowUp.method, .object(["conversation": .string(conversation), "question": .string("Sure?")]))
@@ -95,7 +102,12 @@ import TestSupport
         let cancelled = await client.response(first)
         #expect(cancelled.failure?.code == .requestCancelled)
         #expect(cancelled.failure?.data?["trajectory"]?.stringValue != nil)
-        #expect(await client.response(second).failure?.code == .requestCancelled)
+        let secondCancelled = await client.response(second)
+        #expect(secondCancelled.failure?.code == .requestCancelled)
+        // The end of the one with a token names the partial trajectory (Neovim 0.7 never shows the -32800 answer).
+        let end = client.progressValues(token: .int(9)).last
+        #expect(end?["kind"] == .string("end") && end?["reason"] == .string("cancelled") && end?["partial"] == .bool(true))
+        #expect(end?["trajectory"] != nil && end?["trajectory"] == secondCancelled.failure?.data?["trajectory"])
         #expect(ContinuousClock.now - started < .seconds(5))
         #expect(await client.request(Status.method).value?["jobs"] == .array([]))
         #expect(await client.exit() == 1)
@@ -125,7 +137,7 @@ import TestSupport
         let summary = await client.request(SummarizeSession.method, .object(["file": .string(fixture.root + "/s.jsonl")]))
         #expect(summary.value?["answer"] == .string("Goal: Redis (#1)."))
         #expect(summary.value?["citations"] == .array([.object(["path": .string("#1"), "startLine": .int(1), "endLine": .int(1),
-                                                                 "resolved": .bool(true)])]))
+                                                                 "resolved": .bool(true), "excerpt": .string("Use Redis.")])]))
         #expect(await client.exit() == 1)
     }
 }

@@ -98,9 +98,13 @@ final class TestClient: @unchecked Sendable {
     }
 
     func progress(token: String) -> [String] {
+        progressValues(token: .string(token)).compactMap { $0["kind"]?.stringValue }
+    }
+
+    /// The `value`s of the `$/progress` notifications under `token`, in order.
+    func progressValues(token: JSONValue) -> [JSONValue] {
         lock.withLock {
-            received.filter { $0.method == Progress.method && $0.params["token"] == .string(token) }
-                .compactMap { $0.params["value"]?["kind"]?.stringValue }
+            received.filter { $0.method == Progress.method && $0.params["token"] == token }.compactMap { $0.params["value"] }
         }
     }
 

@@ -142,5 +142,9 @@ import Testing
         #expect(answer.citations.map { "\($0.path):\($0.startLine)-\($0.endLine):\($0.resolved)" } == [
             "src/retry.py:1-2:true", "src/retry.py:3-3:true", "src/missing.py:4-4:false", "src/app.py:99-99:false",
         ])
+        // Resolved ones carry their first lines as indexed; unresolved ones nothing.
+        #expect(answer.citations.map(\.excerpt) == [
+            "def retry(call, attempts=3):\n    # back off exponentially", "    return call()", nil, nil,
+        ])
     }
 }

@@ -80,11 +80,14 @@ public struct CitedLocation: Codable, Sendable, Equatable {
     public var endLine: Int
     /// False when the index has no such place: the citation is reported, flagged, never corrected.
     public var resolved: Bool
-    public init(path: String, startLine: Int, endLine: Int, resolved: Bool) {
+    /// The cited lines as indexed (the first few, for a list of jump targets); absent when unresolved.
+    public var excerpt: String?
+    public init(path: String, startLine: Int, endLine: Int, resolved: Bool, excerpt: String? = nil) {
         self.path = path
         self.startLine = startLine
         self.endLine = endLine
         self.resolved = resolved
+        self.excerpt = excerpt
     }
 }
 

@@ -11,13 +11,18 @@ public enum Sessions: RequestMethod {
         public var first: String?
         public var last: String?
         public var messages: Int
-        public init(tool: String, id: String, path: String, first: String?, last: String?, messages: Int) {
+        /// The first user message, cut to a line: what the session was about.
+        public var title: String?
+        public var bytes: Int
+        public init(tool: String, id: String, path: String, first: String?, last: String?, messages: Int, title: String?, bytes: Int) {
             self.tool = tool
             self.id = id
             self.path = path
             self.first = first
             self.last = last
             self.messages = messages
+            self.title = title
+            self.bytes = bytes
         }
     }
 }

@@ -1,0 +1,84 @@
+import Foundation
+import RLMProtocol
+import Testing
+import TestSupport
+
+/// `workspace/executeCommand` as Helix, Sublime LSP and Zed use it: unquoted words, and answers that
+/// must be shown because such clients display nothing of a command's result.
+@Suite struct ExecuteCommandTests {
+    static func ask(_ words: [String]) -> JSONValue {
+        .object(["command": .string("rlm.ask"), "arguments": .array(words.map(JSONValue.string))])
+    }
+
+    @Test func wordsAreJoinedAndTheAnswerOpensAsADocumentWhenTheClientCanShowOne() async throws {
+        let fixture = try QuestionTests.workspace()
+        let server = try await ScriptedServer([["model": "root-model", "body": "openai:```repl\nFINAL('retry is at src/retry.py:1')\n```"]])
+        let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
+        _ = await client.initialize(root: fixture.root, options: QuestionTests.options(server),
+                                    capabilities: .object(["window": .object(["showDocument": .object(["support": .bool(true)])])]))
+        let answered = await client.request(ExecuteCommand.method, Self.ask(["Where", "is", "retry?"]))
+        #expect(answered.value?["answer"] == .string("retry is at src/retry.py:1"))
+        let prompt = try await server.requests().first?["body"] as? [String: Any]
+        let messages = prompt?["messages"] as? [[String: Any]]
+        #expect((messages?.last?["content"] as? String)?.contains("Where is retry?") == true)
+
+        let shown = try #require(client.notifications(ShowDocument.method).first)
+        let uri = try #require(shown.params["uri"]?.stringValue)
+        let file = try #require(URL(string: uri)).path
+        #expect(file.hasPrefix(fixture.root + "/../state/rlmd/answers/") || file.contains("/state/rlmd/answers/"))
+        let markdown = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(markdown.hasPrefix("# Where is retry?\n"))
+        #expect(markdown.contains("retry is at src/retry.py:1"))
+        let link = URL(fileURLWithPath: fixture.root).appendingPathComponent("src/retry.py").absoluteString + "#L1"
+        #expect(markdown.contains("[src/retry.py:1](\(link)) — `def retry(call, attempts=3):`"))
+        #expect(client.notifications(ShowMessage.method).isEmpty)
+        #expect(await client.exit() == 1)
+    }
+
+    @Test func aClientThatCannotShowDocumentsGetsTheAnswersHeadAsAMessage() async throws {
+        let fixture = try QuestionTests.workspace()
+        let server = try await ScriptedServer([["model": "root-model", "body": "openai:```repl\nFINAL('retry is at src/retry.py:1')\n```"]])
+        let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
+        _ = await client.initialize(root: fixture.root, options: QuestionTests.options(server))
+        #expect(await client.request(ExecuteCommand.method, Self.ask(["Where is retry?"])).value?["partial"] == .bool(false))
+        let message = try #require(client.notifications(ShowMessage.method).first)
+        #expect(message.params["type"] == .int(3))
+        #expect(message.params["message"]?.stringValue?.hasPrefix("retry is at src/retry.py:1\n\n1 turn · 1 model call") == true)
+        #expect(client.notifications(ShowDocument.method).isEmpty)
+        #expect(await client.exit() == 1)
+    }
+
+    @Test func badArgumentsAreRefusedWithTheWayToSendThem() async throws {
+        let fixture = try QuestionTests.workspace()
+        let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
+        _ = await client.initialize(root: fixture.root)
+        for arguments: JSONValue in [.array([]), .array([.string("  ")]), .array([.string("where"), .int(3)])] {
+            let refused = await client.request(ExecuteCommand.method, .object(["command": .string("rlm.ask"), "arguments": arguments]))
+            #expect(refused.failure?.code == .invalidParams, "\(arguments)")
+            #expect(refused.failure?.message.contains("several that are joined by spaces") == true)
+        }
+        let summary = await client.request(ExecuteCommand.method, .object(["command": .string("rlm.summarizeSession"),
+                                                                           "arguments": .array([.int(1)])]))
+        #expect(summary.failure?.code == .invalidParams)
+        #expect(await client.request(Status.method).value?["index"] != nil)  // still serving
+        #expect(await client.exit() == 1)
+    }
+
+    @Test func sessionsCarryTheirSizeAndTitle() async throws {
+        let fixture = try QuestionTests.workspace()
+        let claude = fixture.root + "/../claude"
+        let folder = claude + "/projects/" + fixture.root.replacingOccurrences(of: "/", with: "-")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let line = #"{"type":"summary","summary":"Cache design"}"# + "\n"
+            + #"{"type":"user","sessionId":"s9","timestamp":"2026-11-01T12:00:00Z","message":{"role":"user","content":"Use Redis."}}"# + "\n"
+        try line.write(toFile: folder + "/s9.jsonl", atomically: true, encoding: .utf8)
+        let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/..", extra: ["CLAUDE_CONFIG_DIR": claude]))
+        _ = await client.initialize(root: fixture.root)
+        let sessions = await client.request(Sessions.method)
+        let first = try #require(sessions.value.flatMap { if case .array(let list) = $0 { list.first } else { nil } })
+        #expect(first["id"] == .string("s9") && first["tool"] == .string("claude"))
+        #expect(first["bytes"] == .int(line.utf8.count))
+        #expect(first["title"] == .string("Cache design"))
+        #expect(await client.exit() == 1)
+    }
+}
