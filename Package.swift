@@ -48,6 +48,7 @@ let package = Package(
                 "LMClient",
                 "REPL",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.process("Resources")]
         ),

@@ -38,7 +38,8 @@ once per workspace. Only protocol bytes reach stdout; logs go to stderr and `$XD
 - Each request runs on its own; several questions run at once and `rlm/status` answers while they do.
 - Error codes: the JSON-RPC and LSP ones, and rlmd's: -32900 provider not configured, -32901 budget
   exhausted (reserved: budgets end in partial answers), -32902 index unavailable, -32903 sandbox
-  unavailable, -32904 provider failed, -32905 unknown trajectory; -32800 request cancelled.
+  unavailable, -32904 provider failed, -32905 unknown trajectory, -32906 conversation busy (a follow-up
+  while a question of the same conversation runs); -32800 request cancelled.
 - Stability: everything here is version 0.1 (`serverInfo.version`); fields may be added, none removed or
   renamed without a new version.
 

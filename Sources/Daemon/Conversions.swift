@@ -33,19 +33,13 @@ enum Conversions {
         return options
     }
 
-    /// One line of progress: turn, sub-calls, tokens, cost.
-    static func progressMessage(turn: Int, subCalls: Int, usage: RunUsage) -> String {
-        let cost = usage.costUSD > 0 ? String(format: " · $%.4f", usage.costUSD) : ""
-        return "turn \(turn) · \(subCalls) sub-calls · \(usage.input + usage.output) tokens\(cost)"
-    }
-
     /// A question's `report`: the line and the same facts as fields.
-    static func report(_ report: QuestionProgress.Report) -> Progress.WorkDone {
-        var value = Progress.WorkDone(kind: .report, message: report.line)
-        value.turn = report.turn
-        value.subCalls = report.subCalls
-        value.tokens = report.usage.input + report.usage.output
-        value.costUsd = report.usage.costUSD
+    static func report(_ progress: QuestionProgress) -> Progress.WorkDone {
+        var value = Progress.WorkDone(kind: .report, message: progress.line)
+        value.turn = progress.turn
+        value.subCalls = progress.subCalls
+        value.tokens = progress.usage.input + progress.usage.output
+        value.costUsd = progress.usage.costUSD
         return value
     }
 

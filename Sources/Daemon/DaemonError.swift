@@ -22,6 +22,12 @@ enum DaemonError: Error {
         case RLMError.cancelled(let trajectory):
             return ResponseError(.requestCancelled, "cancelled; the partial trajectory is \(trajectory)",
                                  data: .object(["trajectory": .string(trajectory)]))
+        case let error as QuestionError:
+            switch error {
+            case .unknownConversation, .noSession: return ResponseError(.invalidParams, error.description)
+            case .sessionImport: return ResponseError(.indexUnavailable, error.description)
+            case .conversationBusy: return ResponseError(.conversationBusy, error.description)
+            }
         case RLMError.repl(let message):
             return ResponseError(.sandboxUnavailable, message)
         case let error as LMError:

@@ -82,43 +82,25 @@ extension LSPServer {
                 + (selection.text.map { ":\n```\n\($0)\n```" } ?? ".")
         }
         let snapshot = try await requireWorkspace().snapshot()
-        return try await runQuestion(id: id, token: params.workDoneToken, title: "rlm: \(params.question.prefix(60))",
-                                     context: .store(snapshot), question: question, task: nil,
-                                     options: Conversions.options(.init(), budgets: budgets, question: params.options),
-                                     setup: questionSetup(params.options), conversation: nil)
+        let conversation = try await questions.startConversation(
+            context: .store(snapshot), setup: questionSetup(params.options),
+            options: Conversions.options(.init(), budgets: budgets, question: params.options))
+        return try await answer(id: id, token: params.workDoneToken, title: "rlm: \(params.question.prefix(60))",
+                                conversation: conversation, question: question)
     }
 
     func followUp(id: RequestID, _ params: FollowUp.Params) async throws -> Answer {
-        guard await conversations[params.conversation] != nil else {
-            throw ResponseError(.invalidParams, "no conversation \(params.conversation) (it ended, or the daemon restarted)")
-        }
-        return try await runQuestion(id: id, token: params.workDoneToken, title: "rlm: \(params.question.prefix(60))",
-                                     context: nil, question: params.question, task: nil, options: nil, setup: nil,
-                                     conversation: params.conversation)
+        guard await questions.hasConversation(params.conversation) else { throw QuestionError.unknownConversation(params.conversation) }
+        return try await answer(id: id, token: params.workDoneToken, title: "rlm: \(params.question.prefix(60))",
+                                conversation: params.conversation, question: params.question)
     }
 
     func summarize(id: RequestID, _ params: SummarizeSession.Params) async throws -> Answer {
-        let root = try requireWorkspace().root
-        let file: String
-        if let given = params.file {
-            file = given
-        } else if let tool = params.tool ?? Optional("claude"), let latest = SessionDiscovery.latest(tool: tool, workspace: root, environment: environment) {
-            file = latest
-        } else {
-            throw ResponseError(.invalidParams, "no \(params.tool ?? "claude") session found for \(root); give a file")
-        }
-        let location = StoreLocation.forSession(file: file, environment: environment)
-        let snapshot: ContextSnapshot
-        do {
-            let logger = logger
-            snapshot = try await OffPool.run { try SessionImporter.refreshedSnapshot(file: file, location: location, logger: logger) }
-        } catch {
-            throw ResponseError(.indexUnavailable, "the session could not be imported: \(error)")
-        }
-        return try await runQuestion(id: id, token: params.workDoneToken, title: "rlm: summarize session", context: .store(snapshot),
-                                     question: SessionSummary.question, task: SessionSummary.task,
-                                     options: Conversions.options(.init(), budgets: budgets, question: nil), setup: setup,
-                                     conversation: nil)
+        let context = try await questions.sessionContext(file: params.file, tool: params.tool ?? "claude", workspace: try requireWorkspace().root)
+        let conversation = try await questions.startConversation(context: context, setup: setup,
+                                                                 options: Conversions.options(.init(), budgets: budgets, question: nil))
+        return try await answer(id: id, token: params.workDoneToken, title: "rlm: summarize session", conversation: conversation,
+                                question: SessionSummary.question, task: SessionSummary.task)
     }
 
     private func questionSetup(_ options: QuestionOptions?) -> ModelSetup {
@@ -128,44 +110,33 @@ extension LSPServer {
         return setup
     }
 
-    /// Runs one question in a new conversation (or the named one), with progress when the client gave a token.
-    private func runQuestion(id: RequestID, token: ProgressToken?, title: String, context: ReplContext?, question: String,
-                             task: String?, options: RLMOptions?, setup: ModelSetup?, conversation: String?) async throws -> Answer {
-        let name: String, session: RLMSession
-        if let conversation, let existing = await conversations[conversation] {
-            (name, session) = (conversation, existing)
-        } else {
-            guard let context, let options, let setup else { throw ResponseError(.internalError, "no context for a new conversation") }
-            (name, session) = try await conversations.start(context, setup: setup, options: options)
-        }
+    /// Asks in `conversation`, with `$/progress` when the client gave a token (or lets us create one):
+    /// `begin`, a `report` after each model call, and an `end` however the question ends.
+    private func answer(id: RequestID, token: ProgressToken?, title: String, conversation: String, question: String,
+                        task: String? = nil) async throws -> Answer {
         var token = token
         if token == nil && clientCreatesProgress { token = await createProgressToken() }
         if let token {
             progressTokens[token] = id
             connection.notify(Progress.self, .init(token: token, value: .init(kind: .begin, title: title, cancellable: true)))
         }
-        let watcher = Task { await self.watch(session, id: id, token: token) }
-        defer { watcher.cancel() }
-        let answer: RLMAnswer
+        let connection = connection, progressToken = token
+        let report: QuestionService.Report = { progress in
+            if progress.step == .turnStarted { await self.setTurn(id, progress.turn) }
+            if progress.step == .modelCalled, let token = progressToken { connection.notify(Progress.self, .init(token: token, value: Conversions.report(progress))) }
+        }
+        let answered: QuestionService.Answered
         do {
-            answer = try await session.ask(question, task: task)
+            answered = try await questions.ask(in: conversation, question, task: task, progress: report)
         } catch {
             if let token {
-                connection.notify(Progress.self, .init(token: token, value: Conversions.end(error, cancelled: Task.isCancelled, conversation: name)))
+                connection.notify(Progress.self, .init(token: token, value: Conversions.end(error, cancelled: Task.isCancelled, conversation: conversation)))
             }
             throw error
         }
-        record(answer.usage)
-        if let token { connection.notify(Progress.self, .init(token: token, value: Conversions.end(answer, conversation: name))) }
-        return Conversions.answer(answer, conversation: name)
-    }
-
-    /// Turns a session's events into `$/progress` reports and the job's turn count.
-    private func watch(_ session: RLMSession, id: RequestID, token: ProgressToken?) async {
-        let connection = connection
-        await QuestionProgress.follow(session, turn: { await self.setTurn(id, $0) }) { report in
-            if let token { connection.notify(Progress.self, .init(token: token, value: Conversions.report(report))) }
-        }
+        record(answered.answer.usage)
+        if let token { connection.notify(Progress.self, .init(token: token, value: Conversions.end(answered.answer, conversation: conversation))) }
+        return Conversions.answer(answered.answer, conversation: conversation)
     }
 
     private func setTurn(_ id: RequestID, _ turn: Int) { running[id]?.turn = turn }
@@ -197,7 +168,7 @@ extension LSPServer {
     }
 
     func trajectory(_ params: TrajectoryRequest.Params) async throws -> TrajectoryRequest.Result {
-        guard let store = conversations.trajectories, let trajectory = try store.load(params.id) else {
+        guard let store = questions.trajectories, let trajectory = try store.load(params.id) else {
             throw ResponseError(.unknownTrajectory, "no trajectory \(params.id)")
         }
         return TrajectoryRequest.Result(jsonl: try trajectory.jsonLines())

@@ -23,7 +23,7 @@ public actor LSPServer {
     var budgets: Budgets?
     var running: [RequestID: Job] = [:]
     var progressTokens: [ProgressToken: RequestID] = [:]
-    let conversations: Conversations
+    let questions: QuestionService
     var spend = Status.Spend(costUsd: 0, calls: 0, input: 0, output: 0)
     /// The client said `window.workDoneProgress`: questions without a token get one we create.
     var clientCreatesProgress = false
@@ -45,7 +45,7 @@ public actor LSPServer {
         self.connection = connection
         self.environment = environment
         self.logger = logger
-        conversations = Conversations(environment: environment)
+        questions = QuestionService(environment: environment, logger: logger)
     }
 
     /// Serves until `exit` or the end of input; returns the process exit status (0 only after `shutdown`).
@@ -82,7 +82,7 @@ public actor LSPServer {
         // Cancelled requests still owe an answer; give them a moment to send it.
         let deadline = ContinuousClock.now + .seconds(2)
         while !running.isEmpty && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
-        await conversations.closeAll()
+        await questions.closeAll()
         await connection.flush()
         connection.close()
         return lifecycle == .shutDown ? 0 : 1

@@ -19,7 +19,7 @@ public actor MCPServer {
     let workspace: Workspace
     let setup: ModelSetup
     var running: [RequestID: Task<Void, Never>] = [:]
-    let conversations: Conversations
+    let questions: QuestionService
 
     public static let protocolVersion = "2025-06-18"
 
@@ -30,7 +30,7 @@ public actor MCPServer {
         self.logger = logger
         self.setup = setup
         workspace = Workspace(root: root, environment: environment, logger: logger)
-        conversations = Conversations(environment: environment)
+        questions = QuestionService(environment: environment, logger: logger)
     }
 
     public func run() async -> Int32 {
@@ -49,7 +49,7 @@ public actor MCPServer {
             }
         }
         for task in running.values { task.cancel() }
-        await conversations.closeAll()
+        await questions.closeAll()
         await connection.flush()
         connection.close()
         return 0
@@ -138,46 +138,37 @@ public actor MCPServer {
     }
 
     private func ask(_ question: String, conversation: String?, progressToken: JSONValue?) async throws -> String {
-        let name: String, session: RLMSession
+        let name: String
         if let conversation {
-            guard let existing = await conversations[conversation] else { throw ResponseError(.invalidParams, "no conversation \(conversation)") }
-            (name, session) = (conversation, existing)
+            guard await questions.hasConversation(conversation) else { throw ResponseError(.invalidParams, "no conversation \(conversation)") }
+            name = conversation
         } else {
-            (name, session) = try await conversations.start(.store(try await workspace.snapshot()), setup: setup, options: RLMOptions())
+            name = try await questions.startConversation(context: .store(try await workspace.snapshot()), setup: setup, options: RLMOptions())
         }
-        return try await run(session, question, task: nil, conversation: name, progressToken: progressToken)
+        return try await run(name, question, task: nil, progressToken: progressToken)
     }
 
     private func summarize(file: String?, progressToken: JSONValue?) async throws -> String {
-        guard let path = file ?? SessionDiscovery.latest(tool: "claude", workspace: workspace.root, environment: environment) else {
-            throw ResponseError(.invalidParams, "no Claude Code session found for \(workspace.root); give \"file\"")
-        }
-        let location = StoreLocation.forSession(file: path, environment: environment), logger = logger
-        let snapshot = try await OffPool.run { try SessionImporter.refreshedSnapshot(file: path, location: location, logger: logger) }
-        let (name, session) = try await conversations.start(.store(snapshot), setup: setup, options: RLMOptions())
-        return try await run(session, SessionSummary.question, task: SessionSummary.task, conversation: name, progressToken: progressToken)
+        let context = try await questions.sessionContext(file: file, workspace: workspace.root)
+        let name = try await questions.startConversation(context: context, setup: setup, options: RLMOptions())
+        return try await run(name, SessionSummary.question, task: SessionSummary.task, progressToken: progressToken)
     }
 
-    private func run(_ session: RLMSession, _ question: String, task: String?, conversation: String, progressToken: JSONValue?) async throws -> String {
-        let watcher = Task { await self.report(session, token: progressToken) }
-        defer { watcher.cancel() }
-        let answer = try await session.ask(question, task: task)
+    /// Asks in conversation `name`; `notifications/progress` after each model call when the client gave a progress token.
+    private func run(_ name: String, _ question: String, task: String?, progressToken: JSONValue?) async throws -> String {
+        let connection = connection
+        let report: QuestionService.Report = { progress in
+            guard let token = progressToken, progress.step == .modelCalled else { return }
+            connection.send(.notification(method: "notifications/progress", params: .object([
+                "progressToken": token, "progress": .int(progress.calls), "message": .string(progress.line),
+            ])))
+        }
+        let answer = try await questions.ask(in: name, question, task: task, progress: report).answer
         var lines = [answer.partial ? "(partial answer: \(answer.reason ?? "stopped early"))\n\(answer.answer)" : answer.answer]
         let cited = answer.citations.map { "\($0.path):\($0.startLine)-\($0.endLine)" + ($0.resolved ? "" : " (not found in the index)") }
         if !cited.isEmpty { lines.append("Citations: " + cited.joined(separator: ", ")) }
-        lines.append("conversation: \(conversation) (pass to follow_up) · trajectory: \(answer.trajectoryID) · "
+        lines.append("conversation: \(name) (pass to follow_up) · trajectory: \(answer.trajectoryID) · "
                      + String(format: "cost $%.4f, %d model calls", answer.usage.costUSD, answer.usage.calls))
         return lines.joined(separator: "\n\n")
-    }
-
-    /// `notifications/progress` after each model call, when the client gave a progress token.
-    private func report(_ session: RLMSession, token: JSONValue?) async {
-        guard let token else { return }
-        let connection = connection
-        await QuestionProgress.follow(session) { report in
-            connection.send(.notification(method: "notifications/progress", params: .object([
-                "progressToken": token, "progress": .int(report.count), "message": .string(report.line),
-            ])))
-        }
     }
 }

@@ -20,6 +20,8 @@ public struct ErrorCode: RawRepresentable, Sendable, Hashable, Codable {
     public static let sandboxUnavailable = ErrorCode(rawValue: -32903)
     public static let providerFailed = ErrorCode(rawValue: -32904)
     public static let unknownTrajectory = ErrorCode(rawValue: -32905)
+    /// A question of the conversation is still running; follow-ups take turns.
+    public static let conversationBusy = ErrorCode(rawValue: -32906)
 }
 
 /// The `error` member of a response.

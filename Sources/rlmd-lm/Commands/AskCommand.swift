@@ -30,27 +30,27 @@ struct AskCommand: AsyncParsableCommand {
     }
 }
 
-/// What `ask` and `summarize-session` share: open the context, start the session, print progress.
+/// What `ask` and `summarize-session` share: open the context, ask through the question service, print progress.
 enum Asking {
     static func ask(_ question: String, task: String?, context: ContextOptions, modelOptions: ModelOptions) async throws -> RLMAnswer {
+        let service = QuestionService(kept: 1)
         // Model setup (config, prices, an offline server) and the index check need nothing from
         // each other: together they took 8 ms before the REPL could start.
         // (When the index check fails, the command ends without waiting for the setup.)
-        let setup = Task.detached { [modelOptions] in try modelOptions.models() }
+        let setup = modelOptions.setup
+        let resolving = Task { try await service.resolve(setup) }
         let snapshot = try context.refreshedSnapshot()
-        let (models, server) = try await setup.value
-        defer { withExtendedLifetime(server) {} }
-        let session = RLMSession(context: .store(snapshot), models: models, options: modelOptions.options, store: try? TrajectoryStore())
+        if try await resolving.value.usedOfflineModel { ModelOptions.warnOfflineModel() }
         let printer = ProgressPrinter()
-        let progress = Task { for await event in session.events { printer.handle(event) } }
-        defer { progress.cancel() }
         do {
-            let answer = try await session.ask(question, task: task)
-            await session.close()
-            await progress.value
-            return answer
+            let answered = try await service.ask(question, task: task, context: .store(snapshot), setup: setup,
+                                                 options: modelOptions.options, progress: { printer.handle($0) })
+            printer.finish()
+            await service.closeAll()
+            return answered.answer
         } catch {
-            await session.close()
+            printer.finish()
+            await service.closeAll()
             throw CLIError("\(error)")
         }
     }

@@ -57,16 +57,14 @@ struct ModelOptions: ParsableArguments {
         return options
     }
 
-    /// The models, and the local server that must live as long as they are used (if any).
-    func models() throws -> (RLMModels, LocalModelServer?) {
-        let resolved = try ModelSetup(provider: providerOptions.provider, baseURL: providerOptions.baseURL,
-                                  model: providerOptions.model, subModel: subModel).resolve()
-        if resolved.usedOfflineModel {
-            StandardStreams.err("""
-                rlmd: no provider is configured; using the offline model (SmolLM2-135M): it runs the plumbing, \
-                its answers are not useful. Set OPENAI_API_KEY, ANTHROPIC_API_KEY or RLMD_BASE_URL for real answers.\n
-                """)
-        }
-        return (resolved.models, resolved.localServer)
+    var setup: ModelSetup {
+        ModelSetup(provider: providerOptions.provider, baseURL: providerOptions.baseURL, model: providerOptions.model, subModel: subModel)
+    }
+
+    static func warnOfflineModel() {
+        StandardStreams.err("""
+            rlmd: no provider is configured; using the offline model (SmolLM2-135M): it runs the plumbing, \
+            its answers are not useful. Set OPENAI_API_KEY, ANTHROPIC_API_KEY or RLMD_BASE_URL for real answers.\n
+            """)
     }
 }

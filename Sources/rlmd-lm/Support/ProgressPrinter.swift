@@ -2,58 +2,41 @@ import CLISupport
 import Foundation
 import RLMEngine
 
-/// Live progress of a question on stderr: one line per turn and per sub-call batch, with running
-/// tokens and cost (redrawn in place on a terminal).
-final class ProgressPrinter: @unchecked Sendable {
+/// Live progress of a question on stderr: the progress line after each turn start (and, on a
+/// terminal, after each sub-call and model call, redrawn in place), warnings as lines of their own.
+final class ProgressPrinter: @unchecked Sendable {  // its state is only touched under `lock`
     private let terminal = isatty(STDERR_FILENO) == 1
     private let lock = NSLock()
-    private var usage = RunUsage()
-    private var turn = (depth: 1, iteration: 0)
-    private var subCalls = 0
     private var drewLine = false
 
-    func handle(_ event: RLMEvent) {
-        lock.lock()
-        defer { lock.unlock() }
-        switch event {
-        case .turnStarted(let depth, let iteration):
-            turn = (depth, iteration)
-            draw(final: !terminal)
-        case .subCallStarted:
-            subCalls += 1
-            if terminal { draw(final: false) }
-        case .usage(let totals):
-            usage = totals
-            if terminal { draw(final: false) }
-        case .warning(let message):
-            write("\(terminal && drewLine ? "\r\u{1B}[K" : "")rlmd: \(message)\n")
-            drewLine = false
-        case .finished:
-            if terminal && drewLine { write("\r\u{1B}[K") }
-            drewLine = false
-        default:
-            break
+    func handle(_ progress: QuestionProgress) {
+        lock.withLock {
+            switch progress.step {
+            case .turnStarted:
+                draw(progress.line, final: !terminal)
+            case .subCallStarted, .modelCalled:
+                if terminal { draw(progress.line, final: false) }
+            case .warning(let message):
+                StandardStreams.err("\(terminal && drewLine ? "\r\u{1B}[K" : "")rlmd: \(message)\n")
+                drewLine = false
+            }
         }
     }
 
-    private func draw(final: Bool) {
-        let depth = turn.depth > 1 ? " (depth \(turn.depth))" : ""
-        let tokens = usage.input + usage.output
-        let cost = usage.costUSD > 0 ? String(format: " · $%.4f", usage.costUSD) : ""
-        let line = "turn \(turn.iteration)\(depth) · \(subCalls) sub-calls · \(Self.compact(tokens)) tokens\(cost)"
+    /// Clears the line drawn in place.
+    func finish() {
+        lock.withLock {
+            if terminal && drewLine { StandardStreams.err("\r\u{1B}[K") }
+            drewLine = false
+        }
+    }
+
+    private func draw(_ line: String, final: Bool) {
         if terminal {
-            write("\r\u{1B}[K\(line)")
+            StandardStreams.err("\r\u{1B}[K\(line)")
             drewLine = true
         } else if final {
-            write(line + "\n")
+            StandardStreams.err(line + "\n")
         }
-    }
-
-    static func compact(_ count: Int) -> String {
-        count >= 10_000 ? String(format: "%.1fk", Double(count) / 1000) : String(count)
-    }
-
-    private func write(_ text: String) {
-        StandardStreams.err(text)
     }
 }

@@ -1,0 +1,103 @@
+import ContextStore
+import Foundation
+import RLMEngine
+import Testing
+import TestSupport
+
+/// The one question path every front end uses: conversations, follow-ups, progress, sessions.
+@Suite struct QuestionServiceTests {
+    static func service(_ harness: EngineHarness, kept: Int = 16) -> QuestionService {
+        let home = harness.fixture.root + "/../service"
+        let environment = ["HOME": home, "XDG_CONFIG_HOME": home + "/config", "XDG_CACHE_HOME": home + "/cache",
+                           "XDG_DATA_HOME": home + "/data", "XDG_STATE_HOME": home + "/state", "PATH": "/usr/bin:/bin"]
+        return QuestionService(environment: environment, kept: kept, trajectories: harness.store)
+    }
+
+    static func setup(_ harness: EngineHarness) -> ModelSetup {
+        ModelSetup(baseURL: harness.server.baseURL.appendingPathComponent("v1").absoluteString, model: EngineHarness.root,
+                   subModel: EngineHarness.sub)
+    }
+
+    static var options: RLMOptions {
+        var options = RLMOptions()
+        options.repl.cellTimeout = .seconds(20)
+        return options
+    }
+
+    @Test func progressArrivesInOrderAndBeforeTheAnswerAndFollowUpsKeepTheirVariables() async throws {
+        let harness = try await EngineHarness([
+            reply("hit = grep('def retry')[0]\nanswers = llm_query_batched(['a', 'b'])\nprint(hit)"),
+            reply("FINAL(f'{hit[0]}:{hit[1]}')"),
+            reply("FINAL('again ' + hit[0])"),
+            ["model": EngineHarness.sub, "echo": "sub: "],
+        ])
+        let service = Self.service(harness)
+        let seen = Recorder()
+        let first = try await service.ask("Where?", context: .store(harness.snapshot), setup: Self.setup(harness), options: Self.options,
+                                          progress: { await seen.add($0) })
+        #expect(first.answer.answer == "src/retry.py:1")
+        let steps = await seen.values
+        #expect(steps.first?.step == .turnStarted && steps.first?.turn == 1)
+        #expect(steps.filter { $0.step == .subCallStarted }.map(\.subCalls) == [1, 2])
+        // Every model call is reported (the batch's two concurrently, so their totals may tie), the last
+        // with the answer's totals, before `ask` returned.
+        let calls = steps.filter { $0.step == .modelCalled }.map(\.calls)
+        #expect(calls.count == 4 && calls == calls.sorted() && calls.last == 4)
+        #expect(steps.last?.usage == first.answer.usage)
+        #expect(steps.last?.line.hasPrefix("turn 2 · 2 sub-calls · ") == true)
+
+        let second = try await service.ask(in: first.conversation, "And now?")
+        #expect(second.conversation == first.conversation && second.answer.answer == "again src/retry.py")
+        await service.closeAll()
+        await #expect(throws: QuestionError.self) { try await service.ask(in: first.conversation, "Gone?") }
+    }
+
+    @Test func aSecondQuestionOfABusyConversationIsRefusedAndOldConversationsAreClosed() async throws {
+        let harness = try await EngineHarness([
+            reply("import time\ntime.sleep(1)\nFINAL('slow')"),
+            reply("FINAL('other')"),
+        ])
+        let service = Self.service(harness, kept: 1)
+        let name = try await service.startConversation(context: .store(harness.snapshot), setup: Self.setup(harness), options: Self.options)
+        let slow = Task { try await service.ask(in: name, "Slow?") }
+        try await Task.sleep(for: .milliseconds(200))
+        await #expect {
+            try await service.ask(in: name, "Meanwhile?")
+        } throws: { error in
+            if case QuestionError.conversationBusy(let busy) = error { return busy == name }
+            return false
+        }
+        #expect(try await slow.value.answer.answer == "slow")
+        // Keeping one conversation, a new one closes the first.
+        let other = try await service.ask("Other?", context: .store(harness.snapshot), setup: Self.setup(harness), options: Self.options)
+        #expect(other.answer.answer == "other")
+        #expect(await !service.hasConversation(name))
+        #expect(await service.hasConversation(other.conversation))
+        await service.closeAll()
+    }
+
+    @Test func sessionsAreFoundOrImportedOrTheReasonSaid() async throws {
+        let harness = try await EngineHarness([reply("FINAL('s')")])
+        let service = Self.service(harness)
+        await #expect {
+            try await service.sessionContext(file: nil, tool: "claude", workspace: harness.fixture.root)
+        } throws: { error in
+            if case QuestionError.noSession(tool: "claude", _) = error { return true }
+            return false
+        }
+        let file = harness.fixture.root + "/../s.jsonl"
+        try (#"{"type":"user","sessionId":"s","timestamp":"2026-11-01T12:00:00Z","message":{"role":"user","content":"Use Redis."}}"# + "\n")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let context = try await service.sessionContext(file: file, workspace: harness.fixture.root)
+        #expect(context.snapshot?.documents.map(\.path) == ["#1"])
+        await #expect(throws: QuestionError.self) {
+            try await service.sessionContext(file: harness.fixture.root + "/../missing.jsonl", workspace: harness.fixture.root)
+        }
+    }
+}
+
+/// Collects progress values from a concurrent reporter.
+actor Recorder {
+    private(set) var values: [QuestionProgress] = []
+    func add(_ value: QuestionProgress) { values.append(value) }
+}
