@@ -52,6 +52,12 @@ let package = Package(
             ],
             resources: [.process("Resources")]
         ),
+        // The benchmark suites of `rlmd bench`: tasks, scoring, the runner and its results.
+        .target(
+            name: "Bench",
+            dependencies: ["RLMEngine", "ContextStore", "LMClient", .product(name: "Logging", package: "swift-log")],
+            resources: [.process("Resources")]
+        ),
         .target(name: "RLMProtocol"),
         .target(name: "JSONRPC", dependencies: ["RLMProtocol"]),
         .target(
@@ -87,6 +93,7 @@ let package = Package(
                 "REPL",
                 "RLMEngine",
                 "Daemon",
+                "Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -111,6 +118,10 @@ let package = Package(
         .testTarget(
             name: "RLMEngineTests",
             dependencies: ["RLMEngine", "REPL", "LMClient", "ContextStore", "TestSupport"]
+        ),
+        .testTarget(
+            name: "BenchTests",
+            dependencies: ["Bench", "RLMEngine", "ContextStore", "TestSupport"]
         ),
         .testTarget(
             name: "DaemonTests",

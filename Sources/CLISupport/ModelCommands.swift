@@ -28,8 +28,20 @@ public enum ModelCommands {
     public static let mcp = Entry(name: "mcp", abstract: "Serve MCP clients (Claude Code, Cursor) over stdio: ask_repo, follow_up, summarize_session, grep, read, search.")
     public static let benchLM = Entry(
         name: "lm", abstract: "Time model calls against a server: prints {calls, concurrency, median_ms, p99_ms, total_s}.")
+    public static let benchOolong = Entry(
+        name: "oolong", abstract: "OOLONG-style aggregation over TREC questions: RLM vs the RLM without sub-calls vs the model alone.")
+    public static let benchNeedle = Entry(
+        name: "niah", abstract: "Needles in a haystack (RULER's single and multi-key shapes), in generated prose or a repository.")
+    public static let benchRepoQA = Entry(
+        name: "repoqa", abstract: "Questions with reference answers about a repository, graded by an LLM judge.")
+    public static let benchPerf = Entry(
+        name: "perf", abstract: "rlmd's own overhead with a model that answers at once: REPL start, per turn, per sub-call, memory.")
+    public static let benchCompare = Entry(name: "compare", abstract: "Two bench runs (--out folders) side by side.")
 
-    /// The top-level commands of `rlmd-lm` (`bench lm` sits under `rlmd bench`).
+    /// The subcommands of `rlmd bench` that `rlmd-lm` runs.
+    public static let bench = [benchLM, benchOolong, benchNeedle, benchRepoQA, benchPerf, benchCompare]
+
+    /// The top-level commands of `rlmd-lm` (its `bench` commands sit under `rlmd bench`).
     public static let topLevel = [ask, summarizeSession, trajectory, serve, mcp, complete, doctor, models]
 
     /// Whether `arguments` (without the program name) name a command of `rlmd-lm`.
@@ -38,7 +50,7 @@ public enum ModelCommands {
         if words.first == "help" { words = words.dropFirst() }
         guard let first = words.first else { return false }
         if topLevel.contains(where: { $0.name == first }) { return true }
-        return first == "bench" && words.dropFirst().first == benchLM.name
+        return first == "bench" && bench.contains { $0.name == words.dropFirst().first }
     }
 
     /// `rlmd-lm` in the folder of the running executable. Plain `readlink`: Foundation's file and

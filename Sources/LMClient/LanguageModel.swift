@@ -76,4 +76,15 @@ public struct Completion: Sendable, Equatable {
     public var attempts = 1
     /// Served from the response cache: no call was made and nothing was spent.
     public var fromCache = false
+
+    public init(text: String, model: String, usage: Usage, finishReason: String? = nil, costUSD: Double? = nil, attempts: Int = 1,
+                fromCache: Bool = false) {
+        self.text = text
+        self.model = model
+        self.usage = usage
+        self.finishReason = finishReason
+        self.costUSD = costUSD
+        self.attempts = attempts
+        self.fromCache = fromCache
+    }
 }

@@ -10,13 +10,17 @@ enum Prompts {
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    static func system(session: Bool, maxIterations: Int, depth: Int, maxDepth: Int) -> String {
+    static func system(session: Bool, maxIterations: Int, depth: Int, maxDepth: Int, subCalls: Bool = true) -> String {
         let depthNote = depth < maxDepth
             ? "rlm_query starts a recursive helper (depth \(depth + 1) of \(maxDepth))."
             : "rlm_query is a plain helper call here (maximum depth reached)."
-        return load(session ? "system_session" : "system_repository",
-                    ["max_iterations": String(maxIterations), "depth_note": depthNote])
+        let prompt = load(session ? "system_session" : "system_repository",
+                          ["max_iterations": String(maxIterations), "depth_note": depthNote])
+        return subCalls ? prompt : prompt + "\n\n" + subCallsDisabled
     }
+
+    static let subCallsDisabled = "In this run llm_query, llm_query_batched and rlm_query are disabled: they only return an error. Work with code alone."
+
 
     static let noCodeReminder = """
         Your reply had no ```repl block, so nothing ran. Write one code block fenced as ```repl; \

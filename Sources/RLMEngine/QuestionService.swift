@@ -53,7 +53,11 @@ public actor QuestionService {
 
     /// A new conversation about `context`, with no question yet; its name.
     public func startConversation(context: ReplContext, setup: ModelSetup, options: RLMOptions) async throws -> String {
-        let models = try await resolve(setup).models
+        startConversation(context: context, models: try await resolve(setup).models, options: options)
+    }
+
+    /// A new conversation with models given as they are (an in-process model, in the bench's perf suite).
+    public func startConversation(context: ReplContext, models: RLMModels, options: RLMOptions) -> String {
         let name = "c" + TrajectoryStore.newID().prefix(11)
         conversations[name] = RLMSession(context: context, models: models, options: options, store: trajectories)
         order.append(name)
@@ -90,6 +94,12 @@ public actor QuestionService {
         } catch {
             throw QuestionError.sessionImport(path: path, "\(error)")
         }
+    }
+
+    /// Ends one conversation and its REPL.
+    public func end(_ conversation: String) async {
+        order.removeAll { $0 == conversation }
+        await conversations.removeValue(forKey: conversation)?.close()
     }
 
     /// Ends every conversation's REPL.

@@ -43,6 +43,9 @@ public struct RLMOptions: Sendable {
     /// Stop root replies at the end of their first code block, so a model cannot go on to invent
     /// the block's output. Nil: on, except for models that reject `stop` (OpenAI's reasoning models).
     public var stopAfterCode: Bool?
+    /// False: `llm_query`, `llm_query_batched` and `rlm_query` answer with an error, and the system
+    /// prompt says so (the bench's "no sub-calls" baseline).
+    public var allowSubCalls = true
     public var repl = ReplOptions()
 
     public init() {}

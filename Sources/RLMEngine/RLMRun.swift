@@ -39,7 +39,7 @@ actor RLMRun {
         let model = models.rootModel(depth: depth)
         var messages: [ChatMessage] = [
             .system(Prompts.system(session: context.isSession, maxIterations: options.limits.maxIterations, depth: depth,
-                                   maxDepth: options.maxDepth)),
+                                   maxDepth: options.maxDepth, subCalls: options.allowSubCalls)),
             .user([ContextSummary.describe(context), extra, "Question: \(question)"].compactMap { $0 }.joined(separator: "\n\n")),
         ]
         var reminded = false
@@ -136,6 +136,7 @@ actor RLMRun {
     // MARK: Sub-calls from the REPL
 
     func handle(_ call: SubCall) async throws -> String {
+        guard options.allowSubCalls else { throw EngineMessage(Prompts.subCallsDisabled) }
         switch call {
         case .llmQuery(let prompt, let model):
             return try await plainCall(prompt: prompt, model: model, kind: "llm_query")

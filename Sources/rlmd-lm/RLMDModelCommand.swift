@@ -15,7 +15,10 @@ struct RLMDModelCommand: AsyncParsableCommand {
 }
 
 struct BenchModelsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", subcommands: [BenchLMCommand.self])
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        subcommands: [BenchOolongCommand.self, BenchNeedleCommand.self, BenchRepoQACommand.self, BenchPerfCommand.self,
+                      BenchCompareCommand.self, BenchLMCommand.self])
 }
 
 extension LMError: CommandLineError {

@@ -20,6 +20,26 @@ struct BenchLMEntry: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: ModelCommands.benchLM.name, abstract: ModelCommands.benchLM.abstract)
 }
 
+struct BenchOolongEntry: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: ModelCommands.benchOolong.name, abstract: ModelCommands.benchOolong.abstract)
+}
+
+struct BenchNeedleEntry: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: ModelCommands.benchNeedle.name, abstract: ModelCommands.benchNeedle.abstract)
+}
+
+struct BenchRepoQAEntry: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: ModelCommands.benchRepoQA.name, abstract: ModelCommands.benchRepoQA.abstract)
+}
+
+struct BenchPerfEntry: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: ModelCommands.benchPerf.name, abstract: ModelCommands.benchPerf.abstract)
+}
+
+struct BenchCompareEntry: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: ModelCommands.benchCompare.name, abstract: ModelCommands.benchCompare.abstract)
+}
+
 struct AskEntry: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: ModelCommands.ask.name, abstract: ModelCommands.ask.abstract)
 }

@@ -6,8 +6,9 @@ import CLISupport
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "In-process measurements for the benchmarks in benchmarks/.",
-        subcommands: [Slices.self, REPLBench.self, BenchLMEntry.self])
+        abstract: "Benchmark suites (oolong, niah, repoqa, perf, compare) and in-process measurements for benchmarks/.",
+        subcommands: [BenchOolongEntry.self, BenchNeedleEntry.self, BenchRepoQAEntry.self, BenchPerfEntry.self, BenchCompareEntry.self,
+                      Slices.self, REPLBench.self, BenchLMEntry.self])
 
     struct Slices: ParsableCommand {
         static let configuration = CommandConfiguration(
