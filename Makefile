@@ -56,6 +56,7 @@ bench: release
 	benchmarks/repl_bench.py
 	benchmarks/engine_bench.py
 	benchmarks/daemon_bench.py
+	benchmarks/bench_harness_bench.py
 
 clean:
 	rm -rf .build

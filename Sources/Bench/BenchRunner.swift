@@ -12,6 +12,16 @@ public struct BenchRunner: Sendable {
         public var total: Int
         public var last: BenchResult?
         public var spentUsd: Double
+        /// A context was just generated and indexed.
+        public var built: BuiltContext?
+    }
+
+    /// How long generating (or exporting) and indexing a context took: the harness's own share of a run.
+    public struct BuiltContext: Sendable, Codable, Equatable {
+        public var name: String
+        public var tokens: Int
+        public var bytes: Int
+        public var seconds: Double
     }
 
     public var config: BenchRunConfig
@@ -55,9 +65,13 @@ public struct BenchRunner: Sendable {
             taken += tasks.count
             let pending = tasks.flatMap { task in methods.map { (task, $0) } }.filter { !done.contains($0.0.id + "|" + $0.1.rawValue) }
             guard !pending.isEmpty else { continue }
+            let building = ContinuousClock.now
             let snapshot = try await OffPool.run { [folder, config, logger] in
                 try built.context.materialize(in: "\(folder.contextsPath)/\(built.context.name)-s\(config.seed)", logger: logger)
             }
+            let made = BuiltContext(name: built.context.name, tokens: snapshot.documents.reduce(0) { $0 + $1.tokens },
+                                    bytes: snapshot.documents.reduce(0) { $0 + Int($1.size) }, seconds: (ContinuousClock.now - building).seconds)
+            await progress(Progress(done: min(done.count, planned), total: planned, last: nil, spentUsd: spent, built: made))
             try await withThrowingTaskGroup(of: BenchResult.self) { group in
                 var next = 0
                 func launch() {

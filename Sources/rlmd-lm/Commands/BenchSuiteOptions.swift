@@ -102,7 +102,7 @@ enum BenchSuiteRun {
         }
         bar.finish()
         await service.closeAll()
-        try BenchOutput.print(results, config: config, folder: keep ? folder : nil, json: options.json)
+        try BenchOutput.print(results, config: config, folder: keep ? folder : nil, built: bar.built, json: options.json)
         if !keep { try? FileManager.default.removeItem(atPath: folder.path) }
     }
 }

@@ -10,12 +10,15 @@ enum BenchOutput {
         var kinds: [BenchRow]
         var results: Int
         var folder: String?
+        /// The contexts this invocation built (a resumed run reuses those already built).
+        var contexts: [BenchRunner.BuiltContext]
     }
 
-    static func print(_ results: [BenchResult], config: BenchRunConfig, folder: ResultsFolder?, json: Bool) throws {
+    static func print(_ results: [BenchResult], config: BenchRunConfig, folder: ResultsFolder?, built: [BenchRunner.BuiltContext],
+                      json: Bool) throws {
         let rows = BenchRow.summarize(results, byKind: false), kinds = BenchRow.summarize(results, byKind: true)
         if json {
-            try JSONOutput.print(JSON(run: config, rows: rows, kinds: kinds, results: results.count, folder: folder?.path))
+            try JSONOutput.print(JSON(run: config, rows: rows, kinds: kinds, results: results.count, folder: folder?.path, contexts: built))
             return
         }
         var text = ["\(config.suite) · seed \(config.seed) · \(results.count) results", "", TextTable.render(rows, byKind: false)]

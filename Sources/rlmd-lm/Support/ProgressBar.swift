@@ -8,11 +8,22 @@ final class ProgressBar: @unchecked Sendable {  // its state is only touched und
     private let lock = NSLock()
     private let title: String
     private var drew = false
+    private var builtContexts: [BenchRunner.BuiltContext] = []
 
     init(title: String) { self.title = title }
 
+    /// The contexts built so far, with how long each took.
+    var built: [BenchRunner.BuiltContext] { lock.withLock { builtContexts } }
+
     func show(_ progress: BenchRunner.Progress) {
         lock.withLock {
+            if let built = progress.built {
+                builtContexts.append(built)
+                StandardStreams.err((drew ? "\r\u{1B}[K" : "") + String(format: "built %@ (%.1f MB) in %.2f s\n", built.name,
+                                                                        Double(built.bytes) / 1_048_576, built.seconds))
+                drew = false
+                return
+            }
             let width = 24
             let filled = progress.total == 0 ? width : width * progress.done / progress.total
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
