@@ -66,6 +66,7 @@ class ScriptedLM:
     def close(self):
         self.process.kill()
         self.process.wait()
+        self.process.stdout.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
