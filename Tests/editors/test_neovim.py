@@ -84,6 +84,7 @@ class NeovimPlugin(unittest.TestCase):
         seen, notes = self.nvim("ask_spec.lua", lm)
         workspace = self.sandbox.workspace
 
+        self.assertEqual(seen["prompt"], "Ask rlmd: ")
         self.assertTrue(seen["focus_on_answer"], "the answer window gets the cursor when asking")
         answer = seen["answer"]
         self.assertEqual(answer[0], "# Where is retry defined?")
@@ -151,6 +152,7 @@ class NeovimPlugin(unittest.TestCase):
         self.assertEqual(seen["daemons"], 1)
         self.assertEqual(seen["client"], {"name": "rlmd", "attached": 0})
         self.assertEqual(seen["attached"], {"readme": [], "app": []})
+        self.assertEqual(seen["files_before"], 3, "the written file reached the index afterwards (waited for in Neovim)")
         self.assertFalse([n for n in notes if n["level"] >= 4], "no errors")
 
     def test_cancel_ends_with_the_cancelled_state_and_the_partial_trajectory(self):
@@ -245,6 +247,27 @@ class NeovimPlugin(unittest.TestCase):
         seen, _ = self.nvim("help_spec.lua", extra={"RLM_DOC_COPY": os.path.join(self.sandbox.root, "doc-copy"), "RLM_HELP_TAGS": ",".join(tags)})
         self.assertEqual(seen["missing"], [])
         self.assertEqual(seen["found"], tags)
+
+    def test_errors_say_what_to_fix_and_setup_options_reach_the_daemon(self):
+        # One turn that does not finish, then the answer-now call the turn budget leads to.
+        lm = self.scripted([ANSWER[0], {"model": "root-model", "body": "openai:Probably in src/retry.py:1."}])
+        seen, notes = self.nvim("errors_spec.lua", extra={"RLM_TEST_LM_URL": lm.base_url})
+        self.assertEqual(seen["no_follow_up"], "rlm: there is no answer to follow up on yet: :RlmAsk first")
+        self.assertEqual(seen["no_trajectory"], "rlm: no answer yet, so no trajectory: :RlmTrajectory ID shows one")
+
+        self.assertTrue(seen["no_provider"].startswith("rlm: no model provider is configured: set OPENAI_API_KEY"), seen["no_provider"])
+        self.assertIn("or pass provider / base_url to require('rlm').setup(), then :RlmRestart.", seen["no_provider"])
+        self.assertEqual(seen["no_provider_buffer"][:3], ["# Where is retry defined?", "", "**Error**"])
+        self.assertIn(seen["no_provider"].split("\n")[0], seen["no_provider_buffer"])
+        self.assertEqual(seen["unknown_trajectory"],
+                         "rlm: unknown trajectory: no trajectory 0123456789ab\n:RlmTrajectory with no argument shows the current answer's trajectory.")
+
+        self.assertEqual(seen["result"], {"partial": True, "reason": "the turn limit was reached (1 turn)"})
+        self.assertIn("Probably in src/retry.py:1.", seen["partial"])
+        self.assertIn("**Partial answer**: the turn limit was reached (1 turn)", seen["partial"])
+        self.assertTrue(seen["notified_progress"], "progress = 'notify' sends the reports through vim.notify")
+        self.assertTrue(seen["quickfix_open"], "open_quickfix opens the quickfix window")
+        self.assertEqual({request["body"]["model"] for request in lm.requests()}, {"root-model"})
 
 
 if __name__ == "__main__":

@@ -13,7 +13,12 @@ t.run(function()
 
   vim.cmd('edit src/app.py')
   local origin = vim.api.nvim_get_current_win()
-  vim.cmd('RlmAsk Where is retry defined?')
+  -- No question given: it is asked for (vim.ui.input, answered here as a user would).
+  vim.ui.input = function(opts, on_confirm)
+    out.prompt = opts.prompt
+    on_confirm('Where is retry defined?')
+  end
+  vim.cmd('RlmAsk')
   out.focus_on_answer = vim.api.nvim_buf_get_name(0) == 'rlm://answer'
   t.wait('the answer', function()
     return answer.current ~= nil
@@ -108,5 +113,19 @@ t.run(function()
   out.client = { name = rlmd.name, attached = #buffers }
   out.attached = { readme = t.attached(0), app = t.attached(vim.fn.bufnr('src/app.py')) }
   out.statusline_after = require('rlm').statusline()
+
+  -- Writing a new file of the workspace refreshes the daemon's index (textDocument/didSave).
+  local root = require('rlm.client').roots()[1]
+  local function files()
+    local _, status = require('rlm.client').request_sync(root, 'rlm/status', vim.empty_dict(), 5000)
+    return status.files
+  end
+  out.files_before = files()
+  vim.cmd('edit src/extra.py')
+  vim.api.nvim_buf_set_lines(0, 0, -1, false, { 'EXTRA = 1' })
+  vim.cmd('write')
+  t.wait('the index to take in the written file', function()
+    return files() == out.files_before + 1
+  end, 10000)
   return out
 end)

@@ -111,7 +111,8 @@ function M.answered(question, result, root)
   M.current = { root = root, question = question, conversation = result.conversation, trajectory = result.trajectory, result = result }
   local lines = heading(question)
   table.insert(lines, '')
-  vim.list_extend(lines, vim.split(result.answer or '', '\n', { plain = true }))
+  local text = type(result.answer) == 'string' and vim.trim(result.answer) ~= '' and result.answer or '_(no answer text)_'
+  vim.list_extend(lines, vim.split(text, '\n', { plain = true }))
   table.insert(lines, '')
   table.insert(lines, '---')
   if result.partial then

@@ -48,7 +48,14 @@ function M.describe(err)
     return message
   end
   local label = labels[err.code]
-  local text = label and string.format('rlm: %s: %s', label, message) or string.format('rlm: %s (error %s)', message, tostring(err.code))
+  local text
+  if not label then
+    text = string.format('rlm: %s (error %s)', message, tostring(err.code))
+  elseif message:lower():sub(1, #label) == label then -- the daemon's message may say it already
+    text = 'rlm: ' .. message
+  else
+    text = string.format('rlm: %s: %s', label, message)
+  end
   if advice[err.code] then
     text = text .. '\n' .. advice[err.code]
   end

@@ -1,0 +1,30 @@
+-- Run by editor_neovim_bench.py in `nvim --headless -u NONE`: times :RlmAsk to the answer being in the
+-- rlm://answer buffer, first with the daemon's start and first index, then $RLM_BENCH_RUNS more times.
+package.path = os.getenv('RLM_TEST_LIB') .. '/?.lua;' .. package.path
+local t = require('helpers')
+
+t.run(function()
+  t.load_plugin()
+  t.record_notifications()
+  local answer = require('rlm.answer')
+  local uv = vim.uv or vim.loop
+  local function ask(n)
+    local question = 'Where is retry defined? (' .. n .. ')'
+    local started = uv.hrtime()
+    vim.cmd('RlmAsk ' .. question)
+    if not vim.wait(60000, function()
+      return answer.current ~= nil and answer.current.question == question
+    end, 1) then
+      error('no answer to ' .. question)
+    end
+    local ms = (uv.hrtime() - started) / 1e6
+    assert(t.find_line('rlm://answer', 'retry() is defined at src/retry.py:1.'), 'the answer is in the buffer')
+    return ms
+  end
+  local out = { first_ms = ask(0), samples_ms = {} }
+  for n = 1, tonumber(os.getenv('RLM_BENCH_RUNS')) do
+    table.insert(out.samples_ms, ask(n))
+  end
+  out.nvim = tostring(vim.version and vim.version() and string.format('%d.%d.%d', vim.version().major, vim.version().minor, vim.version().patch))
+  return out
+end)
