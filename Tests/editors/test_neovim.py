@@ -158,11 +158,14 @@ class NeovimPlugin(unittest.TestCase):
     def test_cancel_ends_with_the_cancelled_state_and_the_partial_trajectory(self):
         lm = self.scripted(SLOW)
         seen, notes = self.nvim("cancel_spec.lua", lm)
-        self.assertEqual(seen["running"][0]["turn"], 1)
         self.assertIn("_turn 1 · 0 sub-calls · 17 tokens · $0.0000_", seen["working"])
+        self.assertEqual([(entry["title"], entry["turn"]) for entry in seen["running"]], [("rlm: Sleep more", 1), ("rlm: Sleep on it", 1)])
+        self.assertEqual(seen["working_second"][0], "# Sleep more")
+        self.assertRegex(seen["cancelling"], r"^rlm: an earlier question was cancelled: Sleep on it \(partial trajectory [0-9a-f]{6,}\)$")
         trajectory = seen["trajectory"]
         self.assertRegex(trajectory, r"^[0-9a-f]{6,}$")
-        self.assertEqual(seen["answer"][0], "# Sleep on it")
+        self.assertNotIn(trajectory, seen["cancelling"])
+        self.assertEqual(seen["answer"][0], "# Sleep more")
         self.assertIn("**Cancelled.**", seen["answer"])
         self.assertIn(f"Partial trajectory: {trajectory} (`:RlmTrajectory {trajectory}` shows what it did)", seen["answer"])
         self.assertTrue(any(n["message"] == f"rlm: cancelled; partial trajectory {trajectory}" for n in notes), notes)

@@ -14,9 +14,17 @@ t.run(function()
   t.wait('the first turn to be reported', function()
     return require('rlm').statusline():find('turn 1', 1, true) ~= nil
   end)
-  out.running = require('rlm').progress()
   out.working = t.lines('rlm://answer')
+  -- A second question while the first runs: it takes the answer buffer.
+  vim.cmd('RlmAsk Sleep more')
+  t.wait('the second question\'s first turn', function()
+    local running = require('rlm').progress()
+    return #running == 2 and running[1].turn == 1 and running[2].turn == 1
+  end)
+  out.running = require('rlm').progress()
+  out.working_second = t.lines('rlm://answer')
   vim.cmd('RlmCancel')
+  out.cancelling = t.wait_notified('rlm: an earlier question was cancelled: Sleep on it', 0, 15000).message
   t.wait('the cancelled answer', function()
     return answer.current ~= nil
   end, 15000)

@@ -149,15 +149,14 @@ function M.answered(question, result, root)
   end
 end
 
---- A question that was cancelled: its partial trajectory (kept by the daemon) is named.
+--- A question that was cancelled: its partial trajectory (an id the daemon kept, or nil) is named.
 function M.cancelled(question, root, trajectory, conversation)
   M.pending = nil
   M.current = { root = root, question = question, conversation = conversation, trajectory = trajectory }
   local lines = heading(question)
-  local id = trajectory and trajectory ~= vim.NIL and tostring(trajectory) or nil
   vim.list_extend(lines, { '', '**Cancelled.**' })
-  if id then
-    vim.list_extend(lines, { '', 'Partial trajectory: ' .. id .. ' (`:RlmTrajectory ' .. id .. '` shows what it did)' })
+  if trajectory then
+    vim.list_extend(lines, { '', 'Partial trajectory: ' .. trajectory .. ' (`:RlmTrajectory ' .. trajectory .. '` shows what it did)' })
   end
   render(lines, false)
 end

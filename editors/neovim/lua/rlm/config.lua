@@ -65,6 +65,22 @@ local function problems(opts)
       table.insert(found, string.format('%s must be a %s, not a %s', key, table.concat(allowed, ' or '), type(value)))
     end
   end
+  if type(opts.args) == 'table' then
+    for _, arg in pairs(opts.args) do
+      if type(arg) ~= 'string' then
+        table.insert(found, 'args must be a list of strings')
+        break
+      end
+    end
+  end
+  if type(opts.env) == 'table' then
+    for key, value in pairs(opts.env) do
+      if type(key) ~= 'string' or type(value) ~= 'string' then
+        table.insert(found, 'env must map names to strings')
+        break
+      end
+    end
+  end
   if type(opts.budgets) == 'table' then
     for key, value in pairs(opts.budgets) do
       if not budget_names[key] then

@@ -174,8 +174,11 @@ function M.render(jsonl)
   return lines
 end
 
-local function show_buffer(jsonl)
+local function show_buffer(root, id, jsonl)
   local buf = view.buffer(M.NAME, 'markdown')
+  vim.keymap.set('n', 'gx', function()
+    M.open_html(root, id)
+  end, { buffer = buf, nowait = true, silent = true, desc = 'rlm: this trajectory in the HTML viewer' })
   view.set_lines(buf, M.render(jsonl))
   view.show(buf, true)
   vim.api.nvim_win_set_cursor(view.window(buf), { 1, 0 })
@@ -187,7 +190,7 @@ function M.show(root, id)
     if err then
       return errors.notify(err)
     end
-    show_buffer(result.jsonl or '')
+    show_buffer(root, id, result.jsonl or '')
   end)
 end
 
@@ -208,7 +211,7 @@ function M.open_html(root, id)
     end
     vim.notify('rlm: the HTML trajectory viewer is unavailable in this rlmd; showing the trajectory in a buffer', vim.log.levels.WARN)
     if not err and type(result) == 'table' and result.jsonl then
-      show_buffer(result.jsonl)
+      show_buffer(root, id, result.jsonl)
     else
       M.show(root, id)
     end

@@ -44,7 +44,12 @@ function M.show(buf, focus)
   local win = M.window(buf)
   if not win then
     local from = vim.api.nvim_get_current_win()
-    vim.cmd(config.get().answer_window)
+    local ok, err = pcall(vim.cmd, config.get().answer_window)
+    if not ok then
+      vim.notify('rlm: answer_window ' .. vim.inspect(config.get().answer_window) .. ' failed (' .. tostring(err) .. '); using botright split',
+        vim.log.levels.WARN)
+      vim.cmd('botright split')
+    end
     win = vim.api.nvim_get_current_win()
     vim.api.nvim_win_set_buf(win, buf)
     vim.wo[win].wrap = true
