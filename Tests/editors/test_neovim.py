@@ -113,6 +113,13 @@ class NeovimPlugin(unittest.TestCase):
         self.assertIn("rlm: turn 1 · 0 sub-calls · 17 tokens · $0.0000", lines)
         self.assertIn("rlm: turn 2 · 0 sub-calls · 34 tokens · $0.0000", lines)
         self.assertEqual(lines[-1], "", "the statusline is empty once the question ended")
+        builtin = seen["builtin"]
+        if seen["nvim"] >= [0, 10]:
+            self.assertIn("LspProgress rlmd report", builtin["events"])
+            self.assertIn("LspProgress rlmd end", builtin["events"])
+            self.assertTrue(any("turn 1 · 0 sub-calls · 17 tokens" in status for status in builtin["status"]), builtin["status"])
+        else:
+            self.assertIn("LspProgressUpdate", builtin["events"])
         self.assertEqual(seen["statusline_after"], "")
 
         follow = seen["follow_up"]

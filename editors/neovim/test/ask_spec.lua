@@ -8,6 +8,19 @@ t.run(function()
   t.load_plugin()
   t.record_notifications()
   local progress = t.record_progress()
+  -- What Neovim's own $/progress handler made of rlmd's reports: the events fidget.nvim listens to
+  -- (0.7: User LspProgressUpdate; 0.10+: LspProgress) and vim.lsp.status().
+  local builtin = { events = {}, status = {} }
+  vim.api.nvim_create_autocmd('User', { pattern = 'LspProgressUpdate', callback = function()
+    table.insert(builtin.events, 'LspProgressUpdate')
+  end })
+  if vim.fn.exists('##LspProgress') == 1 then
+    vim.api.nvim_create_autocmd('LspProgress', { callback = function(args)
+      local client = vim.lsp.get_client_by_id(args.data.client_id)
+      table.insert(builtin.events, string.format('LspProgress %s %s', client and client.name, args.data.params.value.kind))
+      table.insert(builtin.status, vim.lsp.status())
+    end })
+  end
   local answer = require('rlm.answer')
   local out = {}
 
@@ -30,6 +43,8 @@ t.run(function()
   out.quickfix = t.quickfix()
   out.quickfix_title = vim.fn.getqflist({ title = 1 }).title
   out.progress = progress
+  out.builtin = builtin
+  out.nvim = { vim.version().major, vim.version().minor }
   out.first = { trajectory = answer.current.trajectory, conversation = answer.current.conversation }
 
   -- <CR> on the src/app.py:5 citation opens it in the window the question was asked from.
