@@ -71,19 +71,13 @@ vim.keymap.set('x', '<Plug>(RlmAsk)', ':RlmAsk<CR>', { silent = true, desc = 'rl
 -- Only once a daemon runs (the client module is loaded): written files refresh its index, and with
 -- `attach` set, buffers of its workspace are attached to it.
 local group = vim.api.nvim_create_augroup('rlm', { clear = true })
-vim.api.nvim_create_autocmd('BufWritePost', {
-  group = group,
-  callback = function(event)
-    if package.loaded['rlm.client'] then
-      require('rlm.client').saved(event.buf)
-    end
-  end,
-})
-vim.api.nvim_create_autocmd('BufEnter', {
-  group = group,
-  callback = function(event)
-    if package.loaded['rlm.client'] then
-      require('rlm.client').entered(event.buf)
-    end
-  end,
-})
+for event, handler in pairs({ BufWritePost = 'saved', BufEnter = 'entered' }) do
+  vim.api.nvim_create_autocmd(event, {
+    group = group,
+    callback = function(args)
+      if package.loaded['rlm.client'] then
+        require('rlm.client')[handler](args.buf)
+      end
+    end,
+  })
+end

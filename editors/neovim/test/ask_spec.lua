@@ -5,8 +5,6 @@ package.path = os.getenv('RLM_TEST_LIB') .. '/?.lua;' .. package.path
 local t = require('helpers')
 
 t.run(function()
-  t.load_plugin()
-  t.record_notifications()
   local progress = t.record_progress()
   -- What Neovim's own $/progress handler made of rlmd's reports: the events fidget.nvim listens to
   -- (0.7: User LspProgressUpdate; 0.10+: LspProgress) and vim.lsp.status().

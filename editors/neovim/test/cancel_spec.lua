@@ -5,8 +5,6 @@ package.path = os.getenv('RLM_TEST_LIB') .. '/?.lua;' .. package.path
 local t = require('helpers')
 
 t.run(function()
-  t.load_plugin()
-  t.record_notifications()
   local answer = require('rlm.answer')
   local out = {}
 

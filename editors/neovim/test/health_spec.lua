@@ -3,8 +3,6 @@ package.path = os.getenv('RLM_TEST_LIB') .. '/?.lua;' .. package.path
 local t = require('helpers')
 
 t.run(function()
-  t.load_plugin()
-  t.record_notifications()
   vim.cmd('checkhealth rlm')
   return { lines = vim.api.nvim_buf_get_lines(0, 0, -1, false) }
 end)

@@ -106,9 +106,14 @@ function M.record_progress()
   return events
 end
 
---- Runs the test body, writes { ok, result | error, notifications } to $RLM_TEST_OUT, and quits.
+--- Loads the plugin, records notifications, runs the test body, writes { ok, result | error,
+--- notifications, deprecated } to $RLM_TEST_OUT, and quits.
 function M.run(body)
-  local ok, result = xpcall(body, debug.traceback)
+  local ok, result = xpcall(function()
+    M.load_plugin()
+    M.record_notifications()
+    return body()
+  end, debug.traceback)
   local report = { ok = ok, notifications = M.notifications, deprecated = M.deprecated }
   if ok then
     report.result = result

@@ -4,8 +4,6 @@ package.path = os.getenv('RLM_TEST_LIB') .. '/?.lua;' .. package.path
 local t = require('helpers')
 
 t.run(function()
-  t.load_plugin()
-  t.record_notifications()
   local out = {}
   vim.cmd('RlmAsk Where is retry defined?')
   out.on_path = t.wait_notified('rlmd executable was not found').message

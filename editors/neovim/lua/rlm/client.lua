@@ -297,26 +297,24 @@ function M.info(root)
   return { root = root, client_id = daemon.id, pid = pid, ready = daemon.ready }
 end
 
+-- The running daemon of the workspace of a file buffer, if any.
+local function daemon_of(buf)
+  local root = roots.for_buffer(buf)
+  return root and daemons[root]
+end
+
 --- BufWritePost: a written file of a workspace whose daemon runs refreshes its index (`textDocument/didSave`;
 --- attached buffers send it through Neovim's client already).
 function M.saved(buf)
-  if not config.get().notify_saves then
-    return
-  end
-  local root = roots.for_buffer(buf)
-  local daemon = root and daemons[root]
+  local daemon = config.get().notify_saves and daemon_of(buf)
   if daemon and not vim.lsp.buf_is_attached(buf, daemon.id) then
-    M.notify(root, 'textDocument/didSave', { textDocument = { uri = vim.uri_from_bufnr(buf) } })
+    M.notify(daemon.root, 'textDocument/didSave', { textDocument = { uri = vim.uri_from_bufnr(buf) } })
   end
 end
 
 --- BufEnter with `attach` set: buffers of a running daemon's workspace are attached to it.
 function M.entered(buf)
-  if not config.get().attach then
-    return
-  end
-  local root = roots.for_buffer(buf)
-  local daemon = root and daemons[root]
+  local daemon = config.get().attach and daemon_of(buf)
   if daemon and daemon.ready then
     attach(daemon, buf)
   end

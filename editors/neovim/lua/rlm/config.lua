@@ -54,6 +54,15 @@ local function sorted_keys(tbl)
   return keys
 end
 
+local function all(tbl, test)
+  for key, value in pairs(tbl) do
+    if not test(key, value) then
+      return false
+    end
+  end
+  return true
+end
+
 --- The problems of `opts` as a list of sentences (empty when it is fine).
 local function problems(opts)
   local found = {}
@@ -65,21 +74,15 @@ local function problems(opts)
       table.insert(found, string.format('%s must be a %s, not a %s', key, table.concat(allowed, ' or '), type(value)))
     end
   end
-  if type(opts.args) == 'table' then
-    for _, arg in pairs(opts.args) do
-      if type(arg) ~= 'string' then
-        table.insert(found, 'args must be a list of strings')
-        break
-      end
-    end
+  if type(opts.args) == 'table' and not all(opts.args, function(_, arg)
+    return type(arg) == 'string'
+  end) then
+    table.insert(found, 'args must be a list of strings')
   end
-  if type(opts.env) == 'table' then
-    for key, value in pairs(opts.env) do
-      if type(key) ~= 'string' or type(value) ~= 'string' then
-        table.insert(found, 'env must map names to strings')
-        break
-      end
-    end
+  if type(opts.env) == 'table' and not all(opts.env, function(key, value)
+    return type(key) == 'string' and type(value) == 'string'
+  end) then
+    table.insert(found, 'env must map names to strings')
   end
   if type(opts.budgets) == 'table' then
     for key, value in pairs(opts.budgets) do

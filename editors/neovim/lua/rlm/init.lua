@@ -16,6 +16,16 @@ local function root_here()
   return roots.find(vim.fn.getcwd())
 end
 
+--- Sends a request without params to the daemon of `root`: `on_result(result)`, or the error is said.
+local function request(root, method, on_result)
+  require('rlm.client').request(root, method, vim.empty_dict(), function(err, result)
+    if err then
+      return require('rlm.errors').notify(err)
+    end
+    on_result(result)
+  end)
+end
+
 --- Calls `fn(question)` with `question`, or with what the user types when it is empty.
 local function with_question(question, prompt, fn)
   if question and vim.trim(question) ~= '' then
@@ -110,10 +120,7 @@ end
 --- :RlmReindex — refreshes the index of the workspace now.
 function M.reindex()
   local root = root_here()
-  require('rlm.client').request(root, 'rlm/index', vim.empty_dict(), function(err, result)
-    if err then
-      return require('rlm.errors').notify(err)
-    end
+  request(root, 'rlm/index', function(result)
     vim.notify(string.format('rlm: indexed %s: %d files (%d changed, %d bytes, ~%d tokens) in %.2f s', root, result.files or 0,
       result.changed or 0, result.bytes or 0, result.tokens or 0, tonumber(result.seconds) or 0), vim.log.levels.INFO)
   end)
@@ -148,10 +155,7 @@ end
 --- :RlmStatus — index state, files, running jobs and spend of the workspace's daemon.
 function M.status()
   local root = root_here()
-  require('rlm.client').request(root, 'rlm/status', vim.empty_dict(), function(err, status)
-    if err then
-      return require('rlm.errors').notify(err)
-    end
+  request(root, 'rlm/status', function(status)
     vim.notify(table.concat(status_lines(root, status), '\n'), vim.log.levels.INFO, { title = 'rlm' })
   end)
 end
@@ -189,12 +193,8 @@ end
 --- :RlmRestart — stops the workspace's daemon and starts a new one (options of setup() apply anew).
 function M.restart()
   local root = root_here()
-  local client = require('rlm.client')
-  client.stop(root, function()
-    client.request(root, 'rlm/status', vim.empty_dict(), function(err, status)
-      if err then
-        return require('rlm.errors').notify(err)
-      end
+  require('rlm.client').stop(root, function()
+    request(root, 'rlm/status', function(status)
       vim.notify(string.format('rlm: rlmd restarted for %s (index %s)', root, tostring(status.index)), vim.log.levels.INFO)
     end)
   end)

@@ -74,21 +74,11 @@ local function cell_lines(lines, index, cell)
   end
   add(lines, { '', string.format('Cell %d%s:', index, #facts > 0 and (' (' .. table.concat(facts, ', ') .. ')') or '') })
   block(lines, cell.code or '', 'python', MAX_OUTPUT_LINES)
-  if present(result.stdout) then
-    add(lines, { 'Output:' })
-    block(lines, result.stdout, nil, MAX_OUTPUT_LINES)
-  end
-  if present(result.stderr) then
-    add(lines, { 'Stderr:' })
-    block(lines, result.stderr, nil, MAX_OUTPUT_LINES)
-  end
-  if present(result.error) then
-    add(lines, { 'Error:' })
-    block(lines, result.error, nil, MAX_OUTPUT_LINES)
-  end
-  if present(result.final) then
-    add(lines, { 'FINAL:' })
-    block(lines, result.final, nil, MAX_OUTPUT_LINES)
+  for _, output in ipairs({ { 'stdout', 'Output:' }, { 'stderr', 'Stderr:' }, { 'error', 'Error:' }, { 'final', 'FINAL:' } }) do
+    if present(result[output[1]]) then
+      add(lines, { output[2] })
+      block(lines, result[output[1]], nil, MAX_OUTPUT_LINES)
+    end
   end
 end
 
