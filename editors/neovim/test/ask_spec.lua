@@ -25,9 +25,10 @@ t.run(function()
   vim.cmd('edit src/app.py')
   local origin = vim.api.nvim_get_current_win()
   -- No question given: it is asked for (vim.ui.input, answered here as a user would).
+  local typed = 'Where is retry defined?'
   vim.ui.input = function(opts, on_confirm)
     out.prompt = opts.prompt
-    on_confirm('Where is retry defined?')
+    on_confirm(typed)
   end
   vim.cmd('RlmAsk')
   out.focus_on_answer = vim.api.nvim_buf_get_name(0) == 'rlm://answer'
@@ -99,10 +100,11 @@ t.run(function()
   end)
   out.selection_answer = t.lines('rlm://answer')
 
-  -- A characterwise one: only the selected characters.
+  -- A characterwise one, through the <Plug>(RlmAsk) Visual mapping: only the selected characters.
   vim.cmd('edit src/retry.py')
-  vim.cmd('normal! gg0wvf(\27')
-  vim.cmd("'<,'>RlmAsk Which name is this?")
+  vim.keymap.set('x', '<F5>', '<Plug>(RlmAsk)')
+  typed = 'Which name is this?'
+  vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes('gg0wvf(<F5>', true, false, true), 'x', false)
   t.wait('the answer about the characters', function()
     return answer.current.question:find('Which name is this?', 1, true) ~= nil
   end)
