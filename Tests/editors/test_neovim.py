@@ -139,6 +139,7 @@ class NeovimPlugin(unittest.TestCase):
         self.assertIn("## Turn 2", trajectory)
         self.assertIn("FINAL:\n~~~\nretry() is defined at src/retry.py:1", trajectory)
 
+        self.assertTrue(seen["q_closed"], "q closes the trajectory window")
         html = seen["html"]
         if html["opened"]:
             self.assertTrue(html["opened"][0].endswith(".html") and os.path.exists(html["opened"][0]), html)

@@ -91,6 +91,13 @@ t.run(function()
   out.html = { opened = opened, unavailable = t.notified('HTML trajectory viewer is unavailable', before) ~= nil,
     trajectory_shown = #t.lines('rlm://trajectory') > 1 }
 
+  -- q closes the trajectory window.
+  local trajectory_win = vim.fn.bufwinid(t.buffer('rlm://trajectory'))
+  vim.api.nvim_set_current_win(trajectory_win)
+  local windows = #vim.api.nvim_tabpage_list_wins(0)
+  vim.cmd('normal q')
+  out.q_closed = not vim.api.nvim_win_is_valid(trajectory_win) and #vim.api.nvim_tabpage_list_wins(0) == windows - 1
+
   -- A linewise selection: its text and path:start-end go to the model.
   vim.cmd('edit src/retry.py')
   vim.cmd('normal! ggVj\27')
