@@ -6,7 +6,8 @@ extension.js, and each scenario of test/scenarios.js drives it like a user — c
 clicks in the answer page — while the real `rlmd serve --stdio` answers. The scenarios assert on what
 VS Code would show; these tests add what reached the model (the scripted server's request log).
 """
-import json, os, re, subprocess, time, unittest
+import json, os, re, shutil, subprocess, sys, tempfile, time, unittest, zipfile
+import xml.etree.ElementTree as ElementTree
 
 from harness import BIN, REPO, SLOW, INSTANT, Sandbox, ScriptedLM, reply, require, session_records
 
@@ -179,6 +180,41 @@ class NodeUnitTests(unittest.TestCase):
         self.assertEqual(done.returncode, 0, done.stdout[-4000:] + done.stderr[-2000:])
         self.assertGreaterEqual(int(re.search(r"# pass (\d+)", done.stdout).group(1)), 17, "every test file ran")
         self.assertRegex(done.stdout, r"# fail 0\n")
+
+
+class VSIX(unittest.TestCase):
+    def test_the_vsix_holds_the_extension_and_its_manifest(self):
+        folder = tempfile.mkdtemp(prefix="rlmd-vsix-")
+        self.addCleanup(shutil.rmtree, folder, True)
+        target = os.path.join(folder, "rlmd.vsix")
+        subprocess.run([sys.executable, os.path.join(EXTENSION, "build-vsix.py"), "--output", target], check=True, capture_output=True)
+        with open(os.path.join(EXTENSION, "package.json")) as f:
+            package = json.load(f)
+        with zipfile.ZipFile(target) as vsix:
+            self.assertIsNone(vsix.testzip())
+            names = vsix.namelist()
+            self.assertEqual(names[0], "extension.vsixmanifest")
+            self.assertIn("[Content_Types].xml", names)
+            shipped = sorted(n[len("extension/"):] for n in names if n.startswith("extension/"))
+            sources = sorted(n for n in os.listdir(EXTENSION) if n.endswith(".js") and n != "build-vsix.js")
+            self.assertEqual(shipped, sorted(sources + ["package.json", "README.md"]))
+            self.assertFalse([n for n in names if "/test/" in n or n.endswith(".py")], "no tests or build script shipped")
+            self.assertEqual(json.loads(vsix.read("extension/package.json")), package)
+            manifest = ElementTree.fromstring(vsix.read("extension.vsixmanifest"))
+            types = ElementTree.fromstring(vsix.read("[Content_Types].xml"))
+        ns = {"v": "http://schemas.microsoft.com/developer/vsx-schema/2011"}
+        identity = manifest.find("v:Metadata/v:Identity", ns)
+        self.assertEqual((identity.get("Id"), identity.get("Publisher"), identity.get("Version")),
+                         (package["name"], package["publisher"], package["version"]))
+        self.assertEqual(manifest.find("v:Metadata/v:DisplayName", ns).text, package["displayName"])
+        engine = manifest.find("v:Metadata/v:Properties/v:Property[@Id='Microsoft.VisualStudio.Code.Engine']", ns)
+        self.assertEqual(engine.get("Value"), package["engines"]["vscode"])
+        self.assertEqual(manifest.find("v:Installation/v:InstallationTarget", ns).get("Id"), "Microsoft.VisualStudio.Code")
+        assets = {a.get("Type"): a.get("Path") for a in manifest.findall("v:Assets/v:Asset", ns)}
+        self.assertEqual(assets["Microsoft.VisualStudio.Code.Manifest"], "extension/package.json")
+        self.assertEqual(assets["Microsoft.VisualStudio.Services.Content.Details"], "extension/README.md")
+        extensions = {d.get("Extension") for d in types if d.tag.endswith("Default")}
+        self.assertTrue({".json", ".js", ".md", ".vsixmanifest"} <= extensions, extensions)
 
 
 if __name__ == "__main__":
