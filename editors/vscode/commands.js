@@ -106,26 +106,18 @@ class Commands {
     await this.run(root, 'rlm/summarizeSession', { file }, { question: `Summarize session: ${format.head(title, 80)}` }, undefined);
   }
 
-  async reindex() {
+  reindex() {
     const vscode = this.vscode;
-    const root = this.root();
-    if (!root) return;
-    try {
-      const daemon = await this.services.registry.daemonFor(root);
+    return this.withDaemon(async (daemon, root) => {
       const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `rlmd: indexing ${root}` },
         () => daemon.request('rlm/index'));
       vscode.window.showInformationMessage(`rlmd: indexed ${format.counted(report.files, 'file')} (${report.changed} changed, `
         + `${format.size(report.bytes)}, about ${report.tokens.toLocaleString('en-US')} tokens) in ${report.seconds.toFixed(2)} s.`);
-    } catch (error) {
-      this.fail(error);
-    }
+    });
   }
 
-  async status() {
-    const root = this.root();
-    if (!root) return;
-    try {
-      const daemon = await this.services.registry.daemonFor(root);
+  status() {
+    return this.withDaemon(async (daemon, root) => {
       const status = await daemon.request('rlm/status');
       const output = this.services.output;
       output.appendLine(`status of ${root}: ${doctor.indexLine(status, undefined)}`);
@@ -138,9 +130,7 @@ class Commands {
         message: `rlmd: ${doctor.indexLine(status, undefined)}${running.length ? ` — running: ${running.join('; ')}` : ''}`,
         actions: [{ title: 'Show Log', command: 'rlmd.showLog' }],
       });
-    } catch (error) {
-      this.fail(error);
-    }
+    });
   }
 
   cancel() {
@@ -284,6 +274,20 @@ class Commands {
       editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     } catch (error) {
       vscode.window.showErrorMessage(`rlmd: cannot open ${format.citationLabel(citation)}: ${/** @type {Error} */ (error).message}`);
+    }
+  }
+
+  /**
+   * Runs `body` with the daemon of the current root (started if need be); failures are reported.
+   * @param {(daemon: import('./daemon').Daemon, root: string) => Promise<void>} body
+   */
+  async withDaemon(body) {
+    const root = this.root();
+    if (!root) return;
+    try {
+      await body(await this.services.registry.daemonFor(root), root);
+    } catch (error) {
+      this.fail(error);
     }
   }
 

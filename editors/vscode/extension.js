@@ -28,7 +28,7 @@ function activate(context) {
       log(`${error.message}\n${error.data && error.data.tail ? error.data.tail : '(nothing on stderr)'}`);
       errors.show(vscode, errors.describe(error));
     },
-    onServerProgress: (daemon, token, value) => status.onServerProgress(token, value),
+    onServerProgress: (daemon, token, value) => status.onServerProgress(daemon, token, value),
   });
   registry = daemons;
   const trajectories = new TrajectoryView(vscode);

@@ -17,7 +17,7 @@ class QuestionStatus {
     this.item.command = 'rlmd.cancel';
     /** @type {Set<Job>} */
     this.jobs = new Set();
-    /** @type {Map<string | number, {report: (value: {message?: string, increment?: number}) => void, done: () => void, percentage: number}>} */
+    /** @type {Map<string, {report: (value: {message?: string, increment?: number}) => void, done: () => void, percentage: number}>} */
     this.serverProgress = new Map();
   }
 
@@ -58,33 +58,43 @@ class QuestionStatus {
   }
 
   /**
-   * `$/progress` under a token the daemon created (the first index build), shown in the window's progress area.
-   * @param {string | number} token @param {import('./daemon').ProgressValue} value
+   * `$/progress` under a token the daemon created (the first index build), shown in the window's
+   * progress area until its `end` or the daemon's exit. Each daemon numbers its tokens from 1, so
+   * the daemon is part of the key.
+   * @param {import('./daemon').Daemon} daemon @param {string | number} token @param {import('./daemon').ProgressValue} value
    */
-  onServerProgress(token, value) {
+  onServerProgress(daemon, token, value) {
     const vscode = this.vscode;
-    if (value.kind === 'begin' && !this.serverProgress.has(token)) {
+    const key = `${daemon.pid}/${token}`;
+    if (value.kind === 'begin' && !this.serverProgress.has(key)) {
       /** @type {(value?: any) => void} */
       let done = () => {};
       const finished = new Promise((resolve) => { done = resolve; });
       const entry = { report: (/** @type {any} */ _) => {}, done, percentage: 0 };
-      this.serverProgress.set(token, entry);
+      this.serverProgress.set(key, entry);
       vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: value.title || 'rlmd' }, (progress) => {
         entry.report = (update) => progress.report(update);
         return finished;
       });
+      daemon.exited.then(() => this.endServerProgress(key));
       return;
     }
-    const entry = this.serverProgress.get(token);
+    const entry = this.serverProgress.get(key);
     if (!entry) return;
     if (value.kind === 'report') {
       const increment = typeof value.percentage === 'number' ? Math.max(0, value.percentage - entry.percentage) : undefined;
       if (typeof value.percentage === 'number') entry.percentage = value.percentage;
       entry.report({ message: format.progressLine(value), increment });
     } else if (value.kind === 'end') {
-      this.serverProgress.delete(token);
-      entry.done();
+      this.endServerProgress(key);
     }
+  }
+
+  /** @param {string} key */
+  endServerProgress(key) {
+    const entry = this.serverProgress.get(key);
+    this.serverProgress.delete(key);
+    if (entry) entry.done();
   }
 
   dispose() {
