@@ -65,6 +65,10 @@ class VSCodeExtension(unittest.TestCase):
         lm = self.lm(TWO_TURNS)
         env = self.sandbox.environment(lm)
         with_chat = self.scenario("manifest", env, chat=True)
+        # With no selection, the question alone reaches the model.
+        text = user_texts(root_requests(lm)[0])
+        self.assertIn("Where is retry defined?", text)
+        self.assertNotIn("The user has selected", text)
         lm.reset()
         without_chat = self.scenario("manifest", env, chat=False)
         self.assertEqual(with_chat["participants"], ["rlmd.chat"])
@@ -81,13 +85,6 @@ class VSCodeExtension(unittest.TestCase):
         text = user_texts(asked)
         self.assertIn("What does main return?", text)
         self.assertIn("The user has selected src/app.py:4-5:\n```\ndef main():\n    return retry(lambda: 42)\n```", text)
-
-    def test_the_question_alone_reaches_the_model_without_a_selection(self):
-        lm = self.lm(TWO_TURNS)
-        self.scenario("manifest", self.sandbox.environment(lm), chat=False)
-        text = user_texts(root_requests(lm)[0])
-        self.assertIn("Where is retry defined?", text)
-        self.assertNotIn("The user has selected", text)
 
     def test_follow_up_continues_the_conversation(self):
         lm = self.lm(TWO_TURNS)
