@@ -18,7 +18,7 @@ const STOP_GRACE_MS = 2000;
  *   subCalls?: number, tokens?: number, costUsd?: number, trajectory?: string, conversation?: string,
  *   partial?: boolean, reason?: string}} ProgressValue
  * @typedef {{root: string, executable: string, args: string[], initializationOptions: any,
- *   trace: (line: string) => void, log: (line: string) => void,
+ *   trace?: (line: string) => void, log: (line: string) => void,
  *   onExit: (daemon: Daemon, error: RpcError) => void,
  *   onServerProgress: (daemon: Daemon, token: string | number, value: ProgressValue) => void}} DaemonOptions
  */
@@ -40,14 +40,16 @@ class Daemon {
     });
     this.child = child;
     this.pid = child.pid;
-    child.stderr.on('data', (chunk) => {
-      this.stderr = (this.stderr + chunk.toString('utf8')).slice(-STDERR_KEEP);
+    // setEncoding decodes characters split between chunks whole.
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text) => {
+      this.stderr = (this.stderr + text).slice(-STDERR_KEEP);
     });
     // Writing to a daemon that just died fails with EPIPE; its exit is reported below.
     child.stdin.on('error', () => {});
     const trace = options.trace;
     this.connection = new Connection(child.stdout, child.stdin, {
-      trace: (direction, message) => trace(`${direction === 'send' ? '→' : '←'} ${JSON.stringify(message)}`),
+      trace: trace && ((direction, message) => trace(`${direction === 'send' ? '→' : '←'} ${JSON.stringify(message)}`)),
       onError: (error) => options.log(`rlmd (${options.root}) sent bytes that are not a message: ${error.message}`),
     });
     this.connection.onRequest('window/workDoneProgress/create', (params) => {

@@ -54,7 +54,7 @@ class DaemonRegistry {
       await this.stop(root);
     }
     const executable = settingsModule.executable(settings);
-    const trace = settings.trace === 'off' ? () => {} : this.hooks.log;
+    const trace = settings.trace === 'off' ? undefined : this.hooks.log;
     const daemon = new Daemon({
       root, executable, args: settings.args, initializationOptions: settingsModule.initializationOptions(settings),
       trace, log: this.hooks.log,
