@@ -6,7 +6,7 @@ enum Conversions {
     static func answer(_ answer: RLMAnswer, conversation: String) -> Answer {
         let usage = answer.usage
         return Answer(
-            answer: answer.answer, partial: answer.partial, reason: answer.reason,
+            answer: answer.answer, partial: answer.partial, reason: answer.reason, stop: answer.stopReason?.rawValue,
             citations: answer.citations.map {
                 CitedLocation(path: $0.path, startLine: $0.startLine, endLine: $0.endLine, resolved: $0.resolved, excerpt: $0.excerpt)
             },

@@ -164,7 +164,7 @@ extension LSPServer {
         var state = "none", error: String?, files: Int?
         if let workspace { (state, error, files) = await workspace.summary() }
         return Status.Result(root: workspace?.root, index: state, indexError: error, files: files, jobs: jobs, spend: spend,
-                             sandbox: Sandbox.detect().mode.rawValue)
+                             sandbox: Sandbox.detect().mode.rawValue, pid: Int(getpid()))
     }
 
     func trajectory(_ params: TrajectoryRequest.Params) async throws -> TrajectoryRequest.Result {

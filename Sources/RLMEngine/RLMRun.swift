@@ -117,7 +117,9 @@ actor RLMRun {
             turn.reply = Trajectory.clip(completion.text)
             turn.usage = completion.usage
             turn.costUSD = completion.costUSD
-            answer = Self.proseOnly(completion.text)
+            // Prose is asked for; a model that answers in code alone still said something.
+            let prose = Self.proseOnly(completion.text)
+            answer = prose.isEmpty ? completion.text.trimmingCharacters(in: .whitespacesAndNewlines) : prose
             emit(.modelReplied(depth: depth, text: completion.text, usage: completion.usage, costUSD: completion.costUSD))
             emit(.usage(await ledger.usage))
         } catch {

@@ -64,6 +64,20 @@ import TestSupport
         #expect(await client.exit() == 1)
     }
 
+    @Test func aPartialAnswerNamesTheLimitAndStatusTheDaemonsPid() async throws {
+        let fixture = try QuestionTests.workspace()
+        let server = try await ScriptedServer([["model": "root-model", "body": "openai:```repl\nprint(1)\n```"]])
+        let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
+        let options: JSONValue = .object(["baseUrl": .string("http://127.0.0.1:\(server.port)/v1"), "model": .string("root-model"),
+                                          "budgets": .object(["maxIterations": .int(1)])])
+        _ = await client.initialize(root: fixture.root, options: options)
+        let answer = await client.request(Ask.method, .object(["question": .string("Q"), "workDoneToken": .string("p")])).value
+        #expect(answer?["partial"] == .bool(true) && answer?["stop"] == .string("iterations"))
+        #expect(client.progressValues(token: .string("p")).last?["reason"] == .string("budget"))
+        #expect(await client.request(Status.method).value?["pid"] == .int(Int(getpid())))
+        #expect(await client.exit() == 1)
+    }
+
     @Test func sessionsCarryTheirSizeAndTitle() async throws {
         let fixture = try QuestionTests.workspace()
         let claude = fixture.root + "/../claude"

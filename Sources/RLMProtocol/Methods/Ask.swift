@@ -54,6 +54,8 @@ public struct Answer: Codable, Sendable, Equatable {
     public var answer: String
     public var partial: Bool
     public var reason: String?
+    /// Which limit ended a partial answer: `iterations`, `calls`, `tokens`, `usd`, `wall_time` or `errors`.
+    public var stop: String?
     public var citations: [CitedLocation]
     public var usage: AnswerUsage
     public var costUsd: Double
@@ -61,11 +63,12 @@ public struct Answer: Codable, Sendable, Equatable {
     /// Pass to `rlm/followUp`: the REPL's variables and the earlier answers carry over.
     public var conversation: String
 
-    public init(answer: String, partial: Bool, reason: String?, citations: [CitedLocation], usage: AnswerUsage, costUsd: Double,
-                trajectory: String, conversation: String) {
+    public init(answer: String, partial: Bool, reason: String?, stop: String? = nil, citations: [CitedLocation], usage: AnswerUsage,
+                costUsd: Double, trajectory: String, conversation: String) {
         self.answer = answer
         self.partial = partial
         self.reason = reason
+        self.stop = stop
         self.citations = citations
         self.usage = usage
         self.costUsd = costUsd

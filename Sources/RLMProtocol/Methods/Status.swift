@@ -12,7 +12,9 @@ public enum Status: RequestMethod {
         public var jobs: [Job]
         public var spend: Spend
         public var sandbox: String
-        public init(root: String?, index: String, indexError: String?, files: Int?, jobs: [Job], spend: Spend, sandbox: String) {
+        /// The daemon's process id (for a plugin that reports or stops it).
+        public var pid: Int
+        public init(root: String?, index: String, indexError: String?, files: Int?, jobs: [Job], spend: Spend, sandbox: String, pid: Int) {
             self.root = root
             self.index = index
             self.indexError = indexError
@@ -20,6 +22,7 @@ public enum Status: RequestMethod {
             self.jobs = jobs
             self.spend = spend
             self.sandbox = sandbox
+            self.pid = pid
         }
     }
 

@@ -19,6 +19,7 @@ enum AnswerOutput {
         var answer: String
         var partial: Bool
         var reason: String?
+        var stop: String?
         var citations: [Location]
         var usage: Tokens
         var cost_usd: Double
@@ -29,7 +30,7 @@ enum AnswerOutput {
         if json {
             let usage = answer.usage
             try JSONOutput.print(JSON(
-                answer: answer.answer, partial: answer.partial, reason: answer.reason,
+                answer: answer.answer, partial: answer.partial, reason: answer.reason, stop: answer.stopReason?.rawValue,
                 citations: answer.citations.map { .init(path: $0.path, startLine: $0.startLine, endLine: $0.endLine, resolved: $0.resolved) },
                 usage: .init(input: usage.input, output: usage.output, cached: usage.cached, calls: usage.calls,
                              iterations: usage.iterations, depth: usage.depth),
