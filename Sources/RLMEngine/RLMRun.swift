@@ -117,9 +117,7 @@ actor RLMRun {
             turn.reply = Trajectory.clip(completion.text)
             turn.usage = completion.usage
             turn.costUSD = completion.costUSD
-            // Prose is asked for; a model that answers in code alone still said something.
-            let prose = Self.proseOnly(completion.text)
-            answer = prose.isEmpty ? completion.text.trimmingCharacters(in: .whitespacesAndNewlines) : prose
+            answer = Self.proseOnly(completion.text)
             emit(.modelReplied(depth: depth, text: completion.text, usage: completion.usage, costUSD: completion.costUSD))
             emit(.usage(await ledger.usage))
         } catch {
