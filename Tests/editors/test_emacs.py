@@ -24,6 +24,8 @@ SUB_CALL = [
     reply("FINAL(x)"),
 ]
 SUMMARY = [reply("FINAL('Goal: use Redis for the cache (#2).')")]
+# Never answers: only a budget ends it.
+LOOKING = [reply("print('still looking')")]
 
 # The runs: a script (None: no provider configured) and the ERT tests that share it.
 RUNS = {
@@ -32,6 +34,7 @@ RUNS = {
                           "rlm-test-status-and-reindex", "rlm-test-doctor", "rlm-test-restart-after-exit"], {}),
     "slow": (SLOW, ["rlm-test-cancel"], {}),
     "sub-call": (SUB_CALL, ["rlm-test-trajectory"], {}),
+    "looking": (LOOKING, ["rlm-test-partial-answer-with-budget"], {}),
     "summary": (SUMMARY, ["rlm-test-summarize-session", "rlm-test-summarize-session-file"], {"session": True}),
     "no-rlmd": (INSTANT, ["rlm-test-missing-rlmd"], {"rlmd_on_path": False}),
     "no-provider": (None, ["rlm-test-no-provider"], {}),
@@ -129,6 +132,10 @@ class EmacsTest(unittest.TestCase):
     def test_daemon_exit_is_reported_and_restarted(self):
         run = self.passed("instant", "rlm-test-restart-after-exit")
         self.assertIsNotNone(run.prompt_with("Where is retry defined, again?"), "the restarted daemon asked the model")
+
+    def test_budgets_reach_the_daemon_and_partial_answers_say_why(self):
+        run = self.passed("looking", "rlm-test-partial-answer-with-budget")
+        self.assertEqual(len(run.root_requests()), 3, "rlm-budgets :maxIterations 2: two turns, then the call for an answer now")
 
     def test_cancel_names_the_partial_trajectory(self):
         self.passed("slow", "rlm-test-cancel")

@@ -239,6 +239,8 @@ The project.el root, else the enclosing git work tree, else DIRECTORY."
 (defun rlm--start (root)
   "Start a daemon for ROOT, initialize it and return it."
   (let* ((executable (rlm--executable))
+         ;; Bad settings are refused before anything starts.
+         (params (rlm--initialize-params root))
          (name (format "rlm %s" (abbreviate-file-name root)))
          (stderr (get-buffer-create (rlm--stderr-buffer-name root)))
          (default-directory root)
@@ -273,7 +275,7 @@ The project.el root, else the enclosing git work tree, else DIRECTORY."
     (condition-case err
         (progn
           (setf (rlm--daemon-info daemon)
-                (jsonrpc-request daemon 'initialize (rlm--initialize-params root)
+                (jsonrpc-request daemon 'initialize params
                                  :timeout rlm-start-timeout))
           (jsonrpc-notify daemon 'initialized (make-hash-table))
           daemon)

@@ -86,10 +86,14 @@
 (ert-deftest rlm-test-ask ()
   "Ask; the answer buffer shows the answer, usage and citations; buttons and next-error visit them."
   (rlm-test--visit "src/app.py")
-  (let ((seen nil))
+  (let ((seen nil) (messages nil))
     (add-variable-watcher 'rlm-mode-line (lambda (_symbol value _operation _where) (push value seen)))
-    (rlm-ask "Where is retry defined?")
-    (let ((text (rlm-test--wait-answer "Where is retry defined?")))
+    (rlm-test--capturing-messages messages
+      (rlm-ask "Where is retry defined?")
+      (rlm-test--wait-answer "Where is retry defined?"))
+    ;; The echo area showed each report.
+    (should (member "rlm: Where is retry defined?: turn 2 · 0 sub-calls · 34 tokens" messages))
+    (let ((text (rlm-test--answer-text)))
       (should (string-prefix-p "# Where is retry defined?\n\n" text))
       (should (string-match-p (regexp-quote "retry() is defined at src/retry.py:1 and used by src/app.py:5; see also src/gone.py:3.") text))
       (should (string-match-p "2 turns · 2 model calls · 24 input \\+ 10 output tokens · \\$0.0000 · trajectory [0-9a-f]+ · conversation [0-9a-f]+" text))
@@ -165,6 +169,23 @@
   (when (get-buffer rlm-answer-buffer-name) (kill-buffer rlm-answer-buffer-name))
   (should (string-match-p "ask first with M-x rlm-ask"
                           (cadr (should-error (rlm-follow-up "Why?") :type 'user-error)))))
+
+;;;; Budgets
+
+(ert-deftest rlm-test-partial-answer-with-budget ()
+  "`rlm-budgets' reach the daemon; a question that hits one shows why its answer is partial."
+  (rlm-test--visit "src/app.py")
+  (when-let ((daemon (gethash (rlm--root) rlm--daemons))) (rlm--stop daemon))
+  (let ((rlm-budgets '(:maxIterations 2)))
+    (rlm-ask "Will you ever finish?")
+    (let ((text (rlm-test--wait-answer "Will you ever finish?")))
+      (should (string-match-p "\n\n(no answer)\n\n\\*2 turns · 3 model calls · " text))
+      (should (string-match-p (regexp-quote "**Partial answer**: the turn limit was reached (2 turns) (raise `rlm-budgets' for a complete one)") text))))
+  ;; A wrong budget is refused before a daemon starts.
+  (let ((rlm-budgets '(:maxWhatever 3)))
+    (should (equal (cadr (should-error (rlm-restart) :type 'user-error))
+                   "rlm: `rlm-budgets' has the unknown key :maxWhatever (known: :maxIterations :maxCalls :maxUsd :maxTokens :maxSeconds :maxDepth)")))
+  (should-not (gethash (rlm--root) rlm--daemons)))
 
 ;;;; Cancel
 
