@@ -71,13 +71,13 @@
   (lambda (result _job)
     (rlm--render-answer root question result)
     (rlm--show-answer-buffer)
-    (message "rlm: %s in %s; %s%s"
+    (message "rlm: %s in %s: %s%s"
              (if (eq (plist-get result :partial) t)
                  (format "Partial answer (%s)" (or (plist-get result :reason) "budget"))
                "Answered")
-             (rlm--usage-line result) rlm-answer-buffer-name
+             rlm-answer-buffer-name (rlm--usage-line result)
              (if (cl-some (lambda (c) (eq (plist-get c :resolved) t)) (plist-get result :citations))
-                 " (M-g n walks its citations)" ""))))
+                 "; M-g n walks its citations" ""))))
 
 (defun rlm--failed (root question)
   "The error callback of QUESTION in ROOT: say what went wrong and what to fix."
