@@ -5,8 +5,9 @@ The scripted model answers at once (Tests/editors/harness.py INSTANT), so what i
 daemon: the request over jsonrpc.el, the index refresh every ask does first, the REPL turn, the answer's way back
 and the rendering of the buffer. One Emacs (`emacs --batch -Q`) asks 1 + N questions in a row; the first includes
 starting the daemon, building the index and starting the sandboxed REPL; the figure is the median of the other N.
-Each question differs, so no response cache answers. Measured on two workspaces: the tests' sample workspace
-(3 small files) and this repository's own tracked files (real Swift, Python, Markdown).
+Each question differs, so no response cache answers. For comparison, the same asks from a bare JSON-RPC client
+over pipes (the daemon's share; what Emacs adds is the difference). Measured on two workspaces: the tests'
+sample workspace (3 small files) and this repository's own tracked files (real Swift, Python, Markdown).
 
 Usage: benchmarks/editor_emacs_bench.py [-n 10] [--workspace DIR ...]
 The daemon is `$RLMD_BIN_DIR/rlmd` (default .build/debug of this checkout): say which build the figures are of.
@@ -46,6 +47,46 @@ def copy_tracked(repo, target):
     return target
 
 
+def direct_asks(env, workspace, count):
+    """The same asks from a bare JSON-RPC client over pipes (no editor): (first, samples) in seconds."""
+    process = subprocess.Popen([os.path.join(harness.BIN, "rlmd"), "serve", "--stdio"], cwd=workspace, env=env,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    def send(message):
+        body = json.dumps(message).encode()
+        process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        process.stdin.flush()
+
+    def answer(id):
+        while True:
+            header = b""
+            while not header.endswith(b"\r\n\r\n"):
+                header += process.stdout.read(1)
+            message = json.loads(process.stdout.read(int(header.split(b":")[1])))
+            if message.get("id") == id and "method" not in message:
+                return message
+
+    try:
+        started = time.perf_counter()
+        send({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"rootUri": "file://" + workspace}})
+        answer(0)
+        first, samples = None, []
+        for i in range(count + 1):
+            asked = time.perf_counter()
+            send({"jsonrpc": "2.0", "id": i + 1, "method": "rlm/ask",
+                  "params": {"question": f"Where is retry defined? (direct question {i})", "workDoneToken": f"t{i}"}})
+            if "result" not in answer(i + 1):
+                sys.exit("the direct client's ask failed")
+            if i == 0:
+                first = time.perf_counter() - started
+            else:
+                samples.append(time.perf_counter() - asked)
+        return first, samples
+    finally:
+        process.stdin.close()
+        process.wait(timeout=30)
+
+
 def measure(workspace_files, label, count, workspace=None):
     box = harness.Sandbox(workspace_files)
     lm = harness.ScriptedLM(harness.INSTANT)
@@ -70,6 +111,10 @@ def measure(workspace_files, label, count, workspace=None):
         print(f"  ask -> answer buffer, median of {count}:                {statistics.median(samples):7.1f} ms"
               f"  (min {min(samples):.1f}, max {max(samples):.1f})")
         print(f"  whole Emacs run: {wall:.2f} s")
+        first, direct = direct_asks(env, box.workspace, count)
+        direct = [d * 1000 for d in direct]
+        print(f"  the same from a bare JSON-RPC client (no editor): first {first * 1000:.1f} ms, "
+              f"median {statistics.median(direct):.1f} ms (min {min(direct):.1f}, max {max(direct):.1f})")
     finally:
         lm.close()
         box.close()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what only the tests need, when missing: the editors the plugin tests drive (neovim, emacs-nox)
-# and chromium (the trajectory viewer's test renders the page headless). Best effort: when a package
+# Installs what only the tests need, when missing: the editors the plugin tests drive (neovim, emacs-nox,
+# and Emacs's package-lint, which the Emacs package is checked with) and chromium (the trajectory viewer's test renders the page headless). Best effort: when a package
 # cannot be installed, the tests that need it skip and say why.
 set -uo pipefail
 
@@ -9,6 +9,7 @@ missing=()
 for package in neovim emacs-nox chromium; do
   command -v "${command_of[$package]}" >/dev/null 2>&1 || missing+=("$package")
 done
+dpkg-query -W -f='${Status}' elpa-package-lint 2>/dev/null | grep -q "install ok installed" || missing+=(elpa-package-lint)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""
