@@ -3,7 +3,8 @@
 lines, side by side with python3 parsing the same file line by line with json.loads (alternating,
 `--cold-runs` times each, medians); then the first search, which builds the full-text index the
 import deferred; then the cost of re-importing after 1 MB is appended.
-Run `benchmarks/sessions_bench.py [--mb 1024] [--cold-runs 3] [--runs 5]` after `make release`.
+Run `benchmarks/sessions_bench.py [--mb 1024] [--cold-runs 3] [--runs 5]` after `make release`;
+`--rlmd PATH` times another build (say, of the base commit, to compare a change run by run).
 """
 import argparse, json, os, random, shutil, statistics, subprocess, sys, sysconfig, tempfile, time
 
@@ -70,9 +71,11 @@ def main():
     parser.add_argument("--mb", type=int, default=1024)
     parser.add_argument("--runs", type=int, default=5, help="re-imports after appending 1 MB")
     parser.add_argument("--cold-runs", type=int, default=3, help="cold imports (and python3 runs) to take the median of")
+    parser.add_argument("--rlmd", default=RLMD, help="the rlmd binary to time (default: this checkout's release build)")
     args = parser.parse_args()
-    if not os.access(RLMD, os.X_OK):
-        sys.exit(f"build the release binary first: swift build -c release ({RLMD} missing)")
+    rlmd = os.path.abspath(args.rlmd)
+    if not os.access(rlmd, os.X_OK):
+        sys.exit(f"build the release binary first: swift build -c release ({rlmd} missing)")
     tmp = tempfile.mkdtemp(prefix="rlmd-sessions-bench-")
     try:
         session = os.path.join(tmp, "bench-session.jsonl")
@@ -85,14 +88,14 @@ def main():
             python_runs.append(timed([sys.executable, "-c", PYTHON_PARSE, session])[0])
             shutil.rmtree(store, ignore_errors=True)
             start = time.perf_counter()
-            out = subprocess.run(["/usr/bin/time", "-f", "%M", RLMD, "index", "--session", session, "--store", store, "--json"],
+            out = subprocess.run(["/usr/bin/time", "-f", "%M", rlmd, "index", "--session", session, "--store", store, "--json"],
                                  check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             rlmd_runs.append(time.perf_counter() - start)
             rss_runs.append(int(out.stderr.decode().strip().splitlines()[-1]) / 1024)
         python_s, rlmd_s, rss_mb = statistics.median(python_runs), statistics.median(rlmd_runs), max(rss_runs)
         report = json.loads(out.stdout)
 
-        search = ["/usr/bin/time", "-f", "%M", RLMD, "search", "retry budget", "--store", store, "--json"]
+        search = ["/usr/bin/time", "-f", "%M", rlmd, "search", "retry budget", "--store", store, "--json"]
         first_search_s, out = timed(search)
         search_rss_mb = int(out.stderr.decode().strip().splitlines()[-1]) / 1024
         second_search_s, _ = timed(search)
@@ -103,7 +106,7 @@ def main():
         for _ in range(args.runs):
             with open(session, "a") as f:
                 f.write(appended)
-            seconds, _ = timed([RLMD, "index", "--session", session, "--store", store, "--json"])
+            seconds, _ = timed([rlmd, "index", "--session", session, "--store", store, "--json"])
             increments.append(seconds)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
