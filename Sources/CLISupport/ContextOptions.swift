@@ -33,11 +33,15 @@ public struct ContextOptions: ParsableArguments {
         return nil
     }
 
+    /// The format `--claude` or `--codex` implies, for a session whose content cannot tell (an empty one).
+    public var expectedFormat: SessionFormat? { claude != nil ? .claude : codex != nil ? .codex : nil }
+
     /// Brings the index up to date (only what changed is read) and opens a snapshot of it.
     public func refreshedSnapshot() throws -> ContextSnapshot {
         let store = workspaceOptions.store.map { StoreLocation(directory: workspaceOptions.absolute($0)) }
         if let file = try sessionFile() {
-            return try SessionImporter.refreshedSnapshot(file: file, location: store, logger: Logger(label: "rlmd.sessions"))
+            return try SessionImporter.refreshedSnapshot(file: file, expected: expectedFormat, location: store,
+                                                         logger: Logger(label: "rlmd.sessions"))
         }
         let cwd = workspaceOptions.currentDirectory
         let root: String

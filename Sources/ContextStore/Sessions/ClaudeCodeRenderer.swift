@@ -34,6 +34,7 @@ struct ClaudeCodeRenderer: SessionRecordRenderer {
         message.uuid = record["uuid"]?.string
         message.parentUUID = record["parentUuid"]?.string
         message.sidechain = record["isSidechain"]?.bool ?? false
+        if message.sidechain { message.agentID = record["agentId"]?.string }
         return [message]
     }
 
@@ -61,8 +62,8 @@ struct ClaudeCodeRenderer: SessionRecordRenderer {
                 case "tool_use":
                     let name = block["name"]?.string ?? "?"
                     toolName = toolName ?? name
-                    text += "[tool call: \(name)] "
-                    text += block["input"]?.compactText ?? "{}"
+                    text += "[tool call: \(name)]"
+                    ToolText.appendFields(of: block["input"] ?? .object([]), to: &text)
                 case "tool_result":
                     let error = block["is_error"]?.bool == true ? " (error)" : ""
                     let id = block["tool_use_id"]?.string ?? "?"
@@ -86,7 +87,6 @@ struct ClaudeCodeRenderer: SessionRecordRenderer {
                 cacheRead: usage["cache_read_input_tokens"]?.int ?? 0,
                 cacheCreation: usage["cache_creation_input_tokens"]?.int ?? 0)
         }
-        message.isConversationMessage = true
         return message
     }
 }

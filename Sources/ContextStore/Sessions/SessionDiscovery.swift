@@ -63,11 +63,13 @@ public enum SessionDiscovery {
         return FileManager.default.fileExists(atPath: path) ? [path] : []
     }
 
-    /// The most recently modified session of `tool` ("claude" or "codex") for the workspace.
+    /// The session of `tool` ("claude" or "codex") for the workspace whose last message is the
+    /// newest (a file's mtime when it has no timestamps): the first `all` lists.
     public static func latest(tool: String, workspace: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        let paths = tool == "codex" ? codexSessions(workspace: workspace, environment: environment)
-                                    : claudeSessions(workspace: workspace, environment: environment)
-        return paths.max { modified($0) < modified($1) }
+        let format: SessionFormat = tool == "codex" ? .codex : .claude
+        let paths = format == .codex ? codexSessions(workspace: workspace, environment: environment)
+                                     : claudeSessions(workspace: workspace, environment: environment)
+        return paths.map { ($0, lastActivity(of: $0, format: format)) }.max { $0.1 < $1.1 }?.0
     }
 
     public static func all(workspace: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> [DiscoveredSession] {
@@ -77,11 +79,35 @@ public enum SessionDiscovery {
             ("aider", .aider, aiderSessions(workspace: workspace)),
         ]
         return groups.flatMap { tool, format, paths in paths.map { summarize(path: $0, tool: tool, format: format) } }
-            .sorted { $0.modified > $1.modified }
+            .map { ($0, $0.lastTimestamp.flatMap(SessionTimestamp.seconds) ?? $0.modified) }
+            .sorted { $0.1 > $1.1 }
+            .map(\.0)
     }
 
     static func modified(_ path: String) -> Double {
         Double(FileStat.of(path: path)?.mtimeNanoseconds ?? 0) / 1e9
+    }
+
+    /// When the session's last message was written, read from the end of the file; its mtime when
+    /// no message there has a timestamp (copied files share an mtime, so it is only the fallback).
+    static func lastActivity(of path: String, format: SessionFormat) -> Double {
+        guard let handle = FileHandle(forReadingAtPath: path), let size = try? handle.seekToEnd() else { return modified(path) }
+        defer { try? handle.close() }
+        for tailBytes in [UInt64(1 << 16), UInt64(1 << 20)] {
+            let start = size > tailBytes ? size - tailBytes : 0
+            guard (try? handle.seek(toOffset: start)) != nil, let data = try? handle.readToEnd() else { break }
+            var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
+            if start > 0 { lines.removeFirst() }  // begins inside a line
+            var stats = ImportStats()
+            for line in lines.reversed() {
+                let messages = Array(line).withUnsafeBytes { SessionImporter.parseLine($0, number: 0, format: format, stats: &stats) }
+                if let seconds = messages.last(where: { $0.timestamp != nil })?.timestamp.flatMap(SessionTimestamp.seconds) {
+                    return seconds
+                }
+            }
+            if start == 0 { break }
+        }
+        return modified(path)
     }
 
     /// Reads the whole file once, rendering nothing: counts and timestamps only.
@@ -89,13 +115,13 @@ public enum SessionDiscovery {
         var stats = ImportStats()
         if format == .aider {
             let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-            for message in AiderParser.messages(text, stats: &stats) { stats.saw(message, countsMessages: true) }
+            for message in AiderParser.messages(text, stats: &stats) { stats.saw(message, counts: true) }
         } else {
             var number = 0
-            _ = try? LineReader.forEachLine(path: path, from: 0) { line, _ in
+            _ = try? LineReader.forEachLine(path: path, from: 0, isComplete: SessionImporter.isWholeRecord) { line, _ in
                 number += 1
                 for message in SessionImporter.parseLine(line, number: number, format: format, stats: &stats) {
-                    stats.saw(message, countsMessages: true)
+                    stats.saw(message, counts: true)
                 }
             }
         }

@@ -20,23 +20,30 @@ public enum SessionFormat: String, Sendable, CaseIterable, Codable {
         }
     }
 
-    /// Guesses the format from a file's first bytes (the first lines that say anything); nil when nothing fits.
-    public static func detect(prefix: [UInt8]) -> SessionFormat? {
-        let text = String(decoding: prefix, as: UTF8.self)
-        let trimmed = text.drop { $0.isWhitespace }
-        if trimmed.hasPrefix("# aider chat started at") { return .aider }
-        if trimmed.hasPrefix("[") { return .generic }
-        guard trimmed.hasPrefix("{") else { return nil }
-        for line in trimmed.split(separator: "\n").prefix(50) {
-            guard let record = try? JSONParser.parse(String(line)) else {
-                // The first line is not a whole JSON value: one document spread over lines.
-                return line.utf8.first == UInt8(ascii: "{") && line == trimmed.split(separator: "\n").first ? .generic : nil
-            }
-            if record["payload"] != nil && record["type"] != nil { return .codex }
-            if record["sessionId"] != nil || record["parentUuid"] != nil || record["leafUuid"] != nil { return .claude }
-            if let type = record["type"]?.string, ["summary", "file-history-snapshot", "queue-operation"].contains(type) { return .claude }
-            if record["role"] != nil || record["messages"] != nil { return .generic }
+    /// Guesses the format from the first records that say which it is, skipping lines that are not
+    /// records (a bad first line, a file cut at the front); nil when nothing fits, or the file is blank.
+    static func detect(_ prefix: SessionPrefix) -> SessionFormat? {
+        let lines = prefix.lines
+        guard let first = lines.first else { return nil }
+        if first.starts(with: "# aider chat started at".utf8) { return .aider }
+        for record in prefix.records.prefix(64) {
+            if let format = recordFormat(record) { return format }
         }
+        // A JSON document rather than JSON Lines: a one-line array, or a value spread over lines.
+        if first.first == UInt8(ascii: "[") || first.first == UInt8(ascii: "{") { return .generic }
+        return nil
+    }
+
+    /// The format one record belongs to, when it tells.
+    private static func recordFormat(_ record: JSONValue) -> SessionFormat? {
+        if record["payload"] != nil && record["type"] != nil { return .codex }
+        if record["sessionId"] != nil || record["parentUuid"] != nil || record["leafUuid"] != nil { return .claude }
+        if let type = record["type"]?.string {
+            if ["summary", "file-history-snapshot", "queue-operation"].contains(type) { return .claude }
+            if CodexRenderer.responseItemTypes.contains(type) { return .codex }  // rollouts before session_meta
+        }
+        if CodexRenderer.isBareSessionMeta(record) || record["record_type"] != nil { return .codex }
+        if record["role"] != nil || record["messages"] != nil { return .generic }
         return nil
     }
 }

@@ -11,12 +11,17 @@ public struct SessionImportReport: Sendable, Codable, Equatable {
     public var format: String
     public var path: String
     public var store: String
-    /// `user` and `assistant` lines of the main transcript (plus Codex `message` items).
+    /// Messages of the main transcript: `messageCounts.total`, the same in every format.
     public var messages: Int
+    /// What `messages` counts: user, assistant (text, thinking, reasoning), tool calls, tool results.
+    public var messageCounts: MessageCounts
     public var byRole: [String: Int]
     public var malformedLines: Int
     public var malformedExamples: [String]
     public var unknownTypes: [String: Int]
+    /// Records left out because they repeat another word for word (Codex's `event_msg` copies).
+    public var duplicates: Int
+    /// Sub-agent transcripts: files beside the session, and conversations written into it.
     public var subagents: Int
     /// Documents added by this run.
     public var added: Int
@@ -29,8 +34,8 @@ public struct SessionImportReport: Sendable, Codable, Equatable {
     public var searchPending: Bool
 
     enum CodingKeys: String, CodingKey {
-        case session, format, path, store, messages, subagents, added, bytes, tokens, seconds
-        case byRole = "by_role", malformedLines = "malformed_lines", malformedExamples = "malformed_examples"
+        case session, format, path, store, messages, duplicates, subagents, added, bytes, tokens, seconds
+        case messageCounts = "message_counts", byRole = "by_role", malformedLines = "malformed_lines", malformedExamples = "malformed_examples"
         case unknownTypes = "unknown_types", pendingBytes = "pending_bytes", searchPending = "search_pending"
     }
 }
@@ -53,14 +58,18 @@ public enum SessionImportError: Error, CustomStringConvertible, Sendable {
 /// document per message. Line-oriented files are imported incrementally: each run starts at the
 /// byte after the last complete line it consumed, so a growing session costs only its new lines.
 public enum SessionImporter {
-    public static func refresh(file: String, format forced: SessionFormat? = nil, location: StoreLocation? = nil,
-                               progress: (@Sendable (IndexProgress) -> Void)? = nil,
+    /// `format` forces a format; `expected` is the one to take when the content cannot tell (an
+    /// empty file, say): `--claude latest` expects Claude Code. A blank file is otherwise generic.
+    public static func refresh(file: String, format forced: SessionFormat? = nil, expected: SessionFormat? = nil,
+                               location: StoreLocation? = nil, progress: (@Sendable (IndexProgress) -> Void)? = nil,
                                logger: Logger = Logger(label: "rlmd.sessions")) throws -> SessionImportReport {
         let started = Date()
         guard let stat = FileStat.of(path: file), stat.kind == .regular else { throw SessionImportError.notAFile(file) }
-        guard let prefix = SessionSource.prefix(of: file) else { throw SessionImportError.notAFile(file) }
-        if prefix.prefix(FileReader.binaryProbeBytes).contains(0) { throw SessionImportError.binary(file) }
-        guard let format = forced ?? SessionFormat.detect(prefix: prefix) else { throw SessionImportError.unknownFormat(file) }
+        guard let prefix = SessionPrefix(path: file, lines: 64) else { throw SessionImportError.notAFile(file) }
+        if prefix.bytes.prefix(FileReader.binaryProbeBytes).contains(0) { throw SessionImportError.binary(file) }
+        guard let format = forced ?? SessionFormat.detect(prefix) ?? expected ?? (prefix.isBlank ? .generic : nil) else {
+            throw SessionImportError.unknownFormat(file)
+        }
         let location = location ?? StoreLocation.forSession(file: file)
         try location.prepareDirectory()
         func elapsed() -> Logger.MetadataValue { "\(Int(Date().timeIntervalSince(started) * 1000))" }
@@ -88,7 +97,10 @@ public enum SessionImporter {
         var pending = 0
         var finalSources: [SessionSource] = []
         var committedMeta = meta
-        let unchanged = paths.allSatisfy { path in sources[path].map { $0.isUnchanged } ?? false }
+        // A source imported as another format, or by a version that rendered records otherwise, starts again.
+        let stale = paths.compactMap { sources[$0] }.filter { $0.format != format || $0.stats.version != ImportStats.currentVersion }
+        for source in stale { sources[source.path] = nil }
+        let unchanged = stale.isEmpty && paths.allSatisfy { path in sources[path].map { $0.isUnchanged } ?? false }
         if unchanged && meta.root != nil {
             finalSources = paths.compactMap { sources[$0] }
             pending = finalSources.reduce(0) { $0 + max(0, Int($1.size) - $1.consumedBytes) }
@@ -98,6 +110,7 @@ public enum SessionImporter {
                 let bulk = meta.documents == 0
                 if bulk { try StoreSchema.dropSecondaryIndexes(db) }
                 do {
+                    for source in stale { try removeDocuments(of: source, db: db, records: records) }
                     for path in paths {
                         let label = path == file ? "main" : ((path as NSString).lastPathComponent as NSString).deletingPathExtension
                         var source = sources[path] ?? SessionSource(path: path, format: format, label: label)
@@ -122,10 +135,11 @@ public enum SessionImporter {
         let main = finalSources[0]
         return SessionImportReport(
             session: main.stats.sessionID ?? mainSession, format: format.rawValue, path: file, store: location.directory,
-            messages: main.stats.messages, byRole: main.stats.byRole, malformedLines: main.stats.malformedLines,
-            malformedExamples: main.stats.malformedExamples, unknownTypes: main.stats.unknownTypes,
-            subagents: finalSources.count - 1, added: added, pendingBytes: pending, bytes: committedMeta.contentBytes, tokens: committedMeta.tokens,
-            seconds: Date().timeIntervalSince(started), searchPending: SearchCatchUp.isNeeded(committedMeta, location))
+            messages: main.stats.messages, messageCounts: main.stats.messageCounts, byRole: main.stats.byRole,
+            malformedLines: main.stats.malformedLines, malformedExamples: main.stats.malformedExamples,
+            unknownTypes: main.stats.unknownTypes, duplicates: main.stats.duplicates,
+            subagents: finalSources.count - 1 + main.stats.sidechains.labels.count, added: added, pendingBytes: pending,
+            bytes: committedMeta.contentBytes, tokens: committedMeta.tokens, seconds: Date().timeIntervalSince(started), searchPending: SearchCatchUp.isNeeded(committedMeta, location))
     }
 
     /// Imports what is new in one source file; returns documents added and bytes left pending.
@@ -162,16 +176,25 @@ public enum SessionImporter {
         return (added, pending)
     }
 
-    /// Numbers, labels and decodes a message of `source` for writing.
+    /// Numbers, labels and decodes a message of `source` for writing. A sub-agent's message in the
+    /// main transcript goes to its agent (`agent-<id>#<n>`), as if it had come from the agent's file.
     static func prepare(_ message: SessionMessage, source: inout SessionSource) -> PreparedMessage {
-        let index = source.nextIndex
-        source.nextIndex += 1
-        source.stats.saw(message, countsMessages: source.label == "main")
-        let path = source.documentPath(index: index)
+        let label: String
+        let index: Int
+        var parentSession = source.parentSession
+        if message.sidechain && source.label == "main" {
+            (label, index) = source.stats.sidechains.place(message)
+            parentSession = source.stats.sessionID ?? "main"
+        } else {
+            (label, index) = (source.label, source.nextIndex)
+            source.nextIndex += 1
+        }
+        source.stats.saw(message, counts: source.label == "main")
+        let path = SessionSource.documentPath(label: label, index: index)
         let header = "[\(path) \(message.timestamp ?? "-") \(message.role)]\n"
-        let session = source.label == "main" ? (source.stats.sessionID ?? "main") : source.label
+        let session = label == "main" ? (source.stats.sessionID ?? "main") : label
         let text = TextDecoder.decode(valid: Array(message.text.utf8))
-        var fields = MessageFields(session: session, parentSession: source.parentSession, index: index, message: message)
+        var fields = MessageFields(session: session, parentSession: parentSession, index: index, message: message)
         fields.message.text = ""  // travels as `text`; not twice
         return PreparedMessage(path: path, kind: message.kind, header: header, text: text, fields: fields)
     }
@@ -182,10 +205,8 @@ public enum SessionImporter {
     }
 
     static func parseLine(_ line: UnsafeRawBufferPointer, number: Int, format: SessionFormat, stats: inout ImportStats) -> [SessionMessage] {
-        var end = line.count
-        while end > 0, line[end - 1] == 0x0D || line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
-        guard end > 0 else { return [] }
-        let bytes = UnsafeRawBufferPointer(rebasing: line[0..<end])
+        let bytes = trimmed(line)
+        guard !bytes.isEmpty else { return [] }
         let raw = { String(decoding: bytes, as: UTF8.self) }
         do {
             let record = try JSONParser.parse(bytes, skipping: format.skippedKeys)
@@ -196,7 +217,23 @@ public enum SessionImporter {
         }
     }
 
+    /// A line without its line ending, trailing blanks, or a byte-order mark (a file saved on Windows).
+    private static func trimmed(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        var end = line.count
+        while end > 0, line[end - 1] == 0x0D || line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
+        let start = end >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF ? 3 : 0
+        return UnsafeRawBufferPointer(rebasing: line[start..<end])
+    }
+
+    /// Whether an unterminated last line is a whole record (the writer ended the file without a
+    /// newline), to import now rather than wait for; blank ones are taken too.
+    static func isWholeRecord(_ line: UnsafeRawBufferPointer) -> Bool {
+        let bytes = trimmed(line)
+        return bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } || (try? JSONParser.parse(bytes)) != nil
+    }
+
     private static func wholeFileMessages(_ data: Data, format: SessionFormat, stats: inout ImportStats) -> [SessionMessage] {
+        let data = data.starts(with: SessionPrefix.byteOrderMark) ? data.dropFirst(3) : data
         if format == .aider { return AiderParser.messages(String(decoding: data, as: UTF8.self), stats: &stats) }
         let value: JSONValue
         do {
@@ -211,17 +248,24 @@ public enum SessionImporter {
         }
     }
 
-    /// A generic file is JSON Lines when its first line alone is a complete JSON object.
+    /// A generic file is JSON Lines unless it starts as a JSON document spread over lines: its first
+    /// line opens a value that line does not complete (and, for `{`, neither does the next line:
+    /// a bad first record followed by good ones is JSON Lines).
     private static func isJSONLines(_ path: String) -> Bool {
-        guard let prefix = SessionSource.prefix(of: path) else { return false }
-        let firstLine = prefix.split(separator: 0x0A, maxSplits: 1).first.map(Array.init) ?? []
-        return (try? firstLine.withUnsafeBytes { try JSONParser.parse($0) })?.isObject == true
+        guard let lines = SessionPrefix(path: path, lines: 2)?.lines, let first = lines.first else { return true }
+        func isObject(_ line: ArraySlice<UInt8>) -> Bool { (try? line.withUnsafeBytes { try JSONParser.parse($0) })?.isObject == true }
+        switch first.first {
+        case UInt8(ascii: "{"): return isObject(first) || (lines.count > 1 && isObject(lines[1]))
+        case UInt8(ascii: "["): return false
+        default: return true
+        }
     }
 
     private static func removeDocuments(of source: SessionSource, db: Database, records: RecordWriter) throws {
-        let prefix = source.label == "main" ? "#" : "\(source.label)#"
-        for record in try RecordLocation.fetchAll(db, where: "substr(path, 1, ?) = ?", arguments: [prefix.count, prefix]) {
-            try records.remove(record)
+        for prefix in source.documentPrefixes {
+            for record in try RecordLocation.fetchAll(db, where: "substr(path, 1, ?) = ?", arguments: [prefix.count, prefix]) {
+                try records.remove(record)
+            }
         }
     }
 }

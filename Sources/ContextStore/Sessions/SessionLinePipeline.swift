@@ -81,7 +81,8 @@ enum SessionLinePipeline {
         var weight = 0
         let totalMiB = Int((FileStat.of(path: start.path)?.size ?? 0) >> 20)
         var reportedMiB = -1
-        let pending = try LineReader.forEachLine(path: current.path, from: current.consumedBytes) { line, endOffset in
+        let pending = try LineReader.forEachLine(path: current.path, from: current.consumedBytes,
+                                                 isComplete: SessionImporter.isWholeRecord) { line, endOffset in
             current.lines += 1
             current.consumedBytes = endOffset
             // Only big imports report progress; a few MiB take well under a second.

@@ -11,11 +11,12 @@ public struct SessionMessage: Sendable, Equatable {
     public var usage: TokenUsage?
     public var uuid: String?
     public var parentUUID: String?
+    /// Written by a sub-agent (Claude Code's `isSidechain`).
     public var sidechain = false
+    /// The sub-agent's id, when the record names it (`agentId`).
+    public var agentID: String?
     /// 1-based line (or entry) of the source file it came from.
     public var sourceLine: Int
-    /// A `user`/`assistant` line of the transcript (or a Codex `message` item): what `messages` counts.
-    public var isConversationMessage = false
 
     public init(role: String, kind: String = "message", text: String, timestamp: String? = nil, sourceLine: Int) {
         self.role = role
@@ -28,17 +29,29 @@ public struct SessionMessage: Sendable, Equatable {
 
 /// What an import saw besides messages; persisted per source so re-imports keep counting.
 public struct ImportStats: Sendable, Equatable, Codable {
+    /// Raised when what an import makes of a record changes: sources imported by another version
+    /// are imported again from their start, so one store never mixes two renderings.
+    static let currentVersion = 2
+
+    public var version = ImportStats.currentVersion
     public var sessionID: String?
     public var cwd: String?
     public var title: String?
     public var firstTimestamp: String?
     public var lastTimestamp: String?
-    public var messages = 0
+    public var messageCounts = MessageCounts()
     public var byRole: [String: Int] = [:]
     public var malformedLines = 0
     /// The first few malformed lines as "line N: reason".
     public var malformedExamples: [String] = []
     public var unknownTypes: [String: Int] = [:]
+    /// Records left out because they repeat another word for word (Codex's event copies of messages).
+    public var duplicates = 0
+    /// Sub-agent conversations written into this transcript.
+    var sidechains = SidechainAgents()
+
+    /// The session's messages, counted the same way in every format (see `MessageCounts`).
+    public var messages: Int { messageCounts.total }
 
     mutating func malformed(line: Int, _ reason: String) {
         malformedLines += 1
@@ -49,12 +62,37 @@ public struct ImportStats: Sendable, Equatable, Codable {
         unknownTypes[type, default: 0] += 1
     }
 
-    mutating func saw(_ message: SessionMessage, countsMessages: Bool) {
-        byRole[message.role, default: 0] += 1
-        if countsMessages && message.isConversationMessage { messages += 1 }
+    /// Counts `message` (when `counts` and it is not a sub-agent's) and notes its time.
+    mutating func saw(_ message: SessionMessage, counts: Bool) {
+        if counts && !message.sidechain {
+            byRole[message.role, default: 0] += 1
+            messageCounts.add(message)
+        }
         if let timestamp = message.timestamp {
             if firstTimestamp == nil { firstTimestamp = timestamp }
             lastTimestamp = timestamp
+        }
+    }
+}
+
+/// What `messages` counts, the same in every format: the user's messages, the assistant's (text,
+/// thinking and reasoning), the assistant's tool calls (a message that calls a tool) and the tools'
+/// results. System records, summaries, events, metadata and unknown records are documents, not messages.
+public struct MessageCounts: Sendable, Equatable, Codable {
+    public var user = 0, assistant = 0, toolCalls = 0, toolResults = 0
+
+    public var total: Int { user + assistant + toolCalls + toolResults }
+
+    enum CodingKeys: String, CodingKey {
+        case user, assistant, toolCalls = "tool_calls", toolResults = "tool_results"
+    }
+
+    mutating func add(_ message: SessionMessage) {
+        switch message.role {
+        case "user": user += 1
+        case "assistant": if message.toolName == nil { assistant += 1 } else { toolCalls += 1 }
+        case "tool": toolResults += 1
+        default: break
         }
     }
 }

@@ -24,7 +24,12 @@ struct SessionSource: Sendable {
         return stat.size == size && stat.mtimeNanoseconds == mtimeNanoseconds && stat.inode == inode
     }
 
-    func documentPath(index: Int) -> String { label == "main" ? "#\(index)" : "\(label)#\(index)" }
+    static func documentPath(label: String, index: Int) -> String { label == "main" ? "#\(index)" : "\(label)#\(index)" }
+
+    /// The prefixes of the paths of its documents: its label's, and those of the sub-agents written into it.
+    var documentPrefixes: [String] {
+        [label == "main" ? "#" : "\(label)#"] + stats.sidechains.labels.map { "\($0)#" }
+    }
 
     static func loadAll(_ db: Database) throws -> [String: SessionSource] {
         var sources: [String: SessionSource] = [:]
@@ -39,7 +44,11 @@ struct SessionSource: Sendable {
             source.inode = UInt64(bitPattern: row["inode"])
             source.lines = row["lines"]
             source.nextIndex = row["next_index"]
-            source.stats = (try? JSONDecoder().decode(ImportStats.self, from: Data((row["stats"] as String).utf8))) ?? ImportStats()
+            if let stats = try? JSONDecoder().decode(ImportStats.self, from: Data((row["stats"] as String).utf8)) {
+                source.stats = stats
+            } else {
+                source.stats.version = 0  // written by a version that counted other things: import it again
+            }
             sources[source.path] = source
         }
         return sources
@@ -73,19 +82,10 @@ struct SessionSource: Sendable {
         return found.sorted()
     }
 
-    /// The first 64 KiB of a file: enough to detect a format or read a first record.
-    static func prefix(of path: String) -> [UInt8]? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        return [UInt8]((try? handle.read(upToCount: 1 << 16)) ?? Data())
-    }
-
-    /// The first line of a JSONL file that parses, within its first 64 KiB.
+    /// The first line of a JSONL file that parses as an object, within its first lines.
     static func firstRecord(of path: String) -> JSONValue? {
-        guard let data = prefix(of: path) else { return nil }
-        for line in data.split(separator: 0x0A).prefix(20) {
-            if let value = try? line.withUnsafeBytes({ try JSONParser.parse($0) }), value.isObject { return value }
-        }
-        return nil
+        guard let prefix = SessionPrefix(path: path, lines: 20) else { return nil }
+        var records = prefix.records.makeIterator()
+        return records.next()
     }
 }

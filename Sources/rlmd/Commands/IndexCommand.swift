@@ -20,7 +20,7 @@ struct IndexCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of the summary.")
     var json = false
 
-    @Option(help: "Force the session format: claude, codex, aider or generic (default: detected).")
+    @Option(help: "Force the session format: claude, codex, aider or generic (default: detected from the first records).")
     var format: SessionFormat?
 
     @Option(help: "Import a Claude Code session of this workspace: `latest` or a file.")
@@ -36,7 +36,9 @@ struct IndexCommand: ParsableCommand {
         guard maxFileSize > 0 else { throw ValidationError("--max-file-size must be positive") }
         let session = workspaceOptions.session
         if [session, claude, codex].compactMap({ $0 }).count > 1 { throw ValidationError("give one of --session, --claude, --codex") }
-        if format != nil && session == nil { throw ValidationError("--format goes with --session") }
+        if format != nil && session == nil && claude == nil && codex == nil {
+            throw ValidationError("--format goes with --session, --claude or --codex")
+        }
         if search && session == nil && claude == nil && codex == nil {
             throw ValidationError("--search goes with --session, --claude or --codex (a workspace's search is built as it is indexed)")
         }
@@ -46,8 +48,10 @@ struct IndexCommand: ParsableCommand {
     func run() throws {
         if let file = try sessionFile() {
             let reporter = ProgressReporter()
+            let expected: SessionFormat? = claude != nil ? .claude : codex != nil ? .codex : nil  // for an empty session
             var report = try SessionImporter.refresh(
-                file: file, format: format, location: workspaceOptions.store.map { StoreLocation(directory: workspaceOptions.absolute($0)) },
+                file: file, format: format, expected: expected,
+                location: workspaceOptions.store.map { StoreLocation(directory: workspaceOptions.absolute($0)) },
                 progress: { reporter.report($0) }, logger: Logger(label: "rlmd.sessions"))
             if search && report.searchPending {
                 let started = Date()
@@ -85,9 +89,11 @@ struct IndexCommand: ParsableCommand {
 
     static func summary(_ report: SessionImportReport) -> String {
         let roles = report.byRole.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        let counts = report.messageCounts
         var lines = [
             "imported \(report.format) session \(report.session)",
-            "  \(report.messages) messages (\(roles)), \(report.subagents) subagent transcripts, \(report.added) new documents",
+            "  \(report.messages) messages: \(counts.user) user, \(counts.assistant) assistant, \(counts.toolCalls) tool calls, \(counts.toolResults) tool results",
+            "  documents by role: \(roles.isEmpty ? "none" : roles); \(report.subagents) subagents, \(report.added) new documents",
             "  \(String(format: "%.1f", Double(report.bytes) / 1_048_576)) MiB, ~\(report.tokens) tokens in \(String(format: "%.2f", report.seconds)) s",
         ]
         if report.malformedLines > 0 {
@@ -96,6 +102,7 @@ struct IndexCommand: ParsableCommand {
         if !report.unknownTypes.isEmpty {
             lines.append("  unknown record types kept as raw text: " + report.unknownTypes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
+        if report.duplicates > 0 { lines.append("  \(report.duplicates) records that repeat another word for word left out") }
         if report.pendingBytes > 0 { lines.append("  \(report.pendingBytes) bytes of an unfinished last line wait for the next import") }
         if report.searchPending { lines.append("  full-text search: built at the first search (or now with --search)") }
         lines.append("  store: \(report.store)")
