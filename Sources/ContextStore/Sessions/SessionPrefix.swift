@@ -8,44 +8,41 @@ struct SessionPrefix {
     static let maxBytes = 1 << 20
 
     /// The bytes read, as in the file.
-    var bytes: [UInt8]
+    let bytes: [UInt8]
     /// `bytes` is the whole file, so an unterminated last line is complete.
-    var isWholeFile: Bool
+    let isWholeFile: Bool
+    /// The lines that say anything, without a byte-order mark, line ending (`\n` or `\r\n`) or
+    /// surrounding whitespace; the last one only when it is complete.
+    let lines: [ArraySlice<UInt8>]
 
     init(bytes: [UInt8], isWholeFile: Bool) {
         self.bytes = bytes
         self.isWholeFile = isWholeFile
+        var body = bytes[...]
+        if body.starts(with: Self.byteOrderMark) { body = body.dropFirst(3) }
+        var pieces = body.split(separator: 0x0A, omittingEmptySubsequences: false)
+        if !isWholeFile { pieces.removeLast() }  // cut by the read, not by the writer
+        lines = pieces.map(Self.trimmed).filter { !$0.isEmpty }
     }
 
     init?(path: String, lines wanted: Int, maxBytes: Int = SessionPrefix.maxBytes) {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
-        bytes = []
-        isWholeFile = false
+        var bytes: [UInt8] = []
         var newlines = 0
-        while bytes.count < maxBytes {
+        while bytes.count < maxBytes && newlines < wanted {
             guard let chunk = try? handle.read(upToCount: min(Self.stepBytes, maxBytes - bytes.count)), !chunk.isEmpty else {
-                isWholeFile = true
+                self.init(bytes: bytes, isWholeFile: true)
                 return
             }
             newlines += chunk.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             bytes.append(contentsOf: chunk)
-            if newlines >= wanted { return }
         }
+        self.init(bytes: bytes, isWholeFile: false)
     }
 
     /// The file holds nothing but whitespace (and perhaps a byte-order mark).
     var isBlank: Bool { isWholeFile && lines.isEmpty }
-
-    /// The lines that say anything, without a byte-order mark, line ending (`\n` or `\r\n`) or
-    /// surrounding whitespace; the last one only when it is complete.
-    var lines: [ArraySlice<UInt8>] {
-        var body = bytes[...]
-        if body.starts(with: Self.byteOrderMark) { body = body.dropFirst(3) }
-        var pieces = body.split(separator: 0x0A, omittingEmptySubsequences: false)
-        if !isWholeFile { pieces.removeLast() }  // cut by the read, not by the writer
-        return pieces.map(Self.trimmed).filter { !$0.isEmpty }
-    }
 
     static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 

@@ -92,7 +92,7 @@ struct IndexCommand: ParsableCommand {
         let counts = report.messageCounts
         var lines = [
             "imported \(report.format) session \(report.session)",
-            "  \(report.messages) messages: \(counts.user) user, \(counts.assistant) assistant, \(counts.toolCalls) tool calls, \(counts.toolResults) tool results",
+            "  \(report.messages) messages: user \(counts.user), assistant \(counts.assistant), tool calls \(counts.toolCalls), tool results \(counts.toolResults)",
             "  documents by role: \(roles.isEmpty ? "none" : roles); \(report.subagents) subagents, \(report.added) new documents",
             "  \(String(format: "%.1f", Double(report.bytes) / 1_048_576)) MiB, ~\(report.tokens) tokens in \(String(format: "%.2f", report.seconds)) s",
         ]
