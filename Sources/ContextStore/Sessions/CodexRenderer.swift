@@ -25,7 +25,7 @@ struct CodexRenderer: SessionRecordRenderer {
         switch type {
         case "session_meta":
             message = sessionMeta(payload, line: line, stats: &stats)
-        case "response_item", _ where isBareItem:
+        case _ where type == "response_item" || isBareItem:
             message = responseItem(isBareItem ? record : payload, line: line, stats: &stats)
                 ?? SessionMessage(role: "other", kind: "record", text: raw(), sourceLine: line)
         case "event_msg":
