@@ -93,6 +93,12 @@ import TestSupport
         #expect(first["id"] == .string("s9") && first["tool"] == .string("claude"))
         #expect(first["bytes"] == .int(line.utf8.count))
         #expect(first["title"] == .string("Cache design"))
+        // Without a summary, the person's first message names it.
+        try (#"{"type":"user","sessionId":"s8","timestamp":"2026-10-01T12:00:00Z","message":{"role":"user","content":"\n  Why is the build slow?\nDetails follow."}}"# + "\n")
+            .write(toFile: folder + "/s8.jsonl", atomically: true, encoding: .utf8)
+        let both = await client.request(Sessions.method).value
+        let untitled = try #require({ if case .array(let list) = both { list.first { $0["id"] == .string("s8") } } else { nil } }())
+        #expect(untitled["title"] == .string("Why is the build slow?"))
         #expect(await client.exit() == 1)
     }
 }

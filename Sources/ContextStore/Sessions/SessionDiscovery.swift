@@ -129,6 +129,6 @@ public enum SessionDiscovery {
         return DiscoveredSession(
             tool: tool, id: stats.sessionID ?? stem, path: path, firstTimestamp: stats.firstTimestamp,
             lastTimestamp: stats.lastTimestamp, messages: stats.messages, bytes: FileStat.of(path: path)?.size ?? 0,
-            title: stats.title, modified: modified(path))
+            title: stats.title ?? stats.firstUserLine, modified: modified(path))
     }
 }

@@ -37,6 +37,8 @@ public struct ImportStats: Sendable, Equatable, Codable {
     public var sessionID: String?
     public var cwd: String?
     public var title: String?
+    /// The first line of the person's first message (a session's title when it has no summary).
+    public var firstUserLine: String?
     public var firstTimestamp: String?
     public var lastTimestamp: String?
     public var messageCounts = MessageCounts()
@@ -67,6 +69,11 @@ public struct ImportStats: Sendable, Equatable, Codable {
         if counts && !message.sidechain {
             byRole[message.role, default: 0] += 1
             messageCounts.add(message)
+            if firstUserLine == nil, message.role == "user",
+               let line = message.text.split(whereSeparator: \.isNewline).lazy.map({ $0.trimmingCharacters(in: .whitespaces) })
+                   .first(where: { !$0.isEmpty }) {
+                firstUserLine = line.count > 80 ? String(line.prefix(79)) + "…" : line
+            }
         }
         if let timestamp = message.timestamp {
             if firstTimestamp == nil { firstTimestamp = timestamp }

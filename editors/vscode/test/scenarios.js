@@ -217,8 +217,8 @@ const scenarios = {
     await h.exec('rlmd.summarizeSession');
     const html = await panelPage(ui);
     const items = ui.quickPicks[1].items;
-    // The old session has a title (its summary record); the new one has none and shows its id.
-    assert.deepEqual(items.map((/** @type {any} */ i) => i.label), ['new', 'Cache design']);
+    // The old session's title is its summary record; the new one has none, so its first message names it.
+    assert.deepEqual(items.map((/** @type {any} */ i) => i.label), ['Move the cache to Postgres.', 'Cache design']);
     for (const item of items) assert.match(item.description, /^Claude Code · \d+ B · 2 messages · \d{4}-\d\d-\d\d \d\d:\d\d$/);
     assert.ok(items[0].detail.endsWith('new.jsonl') && items[1].detail.endsWith('old.jsonl'));
     assert.match(html, /<h1>Summarize session: Cache design<\/h1>/);
