@@ -105,7 +105,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: ["ContextStore"],
             path: "Tests/TestSupport",
-            exclude: ["scripted_lm_server.py"]
+            exclude: ["scripted_lm_server.py", "png_stats.py"]
         ),
         .testTarget(
             name: "LMClientTests",

@@ -106,6 +106,10 @@ def main():
             "file": os.path.join(workspace, "session.jsonl")}})
         record("rlm/status", {"jsonrpc": "2.0", "id": 6, "method": "rlm/status"})
         record("rlm/trajectory", {"jsonrpc": "2.0", "id": 7, "method": "rlm/trajectory", "params": {"id": answer["result"]["trajectory"]}})
+        page_message = {"jsonrpc": "2.0", "id": 12, "method": "rlm/trajectory",
+                        "params": {"id": answer["result"]["trajectory"], "format": "html"}}
+        page_reply, _ = client.exchange(page_message)
+        examples["rlm/trajectory"]["more"] = [{"message": page_message, "reply": page_reply}]
         record("rlm/sessions", {"jsonrpc": "2.0", "id": 8, "method": "rlm/sessions"})
         record("workspace/executeCommand", {"jsonrpc": "2.0", "id": 9, "method": "workspace/executeCommand",
                                             "params": {"command": "rlm.reindex", "arguments": []}})

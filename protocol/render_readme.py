@@ -65,13 +65,16 @@ for m, d in methods.items():
         out.append("```ts\nresult: " + ts(rs) + "\n```")
     if d.get("errors"): out.append(f"Errors: {d['errors']}\n")
     ex = json.load(open(f"protocol/examples/{fname(m)}.json"))
-    out.append("Example:\n```json\n// → " + json.dumps(ex["message"]))
-    if "reply" in ex:
-        reply = json.dumps(ex["reply"])
-        if len(reply) > 700: reply = reply[:700] + " …"
-        out.append("// ← " + reply)
-    notes = ex.get("notifications", [])
-    for n in (notes if len(notes) <= 3 else notes[:2] + notes[-1:]):
-        out.append("// ← " + json.dumps(n))
+    out.append("Example:\n```json")
+    for i, exchange in enumerate([ex] + ex.get("more", [])):
+        if i: out.append("")
+        out.append("// → " + json.dumps(exchange["message"]))
+        if "reply" in exchange:
+            reply = json.dumps(exchange["reply"])
+            if len(reply) > 700: reply = reply[:700] + " …"
+            out.append("// ← " + reply)
+        notes = exchange.get("notifications", [])
+        for n in (notes if len(notes) <= 3 else notes[:2] + notes[-1:]):
+            out.append("// ← " + json.dumps(n))
     out.append("```")
 open("protocol/README.md", "w").write("\n".join(out) + "\n")

@@ -168,10 +168,9 @@ extension LSPServer {
     }
 
     func trajectory(_ params: TrajectoryRequest.Params) async throws -> TrajectoryRequest.Result {
-        guard let store = questions.trajectories, let trajectory = try store.load(params.id) else {
-            throw ResponseError(.unknownTrajectory, "no trajectory \(params.id)")
-        }
-        return TrajectoryRequest.Result(jsonl: try trajectory.jsonLines())
+        let store = questions.trajectories, environment = environment
+        // Off the actor: a page of a large trajectory takes a while to write.
+        return try await OffPool.run { try TrajectoryExport.result(params, store: store, environment: environment) }
     }
 
     func sessions() async throws -> Sessions.Result {

@@ -19,7 +19,7 @@ extension ReplProcess {
             case "rlm_query":
                 reply = await Self.single(id: id, .rlmQuery(prompt: params?.prompt ?? "", context: params?.context), subCalls)
             case "llm_query_batched":
-                let items = await Self.batch(params?.prompts ?? [], model: params?.model, concurrency: concurrency, subCalls)
+                let items = await Self.batch(params?.prompts ?? [], model: params?.model, request: id, concurrency: concurrency, subCalls)
                 reply = ReplMessage.Reply(id: id, ok: true, value: .batch(items))
             default:
                 reply = ReplMessage.Reply(id: id, ok: false, error: "unknown request \(message.method ?? "")")
@@ -50,7 +50,7 @@ extension ReplProcess {
     }
 
     /// Answers every prompt with at most `concurrency` in flight; results in prompt order.
-    private static func batch(_ prompts: [String], model: String?, concurrency: Int,
+    private static func batch(_ prompts: [String], model: String?, request: Int, concurrency: Int,
                               _ handler: @escaping SubCallHandler) async -> [ReplMessage.Reply.BatchItem] {
         // Each child returns its own position; a (Int, enum) tuple as the group's element type
         // came back with a garbage index in release builds here (Swift 6.3.1).
@@ -62,8 +62,9 @@ extension ReplProcess {
             var collected = [ReplMessage.Reply.BatchItem](repeating: .failure("not answered"), count: prompts.count)
             for (index, prompt) in prompts.enumerated() {
                 if index >= concurrency, let answer = await group.next() { collected[answer.index] = answer.item }
+                let position = BatchPosition(request: request, index: index, count: prompts.count)
                 group.addTask {
-                    do { return Answer(index: index, item: .text(try await handler(.llmQuery(prompt: prompt, model: model)))) }
+                    do { return Answer(index: index, item: .text(try await handler(.llmQuery(prompt: prompt, model: model, batch: position)))) }
                     catch { return Answer(index: index, item: .failure("\(error)")) }
                 }
             }

@@ -2,10 +2,24 @@ import Foundation
 
 /// A call from model code that the REPL cannot answer itself. The engine answers it.
 public enum SubCall: Sendable, Equatable {
-    /// `llm_query(prompt, model)`; `llm_query_batched` arrives as one of these per prompt.
-    case llmQuery(prompt: String, model: String?)
+    /// `llm_query(prompt, model)`; `llm_query_batched` arrives as one of these per prompt, with its place in the batch.
+    case llmQuery(prompt: String, model: String?, batch: BatchPosition? = nil)
     /// `rlm_query(prompt, context)`: a child RLM over `context` (nil: the same context).
     case rlmQuery(prompt: String, context: String?)
+}
+
+/// Where a prompt of one `llm_query_batched` call sits, so its answers can be shown together.
+public struct BatchPosition: Sendable, Equatable, Codable {
+    /// The batch's request id: unique among the requests of one Python process.
+    public var request: Int
+    public var index: Int
+    public var count: Int
+
+    public init(request: Int, index: Int, count: Int) {
+        self.request = request
+        self.index = index
+        self.count = count
+    }
 }
 
 /// Answers sub-calls. A thrown error reaches model code as a string starting "Error:".

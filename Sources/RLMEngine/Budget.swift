@@ -53,7 +53,8 @@ public struct RunUsage: Sendable, Equatable, Codable {
 /// The running totals of one question, checked before every model call.
 actor BudgetLedger {
     let limits: BudgetLimits
-    private let started = ContinuousClock.now
+    /// When the question started: turns and sub-calls record their start from here.
+    nonisolated let started = ContinuousClock.now
     private(set) var usage = RunUsage()
     private var consecutiveErrors = 0
 
@@ -71,6 +72,8 @@ actor BudgetLedger {
         if consecutiveErrors >= limits.maxConsecutiveErrors { return .errors }
         return nil
     }
+
+    nonisolated var elapsedMilliseconds: Double { (ContinuousClock.now - started).milliseconds }
 
     func beginIteration(depth: Int) {
         usage.iterations += 1

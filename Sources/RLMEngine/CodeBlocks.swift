@@ -11,17 +11,29 @@ enum CodeBlocks {
         case other(fence: String)
     }
 
-    static func extract(_ reply: String) -> [String] {
+    static func extract(_ reply: String) -> [String] { split(reply).blocks }
+
+    /// The blocks that run, and the reply without them (prose and other fences, as the viewer shows it).
+    static func split(_ reply: String) -> (blocks: [String], prose: String) {
         var blocks: [String] = []
+        var prose: [Substring] = []
         var state = State.prose
         for line in reply.split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             switch state {
             case .prose:
-                guard trimmed.hasPrefix("```") else { continue }
+                guard trimmed.hasPrefix("```") else {
+                    prose.append(line)
+                    continue
+                }
                 let fence = String(trimmed.prefix { $0 == "`" })
                 let language = trimmed.dropFirst(fence.count).trimmingCharacters(in: .whitespaces).lowercased()
-                state = languages.contains(language) ? .code(fence: fence, lines: []) : .other(fence: fence)
+                if languages.contains(language) {
+                    state = .code(fence: fence, lines: [])
+                } else {
+                    prose.append(line)
+                    state = .other(fence: fence)
+                }
             case .code(let fence, var lines):
                 if trimmed == fence {
                     blocks.append(lines.joined(separator: "\n"))
@@ -31,10 +43,12 @@ enum CodeBlocks {
                     state = .code(fence: fence, lines: lines)
                 }
             case .other(let fence):
+                prose.append(line)
                 if trimmed == fence { state = .prose }
             }
         }
         if case .code(_, let lines) = state { blocks.append(lines.joined(separator: "\n")) }
-        return blocks.filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        return (blocks.filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty },
+                prose.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }

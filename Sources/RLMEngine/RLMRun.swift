@@ -22,6 +22,10 @@ actor RLMRun {
     private let emit: @Sendable (RLMEvent) -> Void
     private var turns: [Trajectory.Turn] = []
     private var lastError: String?
+    /// The start of the turn still open (its duration is written when the next one starts or the run ends).
+    private var openTurnStarted: ContinuousClock.Instant?
+    /// The index (in the current turn's cells) of the cell running now: its sub-calls are filed under it.
+    private var runningCell: Int?
 
     init(depth: Int, context: ReplContext, models: RLMModels, options: RLMOptions, ledger: BudgetLedger,
          emit: @escaping @Sendable (RLMEvent) -> Void) {
@@ -44,14 +48,17 @@ actor RLMRun {
         ]
         var reminded = false
         while true {
+            closeTurn()
             if Task.isCancelled { return outcome(answer: "", stop: .cancelled) }
             if let reason = await ledger.reserveCall() { return await answerNow(messages: messages, model: model, reason: reason) }
             await ledger.beginIteration(depth: depth)
             let iteration = turns.count + 1
             emit(.turnStarted(depth: depth, iteration: iteration))
-            turns.append(Trajectory.Turn(depth: depth, iteration: iteration, reply: ""))
+            openTurn(Trajectory.Turn(depth: depth, iteration: iteration, reply: ""))
             let completion: Completion
+            let callStarted = ContinuousClock.now
             do {
+                defer { turns[turns.count - 1].modelMilliseconds = (ContinuousClock.now - callStarted).milliseconds }
                 completion = try await model.client.complete(CompletionRequest(
                     model: model.name, messages: messages, maxTokens: options.maxReplyTokens, temperature: options.temperature,
                     stop: options.stopSequences(model: model.name), cachePrefix: true))
@@ -82,7 +89,9 @@ actor RLMRun {
                 if Task.isCancelled { return outcome(answer: "", stop: .cancelled) }
                 emit(.code(depth: depth, code: block))
                 let result: CellResult
+                runningCell = turns[turns.count - 1].cells.count
                 do {
+                    defer { runningCell = nil }
                     result = try await repl.execute(block)
                 } catch {
                     throw RLMError.repl("\(error)")
@@ -107,9 +116,11 @@ actor RLMRun {
         emit(.turnStarted(depth: depth, iteration: turns.count + 1))
         var turn = Trajectory.Turn(depth: depth, iteration: turns.count + 1, reply: "")
         turn.answerNow = true
+        turn.startedMs = ledger.elapsedMilliseconds
         let prompt = messages + [.user(Prompts.load("answer_now", ["reason": why]))]
         var answer = ""
         await ledger.countExtraCall()
+        let started = ContinuousClock.now
         do {
             let completion = try await model.client.complete(CompletionRequest(
                 model: model.name, messages: prompt, maxTokens: options.maxReplyTokens, temperature: options.temperature))
@@ -125,12 +136,28 @@ actor RLMRun {
             turn.error = error.description
             if reason != .errors { why += "; the last call failed too: \(error.description)" }
         }
+        turn.modelMilliseconds = (ContinuousClock.now - started).milliseconds
+        turn.milliseconds = turn.modelMilliseconds
         turns.append(turn)
         return outcome(answer: answer, stop: reason, why: why)
     }
 
     private func outcome(answer: String, stop: StopReason?, why: String? = nil) -> Outcome {
-        Outcome(answer: answer, partial: stop != nil, stopReason: stop, reason: why ?? stop?.explanation, turns: turns)
+        closeTurn()
+        return Outcome(answer: answer, partial: stop != nil, stopReason: stop, reason: why ?? stop?.explanation, turns: turns)
+    }
+
+    private func openTurn(_ turn: Trajectory.Turn) {
+        var turn = turn
+        turn.startedMs = ledger.elapsedMilliseconds
+        turns.append(turn)
+        openTurnStarted = .now
+    }
+
+    private func closeTurn() {
+        guard let started = openTurnStarted, !turns.isEmpty else { return }
+        turns[turns.count - 1].milliseconds = (ContinuousClock.now - started).milliseconds
+        openTurnStarted = nil
     }
 
     // MARK: Sub-calls from the REPL
@@ -138,21 +165,23 @@ actor RLMRun {
     func handle(_ call: SubCall) async throws -> String {
         guard options.allowSubCalls else { throw EngineMessage(Prompts.subCallsDisabled) }
         switch call {
-        case .llmQuery(let prompt, let model):
-            return try await plainCall(prompt: prompt, model: model, kind: "llm_query")
+        case .llmQuery(let prompt, let model, let batch):
+            return try await plainCall(prompt: prompt, model: model, kind: "llm_query", batch: batch)
         case .rlmQuery(let prompt, let text):
             guard depth < options.maxDepth else { return try await plainCall(prompt: prompt, model: nil, kind: "rlm_query") }
             return try await child(prompt: prompt, text: text)
         }
     }
 
-    private func plainCall(prompt: String, model: String?, kind: String) async throws -> String {
+    private func plainCall(prompt: String, model: String?, kind: String, batch: BatchPosition? = nil) async throws -> String {
         if let reason = await ledger.reserveCall() { throw EngineMessage("budget exhausted: \(await ledger.describe(reason))") }
         let sub = models.sub
         let name = model ?? sub.name
         emit(.subCallStarted(depth: depth, kind: kind, prompt: String(prompt.prefix(200))))
         let started = ContinuousClock.now
-        var record = Trajectory.SubCallRecord(kind: kind, model: name, prompt: Trajectory.clip(prompt), milliseconds: 0)
+        var record = newRecord(kind: kind, model: name, prompt: prompt)
+        record.batch = batch
+        let turn = turns.count - 1
         do {
             let completion = try await sub.client.complete(CompletionRequest(
                 model: name, messages: [.user(prompt)], maxTokens: options.subCallMaxTokens, temperature: options.temperature))
@@ -161,7 +190,7 @@ actor RLMRun {
             record.usage = completion.usage
             record.costUSD = completion.costUSD
             record.milliseconds = (ContinuousClock.now - started).milliseconds
-            appendSubCall(record)
+            appendSubCall(record, turn: turn)
             emit(.subCallFinished(depth: depth, kind: kind, usage: completion.usage, error: nil))
             emit(.usage(await ledger.usage))
             return completion.text
@@ -169,7 +198,7 @@ actor RLMRun {
             await ledger.recordError()
             record.error = error.description
             record.milliseconds = (ContinuousClock.now - started).milliseconds
-            appendSubCall(record)
+            appendSubCall(record, turn: turn)
             emit(.subCallFinished(depth: depth, kind: kind, usage: nil, error: error.description))
             throw EngineMessage(error.description)
         }
@@ -185,8 +214,8 @@ actor RLMRun {
             guard let run else { throw EngineMessage("the child RLM has ended") }
             return try await run.handle(call)
         }
-        var record = Trajectory.SubCallRecord(kind: "rlm_query", model: models.rootModel(depth: depth + 1).name,
-                                              prompt: Trajectory.clip(prompt), milliseconds: 0)
+        var record = newRecord(kind: "rlm_query", model: models.rootModel(depth: depth + 1).name, prompt: prompt)
+        let turn = turns.count - 1
         defer { Task { await repl.close() } }
         do {
             let outcome = try await run.run(question: prompt, repl: repl)
@@ -194,21 +223,31 @@ actor RLMRun {
             record.child = outcome.turns
             record.milliseconds = (ContinuousClock.now - started).milliseconds
             if outcome.partial { record.error = "partial: \(outcome.reason ?? "")" }
-            appendSubCall(record)
+            appendSubCall(record, turn: turn)
             emit(.subCallFinished(depth: depth, kind: "rlm_query", usage: nil, error: record.error))
             return outcome.partial ? "[partial answer: \(outcome.reason ?? "")] \(outcome.answer)" : outcome.answer
         } catch {
             record.error = "\(error)"
             record.milliseconds = (ContinuousClock.now - started).milliseconds
-            appendSubCall(record)
+            appendSubCall(record, turn: turn)
             emit(.subCallFinished(depth: depth, kind: "rlm_query", usage: nil, error: record.error))
             throw EngineMessage("\(error)")
         }
     }
 
-    private func appendSubCall(_ record: Trajectory.SubCallRecord) {
+    /// A record of a sub-call starting now, filed under the running cell.
+    private func newRecord(kind: String, model: String, prompt: String) -> Trajectory.SubCallRecord {
+        var record = Trajectory.SubCallRecord(kind: kind, model: model, prompt: Trajectory.clip(prompt), milliseconds: 0)
+        record.cell = runningCell
+        record.startedMs = ledger.elapsedMilliseconds
+        return record
+    }
+
+    /// Files a finished sub-call under the turn that was running when it started (a call that
+    /// outlives its cell, after a timeout, still belongs there).
+    private func appendSubCall(_ record: Trajectory.SubCallRecord, turn: Int) {
         if turns.isEmpty { turns.append(Trajectory.Turn(depth: depth, iteration: 0, reply: "")) }
-        turns[turns.count - 1].subCalls.append(record)
+        turns[turn >= 0 && turn < turns.count ? turn : turns.count - 1].subCalls.append(record)
     }
 
     // MARK: Text

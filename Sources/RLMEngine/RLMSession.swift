@@ -33,6 +33,8 @@ public actor RLMSession {
         defer { busy = false }
         var trajectory = Trajectory(id: TrajectoryStore.newID(), question: question, kind: kindName, root: rootName,
                                     createdAt: Date(), model: models.root.name, subModel: models.sub.name, limits: options.limits)
+        trajectory.store = context.snapshot?.location.directory
+        let started = ContinuousClock.now
         let repl = self.repl ?? ReplProcess(context: context, options: options.repl) { [router] call in try await router.handle(call) }
         self.repl = repl
         if history.isEmpty {
@@ -53,6 +55,7 @@ public actor RLMSession {
             await router.set(nil)
             trajectory.usage = await ledger.usage
             trajectory.stopReason = "error: \(error)"
+            trajectory.wallMilliseconds = (ContinuousClock.now - started).milliseconds
             save(trajectory)
             throw error
         }
@@ -62,6 +65,7 @@ public actor RLMSession {
         trajectory.answer = outcome.answer
         trajectory.partial = outcome.partial
         trajectory.stopReason = outcome.reason
+        trajectory.wallMilliseconds = (ContinuousClock.now - started).milliseconds
         if outcome.stopReason == .cancelled {
             save(trajectory)
             throw RLMError.cancelled(trajectoryID: trajectory.id)

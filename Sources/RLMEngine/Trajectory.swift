@@ -19,6 +19,11 @@ public struct Trajectory: Sendable, Codable, Equatable {
     public var citations: [Citation] = []
     public var usage = RunUsage()
     public var turns: [Turn] = []
+    /// From the question to its answer. Fields added after the first release are optional, so
+    /// trajectories saved before them still load (the viewer shows them as not recorded).
+    public var wallMilliseconds: Double?
+    /// The folder of the index the question ran on, where cited lines are read back from.
+    public var store: String?
 
     public struct Turn: Sendable, Codable, Equatable {
         public var depth: Int
@@ -31,6 +36,11 @@ public struct Trajectory: Sendable, Codable, Equatable {
         public var answerNow = false
         public var cells: [Cell] = []
         public var subCalls: [SubCallRecord] = []
+        /// When the turn started, from the start of the question.
+        public var startedMs: Double?
+        /// The model call alone, and the whole turn (the call and its cells).
+        public var modelMilliseconds: Double?
+        public var milliseconds: Double?
     }
 
     public struct Cell: Sendable, Codable, Equatable {
@@ -49,6 +59,12 @@ public struct Trajectory: Sendable, Codable, Equatable {
         public var milliseconds: Double
         /// The turns of a child RLM (`rlm_query` with depth to spare).
         public var child: [Turn]?
+        /// The index in its turn's `cells` of the cell that made the call.
+        public var cell: Int?
+        /// Its place in an `llm_query_batched` call.
+        public var batch: BatchPosition?
+        /// When the call started, from the start of the question.
+        public var startedMs: Double?
     }
 
     /// Prompts and replies longer than this are cut in the record (head and tail kept).

@@ -52,7 +52,17 @@ import Testing
 
     @Test(arguments: ProtocolMethods.requests + ProtocolMethods.notifications)
     func examplesMatchTheSchemasAndTheSwiftTypes(method: String) throws {
-        let example = try Self.load("examples/\(Self.file(method)).json")
+        let recorded = try Self.load("examples/\(Self.file(method)).json")
+        // An example file holds one exchange, and may hold more of the same method under "more".
+        var exchanges = [recorded]
+        if case .array(let more) = recorded["more"] { exchanges += more }
+        for example in exchanges {
+            try check(example, method: method)
+        }
+    }
+
+    private func check(_ example: JSONValue, method: String) throws {
+        #expect(example["message"]?["method"] == .string(method))
         let params = example["message"]?["params"] ?? .null
         let paramsSchema = try Self.load("schema/\(Self.file(method)).params.json")
         #expect(SchemaCheck.problems(params == .null ? .object([:]) : params, paramsSchema).isEmpty,

@@ -26,9 +26,9 @@ actor InFlight {
         ], subCalls: { call in
             await seen.enter(call)
             await seen.leave()
-            if case .llmQuery(let prompt, _) = call, prompt.hasPrefix("fail") { throw ReplError("provider said no") }
+            if case .llmQuery(let prompt, _, _) = call, prompt.hasPrefix("fail") { throw ReplError("provider said no") }
             switch call {
-            case .llmQuery(let prompt, let model): return "answer to \(prompt) from \(model ?? "default")"
+            case .llmQuery(let prompt, let model, _): return "answer to \(prompt) from \(model ?? "default")"
             case .rlmQuery(let prompt, let context): return "rlm \(prompt) over \(context ?? "the same context")"
             }
         })
@@ -53,7 +53,7 @@ actor InFlight {
             await flight.enter(call)
             try? await Task.sleep(for: .milliseconds(100))
             await flight.leave()
-            guard case .llmQuery(let prompt, _) = call else { return "" }
+            guard case .llmQuery(let prompt, _, _) = call else { return "" }
             if prompt == "p13" { throw ReplError("rate limited") }
             return prompt.uppercased()
         })
@@ -61,6 +61,13 @@ actor InFlight {
         #expect(results[0].stdout == "64 P0 P63 Error: rate limited\n[]\n")
         #expect(await flight.most == 16)
         #expect(await flight.calls.count == 64)
+        // Every prompt knows its place in the batch, and all share the batch's request id.
+        let positions = await flight.calls.compactMap { call -> BatchPosition? in
+            if case .llmQuery(_, _, let batch) = call { return batch }
+            return nil
+        }
+        #expect(positions.map(\.index).sorted() == Array(0..<64))
+        #expect(Set(positions.map(\.request)).count == 1 && positions.allSatisfy { $0.count == 64 })
     }
 
     @Test func aTimeoutInterruptsACellWaitingForASubCallAndKeepsVariables() async throws {

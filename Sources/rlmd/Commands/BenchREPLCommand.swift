@@ -30,7 +30,7 @@ extension BenchCommand {
             var options = ReplOptions()
             options.batchConcurrency = concurrency
             let handler: SubCallHandler = { call in
-                guard case .llmQuery(let prompt, _) = call else { return "" }
+                guard case .llmQuery(let prompt, _, _) = call else { return "" }
                 if prompt.hasPrefix("sleep:") { try await Task.sleep(for: .milliseconds(100)) }
                 return "ok"
             }

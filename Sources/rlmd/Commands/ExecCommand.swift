@@ -72,7 +72,7 @@ struct ExecCommand: AsyncParsableCommand {
         let repl = ReplProcess(context: .store(snapshot), options: options) { call in
             guard echo else { throw ReplError("rlmd exec has no language model (use --echo-sub-calls to try the plumbing)") }
             switch call {
-            case .llmQuery(let prompt, _), .rlmQuery(let prompt, _): return "echo: \(prompt)"
+            case .llmQuery(let prompt, _, _), .rlmQuery(let prompt, _): return "echo: \(prompt)"
             }
         }
         let ready = try await repl.start()
