@@ -141,10 +141,11 @@ class NeovimPlugin(unittest.TestCase):
 
         self.assertTrue(seen["q_closed"], "q closes the trajectory window")
         html = seen["html"]
-        if html["opened"]:
-            self.assertTrue(html["opened"][0].endswith(".html") and os.path.exists(html["opened"][0]), html)
-        else:
-            self.assertTrue(html["unavailable"] and html["trajectory_shown"], html)
+        # The daemon writes the HTML viewer's page and the plugin opens it.
+        self.assertTrue(html["opened"] and html["opened"][0].endswith(".html") and os.path.exists(html["opened"][0]), html)
+        with open(html["opened"][0]) as page:
+            self.assertTrue(page.read().startswith("<!doctype html>"))
+        self.assertFalse(html["unavailable"], html)
 
         self.assertEqual(seen["selection_answer"][0], "# What does this do?")
         self.assertIn("(about the selection src/retry.py:1-2)", seen["selection_answer"])

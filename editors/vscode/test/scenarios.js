@@ -1,5 +1,6 @@
 // @ts-check
 'use strict';
+const fs = require('fs');
 /**
  * What Tests/editors/test_vscode.py runs: `node scenarios.js NAME CONFIG_JSON`. Each scenario
  * activates the extension against the stand-in, drives it like a user (commands, buttons, picks,
@@ -239,7 +240,13 @@ const scenarios = {
     const text = view.document.getText();
     assert.equal(view.document.languageId, 'markdown');
     assert.match(text, new RegExp(`^# Trajectory ${id}\\n`));
-    assert.match(text, /The HTML viewer is unavailable/);
+    // The daemon writes the HTML viewer's page; the extension offers to open it.
+    assert.doesNotMatch(text, /The HTML viewer is unavailable/);
+    const offer = await host.until(() => messageMatching(ui, /is also written as HTML/, 'info'), 'the HTML viewer offer');
+    offer.press('Open in Browser');
+    const page = await host.until(() => ui.external[0], 'the page opened in the browser');
+    assert.match(page.fsPath, new RegExp(`/rlmd/trajectories/${id}\\.html$`));
+    assert.match(fs.readFileSync(page.fsPath, 'utf8'), /^<!doctype html>/);
     assert.match(text, /\*\*Question:\*\*\n\n```text\nWhat does the helper say\?\n```/);
     assert.match(text, /## Turn 1 · \d+ tokens/);
     assert.match(text, /### Cell 1 \(\d+\.\d ms\)\n\n```python\nnote = llm_query\('Summarize: retry backs off'\)\nprint\(note\)\n```/);
