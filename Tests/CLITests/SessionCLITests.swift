@@ -116,6 +116,11 @@ import Testing
         let listed = try await cli.run(["sessions", "--json"], in: workspace.root, environment: environment)
         let sessions = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
         #expect(sessions.map { $0["id"] as? String } == ["s-7", "s-9"], "\(listed.stderr)")
+        // s-7's title is its summary; s-9 has none, so its first user message names it.
+        #expect(sessions.map { $0["title"] as? String } == ["Validate emails", "Where is the retry limit set?"])
+        let table = try await cli.run(["sessions"], in: workspace.root, environment: environment)
+        let row = table.stdout.split(separator: "\n").first { $0.hasPrefix("claude\ts-9\t") }
+        #expect(row?.hasSuffix(" bytes  Where is the retry limit set?") == true, "\(table.stdout)")
         let latest = try await cli.run(["index", "--claude", "latest", "--json"], in: workspace.root, environment: environment)
         #expect(latest.stdout.contains(#""session":"s-7""#), "\(latest.stdout) \(latest.stderr)")
 

@@ -35,6 +35,7 @@ struct ClaudeCodeRenderer: SessionRecordRenderer {
         message.parentUUID = record["parentUuid"]?.string
         message.sidechain = record["isSidechain"]?.bool ?? false
         if message.sidechain { message.agentID = record["agentId"]?.string }
+        message.isMeta = record["isMeta"]?.bool == true || record["isCompactSummary"]?.bool == true
         return [message]
     }
 

@@ -68,7 +68,6 @@ enum AiderParser {
             if isSessionStart {
                 flush()
                 timestamp = String(line.dropFirst("# aider chat started at ".count)).trimmingCharacters(in: .whitespaces)
-                if stats.title == nil { stats.title = "aider chat started at \(timestamp ?? "")" }
                 messages.append(SessionMessage(role: "system", kind: "record", text: String(line.dropFirst(2)),
                                                timestamp: timestamp, sourceLine: number))
                 continue

@@ -9,6 +9,7 @@ public struct DiscoveredSession: Sendable, Codable, Equatable {
     public var lastTimestamp: String?
     public var messages: Int
     public var bytes: Int64
+    /// The tool's title (a Claude Code `summary` record), else the first line of the person's first message.
     public var title: String?
     public var modified: Double
 

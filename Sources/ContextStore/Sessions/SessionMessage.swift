@@ -15,6 +15,9 @@ public struct SessionMessage: Sendable, Equatable {
     public var sidechain = false
     /// The sub-agent's id, when the record names it (`agentId`).
     public var agentID: String?
+    /// Put in the user's turn by the tool, not typed by the person (Claude Code's `isMeta` caveats,
+    /// and the `isCompactSummary` that opens a session continued after compaction).
+    public var isMeta = false
     /// 1-based line (or entry) of the source file it came from.
     public var sourceLine: Int
 
@@ -69,10 +72,8 @@ public struct ImportStats: Sendable, Equatable, Codable {
         if counts && !message.sidechain {
             byRole[message.role, default: 0] += 1
             messageCounts.add(message)
-            if firstUserLine == nil, message.role == "user",
-               let line = message.text.split(whereSeparator: \.isNewline).lazy.map({ $0.trimmingCharacters(in: .whitespaces) })
-                   .first(where: { !$0.isEmpty }) {
-                firstUserLine = line.count > 80 ? String(line.prefix(79)) + "…" : line
+            if firstUserLine == nil, message.role == "user", !message.isMeta {
+                firstUserLine = SessionTitle.fromFirstMessage(message.text)
             }
         }
         if let timestamp = message.timestamp {
