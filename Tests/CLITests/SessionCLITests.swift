@@ -132,5 +132,12 @@ import Testing
             let report = try #require(try JSONSerialization.jsonObject(with: Data(empty.stdout.utf8)) as? [String: Any])
             #expect(report["format"] as? String == "claude" && report["messages"] as? Int == 0 && report["session"] as? String == "s-new")
         }
+        // --format goes with --codex too, and without a session it is still refused.
+        try home.write("codex/sessions/2026/11/04/rollout-2026-11-04T09-00-00-cdx-4.jsonl",
+                       #"{"timestamp":"2026-11-04T09:00:00Z","type":"session_meta","payload":{"id":"cdx-4","cwd":"\#(workspace.root)"}}"# + "\n")
+        let codex = try await cli.run(["index", "--codex", "latest", "--format", "codex", "--json"], in: workspace.root, environment: environment)
+        #expect(codex.status == 0 && codex.stdout.contains(#""session":"cdx-4""#), "\(codex.stdout) \(codex.stderr)")
+        let alone = try await cli.run(["index", "--format", "codex"], in: workspace.root, environment: environment)
+        #expect(alone.status == 2 && alone.stderr.contains("--format goes with --session, --claude or --codex"), "\(alone.stderr)")
     }
 }
