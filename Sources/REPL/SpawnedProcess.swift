@@ -47,11 +47,16 @@ final class SpawnedProcess: @unchecked Sendable {
 
     private static func spawnHere(_ argv: [String], environment: [String: String], inherit: [Int32: Int32]) throws -> SpawnedProcess {
         var request: [Int32] = [0, 0], reply: [Int32] = [0, 0], output: [Int32] = [0, 0]
-        // Close-on-exec at once: every spawn happens on this thread, so no other child can inherit them.
+        // Moved at once to close-on-exec copies (every spawn of the REPL happens on this thread) numbered
+        // above every descriptor the child's dup2s target, so none is overwritten before it is copied.
         guard pipe(&request) == 0, pipe(&reply) == 0, pipe(&output) == 0 else {
             throw SpawnError(description: "pipe: \(String(cString: strerror(errno)))")
         }
-        for fd in request + reply + output { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        request = request.map(movedUp); reply = reply.map(movedUp); output = output.map(movedUp)
+        guard (request + reply + output).allSatisfy({ $0 >= firstFree }) else {
+            (request + reply + output).forEach { close($0) }
+            throw SpawnError(description: "fcntl: \(String(cString: strerror(errno)))")
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -60,7 +65,15 @@ final class SpawnedProcess: @unchecked Sendable {
         posix_spawn_file_actions_adddup2(&actions, output[1], 2)
         posix_spawn_file_actions_adddup2(&actions, request[0], 3)
         posix_spawn_file_actions_adddup2(&actions, reply[1], 4)
-        for (ours, theirs) in inherit { posix_spawn_file_actions_adddup2(&actions, ours, theirs) }
+        // A descriptor to inherit may itself be one of 0...4 (freed by a close elsewhere), which the
+        // dup2s above would overwrite first: each goes through a copy above every target.
+        let copies = inherit.map { (fcntl($0.key, F_DUPFD_CLOEXEC, firstFree), $0.value) }
+        defer { copies.forEach { close($0.0) } }
+        if let failed = copies.first(where: { $0.0 < 0 }) {
+            [request[0], request[1], reply[0], reply[1], output[0], output[1]].forEach { close($0) }
+            throw SpawnError(description: "cannot pass descriptor \(failed.1) on: \(String(cString: strerror(errno)))")
+        }
+        for (copy, theirs) in copies { posix_spawn_file_actions_adddup2(&actions, copy, theirs) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -90,6 +103,17 @@ final class SpawnedProcess: @unchecked Sendable {
             throw SpawnError(description: "could not start \(argv[0]): \(String(cString: strerror(result)))")
         }
         return SpawnedProcess(pid: pid, toChild: request[1], fromChild: reply[0], output: output[0])
+    }
+
+    private static let firstFree: Int32 = 16
+
+    /// A close-on-exec copy of `fd` numbered at least `firstFree`, the original closed; when no
+    /// copy can be made, `fd` itself.
+    private static func movedUp(_ fd: Int32) -> Int32 {
+        let copy = fcntl(fd, F_DUPFD_CLOEXEC, firstFree)
+        guard copy >= 0 else { return fd }
+        close(fd)
+        return copy
     }
 
     /// Writes all of `data` to the child's protocol pipe; false once the child has closed it.
