@@ -20,6 +20,9 @@ import TOMLKit
 /// [prices."my-model"]           # USD per million tokens, added to or replacing the shipped table
 /// input = 0.1
 /// output = 0.4
+///
+/// [sandbox]
+/// memory_mb = 4096              # the REPL's whole process tree (default 2048 + 3 per MB of context; 0: off)
 /// ```
 public struct ConfigFile: Sendable, Equatable, Decodable {
     public struct Provider: Sendable, Equatable, Decodable {
@@ -29,6 +32,10 @@ public struct ConfigFile: Sendable, Equatable, Decodable {
         public var api_key: String?
         public var max_concurrent: Int?
         public var timeout: Double?
+    }
+
+    public struct Sandbox: Sendable, Equatable, Decodable {
+        public var memory_mb: Int?
     }
 
     public struct Depth: Sendable, Equatable, Decodable {
@@ -42,6 +49,7 @@ public struct ConfigFile: Sendable, Equatable, Decodable {
     public var providers: [String: Provider]?
     public var depth: [String: Depth]?
     public var prices: [String: ModelPrice]?
+    public var sandbox: Sandbox?
 
     public init(toml text: String, path: String = "config.toml") throws(LMError) {
         do {

@@ -16,13 +16,18 @@ public actor ReplProcess {
     let context: ReplContext
     let options: ReplOptions
     let subCalls: SubCallHandler
-    private var connection: ReplConnection?
+    private(set) var connection: ReplConnection?
     private var readyInfo: ReplReady?
     private var starting: Task<ReplReady, Error>?
     private var nextCell = 0
     private var running: Int?
+    /// The running cell once its result arrived, until `execute` returns it.
+    private var answered: Int?
     private var stopReason: StopReason?
     private var killedAfterStop = false
+    /// The process tree's resident bytes when the memory watch killed it.
+    var memoryUsed: Int?
+    var memoryCap: Int?
     var requestTasks: [Task<Void, Never>] = []
 
     private enum StopReason { case timeout, interrupt }
@@ -94,6 +99,7 @@ public actor ReplProcess {
         }
         let connection = ReplConnection(process: process, scratch: scratch, outputLimit: options.outputLimit)
         let layout = context.layout()
+        memoryCap = options.limits.treeMemoryCap(contextBytes: layout.records.reduce(0) { $0 + $1[1] })
         let initMessage = ReplMessage.Init(records: layout.records, total_chars: layout.totalChars, all_ascii: layout.allASCII,
                                            docs: layout.docs, limits: limitsForSandbox(), output_limit: options.outputLimit,
                                            cwd: directory)
@@ -147,6 +153,7 @@ public actor ReplProcess {
         running = cell
         stopReason = nil
         killedAfterStop = false
+        memoryUsed = nil
         defer {
             running = nil
             requestTasks.forEach { $0.cancel() }
@@ -161,6 +168,8 @@ public actor ReplProcess {
             if !Task.isCancelled { await self?.stop(cell: cell, reason: .timeout) }
         }
         defer { deadline.cancel() }
+        let memoryWatch = watchMemory(of: connection, cell: cell)
+        defer { memoryWatch?.cancel() }
         let started = ContinuousClock.now
         // The caller's cancellation becomes an interrupt; the message stream itself must never see
         // it (a cancelled AsyncStream iteration ends the stream for good), hence the unstructured task.
@@ -187,7 +196,7 @@ public actor ReplProcess {
     }
 
     private func stop(cell: Int, reason: StopReason) {
-        guard running == cell, let connection, stopReason == nil else { return }
+        guard isRunning(cell), let connection, stopReason == nil else { return }
         stopReason = reason
         _ = connection.send(ReplMessage.Interrupt())
         let grace = options.interruptGrace
@@ -197,8 +206,10 @@ public actor ReplProcess {
         }
     }
 
+    func isRunning(_ cell: Int) -> Bool { running == cell && answered != cell }
+
     private func killIfStillRunning(cell: Int) {
-        guard running == cell, let connection else { return }
+        guard isRunning(cell), let connection else { return }
         killedAfterStop = true
         connection.process.kill()
     }
@@ -209,13 +220,14 @@ public actor ReplProcess {
                 connection.close()
                 self.connection = nil
                 return CellResult(error: "the REPL's protocol pipe carried something that is not a message (did the cell write to "
-                                  + "its file descriptors?); the Python process was replaced and variables from earlier cells are gone",
+                                  + "its file descriptors?); " + Self.stateLost,
                                   durationMs: (ContinuousClock.now - started).milliseconds, stateLost: true)
             }
             switch message.type {
             case "request":
                 answer(message, connection: connection)
             case "done" where message.id == cell:
+                answered = cell  // a memory watch or deadline firing from now on must leave the process be
                 var result = CellResult(stdout: message.stdout ?? "", stderr: message.stderr ?? "", error: message.error,
                                         durationMs: message.ms ?? (ContinuousClock.now - started).milliseconds,
                                         final: message.final)
@@ -225,6 +237,13 @@ public actor ReplProcess {
                 if stopReason == .timeout {
                     result.timedOut = true
                     result.error = "TimeoutError: the cell ran longer than \(limit.secondsDescription) s and was interrupted; variables are kept"
+                }
+                // A cell quicker than the watch's interval may end holding more than the cap.
+                if let cap = memoryCap, case let used = ProcessTree.residentBytes(root: connection.process.pid), used > cap {
+                    connection.close()
+                    self.connection = nil
+                    result.stateLost = true
+                    result.error = [result.error, "MemoryError: " + memoryMessage(used: used, cap: cap)].compactMap { $0 }.joined(separator: "\n")
                 }
                 return result
             default:
@@ -239,9 +258,11 @@ public actor ReplProcess {
         let stray = connection.output.take()
         connection.close()
         if self.connection === connection { self.connection = nil }
-        let lost = "the Python process was replaced and variables from earlier cells are gone"
+        let lost = Self.stateLost
         var result = CellResult(stdout: stray, durationMs: (ContinuousClock.now - started).milliseconds, stateLost: true)
         switch (stopReason, killedAfterStop) {
+        case _ where memoryUsed != nil:
+            result.error = "MemoryError: " + memoryMessage(used: memoryUsed!, cap: memoryCap ?? 0)
         case (.timeout, true):
             result.timedOut = true
             result.error = "TimeoutError: the cell ran longer than \((limit ?? options.cellTimeout).secondsDescription) s and ignored its interrupt; \(lost)"
@@ -252,6 +273,8 @@ public actor ReplProcess {
         }
         return result
     }
+
+    static let stateLost = "the Python process was replaced and variables from earlier cells are gone"
 
     private func describe(status: Int32) -> String {
         guard status > 128 else { return "exit status \(status)" }

@@ -58,8 +58,18 @@ public struct ReplLimits: Sendable, Equatable {
     /// Processes (threads count) the sandbox may add. Enforced for users other than root; as root
     /// the sandbox runs as `nobody`, and the limit is this many beyond what `nobody` runs already.
     public var processes: Int = 256
+    /// Resident memory of the sandbox's whole process tree, watched while a cell runs; over it,
+    /// the tree is killed and the next cell starts afresh. nil: 2 GiB plus 3 bytes per byte of
+    /// context; zero: not watched.
+    public var treeMemoryBytes: Int?
 
     public init() {}
+
+    /// The tree's cap for a context of `contextBytes` UTF-8 bytes; nil when not watched.
+    public func treeMemoryCap(contextBytes: Int) -> Int? {
+        guard let treeMemoryBytes else { return (2 << 30) + 3 * contextBytes }
+        return treeMemoryBytes > 0 ? treeMemoryBytes : nil
+    }
 }
 
 public struct ReplOptions: Sendable {

@@ -23,6 +23,17 @@ public struct ModelSetup: Sendable {
         /// Keep it alive while the models are used: it is the llama.cpp server of the offline model.
         public var localServer: LocalModelServer?
         public var usedOfflineModel: Bool
+        /// The config file's `[sandbox]`, for the options a flag did not set.
+        public var sandbox: ConfigFile.Sandbox?
+
+        /// `options` with the config file's sandbox settings where they are unset.
+        public func applied(to options: RLMOptions) -> RLMOptions {
+            var options = options
+            if options.repl.limits.treeMemoryBytes == nil, let megabytes = sandbox?.memory_mb {
+                options.repl.limits.treeMemoryBytes = megabytes << 20
+            }
+            return options
+        }
     }
 
     public func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws(LMError) -> Resolved {
@@ -47,6 +58,6 @@ public struct ModelSetup: Sendable {
         }
         let models = RLMModels(root: ModelChoice(client: client, name: configuration.model),
                                sub: ModelChoice(client: client, name: subModel ?? configuration.subModel), byDepth: byDepth)
-        return Resolved(models: models, localServer: server, usedOfflineModel: offline)
+        return Resolved(models: models, localServer: server, usedOfflineModel: offline, sandbox: file.sandbox)
     }
 }

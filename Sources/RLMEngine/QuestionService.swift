@@ -53,7 +53,8 @@ public actor QuestionService {
 
     /// A new conversation about `context`, with no question yet; its name.
     public func startConversation(context: ReplContext, setup: ModelSetup, options: RLMOptions) async throws -> String {
-        startConversation(context: context, models: try await resolve(setup).models, options: options)
+        let resolved = try await resolve(setup)
+        return startConversation(context: context, models: resolved.models, options: resolved.applied(to: options))
     }
 
     /// A new conversation with models given as they are (an in-process model, in the bench's perf suite).

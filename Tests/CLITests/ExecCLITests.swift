@@ -42,6 +42,19 @@ import Glibc
         #expect(unindexed.status == 2 && unindexed.stderr == "rlmd: \(fresh.root) is not indexed yet: run `rlmd index \(fresh.root)` first\n")
     }
 
+    @Test func aCellOverTheSandboxMemoryCapIsKilledAndTheNextRunsAfresh() async throws {
+        let tree = try CLITests.sampleTree()
+        let cli = try CLI()
+        #expect(try await cli.run("index", tree.root, in: tree.root).status == 0)
+        let run = try await cli.run(["exec", "--sandbox-memory-mb", "150", "--code", "held = b'x' * (300 << 20)",
+                                     "--code", "print('held' in globals())"], in: tree.root)
+        #expect(run.stderr.contains("MemoryError: the cell's processes held "), "\(run.stderr)")
+        #expect(run.stderr.contains("over the sandbox's cap of 150 MiB"))
+        #expect(run.stdout == "False\n")
+        let refused = try await cli.run(["exec", "--sandbox-memory-mb=-1", "--code", "1"], in: tree.root)
+        #expect(refused.status == 2 && refused.stderr.contains("--sandbox-memory-mb must be 0 (off) or more"))
+    }
+
     /// rlmd killed with SIGKILL cannot clean up: the sandbox and its children must end anyway.
     @Test(arguments: ["strongest", "unshare", "none"])
     func theSandboxDiesWithRlmd(isolation: String) async throws {

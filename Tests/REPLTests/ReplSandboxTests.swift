@@ -122,7 +122,7 @@ import Glibc
 
     @Test func layersNameEveryProtection() {
         let names = Harness.sandbox.layers().map(\.name)
-        #expect(names == ["environment", "scratch", "network", "filesystem", "user", "rlimits", "timeout", "lifetime"])
+        #expect(names == ["environment", "scratch", "network", "filesystem", "user", "rlimits", "memory", "timeout", "lifetime"])
     }
 }
 

@@ -52,6 +52,25 @@ import TestSupport
         await #expect(throws: QuestionError.self) { try await service.ask(in: first.conversation, "Gone?") }
     }
 
+    /// The config file's `[sandbox] memory_mb` caps the REPL's process tree; an option set by a flag wins.
+    @Test func theConfigFileCapsTheSandboxsMemoryUnlessAFlagSaidOtherwise() async throws {
+        let cell = "held = b'x' * (300 << 20)"
+        let check = "FINAL('kept' if 'held' in globals() else 'lost')"
+        let harness = try await EngineHarness([reply(cell), reply(check), reply(cell), reply(check)])
+        let service = Self.service(harness)
+        let folder = harness.fixture.root + "/../service/config/rlmd"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try "[sandbox]\nmemory_mb = 150\n".write(toFile: folder + "/config.toml", atomically: true, encoding: .utf8)
+        let capped = try await service.ask("Hold it", context: .store(harness.snapshot), setup: Self.setup(harness), options: Self.options)
+        #expect(capped.answer.answer == "lost")
+        var uncapped = Self.options
+        uncapped.repl.limits.treeMemoryBytes = 0
+        let flagged = try await service.ask("Hold it", context: .store(harness.snapshot), setup: Self.setup(harness), options: uncapped)
+        let cells = try harness.store.load(flagged.answer.trajectoryID)?.turns.flatMap(\.cells).map(\.result)
+        #expect(flagged.answer.answer == "kept", "\(String(describing: cells))")
+        await service.closeAll()
+    }
+
     @Test func aSecondQuestionOfABusyConversationIsRefusedAndOldConversationsAreClosed() async throws {
         let harness = try await EngineHarness([
             reply("import time\ntime.sleep(1)\nFINAL('slow')"),

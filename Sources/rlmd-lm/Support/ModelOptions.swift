@@ -37,11 +37,16 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Seconds each REPL cell may run.")
     var cellTimeout: Double = 120
 
+    @Option(name: .customLong("sandbox-memory-mb"),
+            help: "Resident memory of the REPL's whole process tree, in MiB (default: the config's [sandbox] memory_mb, else 2048 + 3 per MiB of context; 0: off).")
+    var sandboxMemoryMB: Int?
+
     func validate() throws {
         guard maxIterations > 0, maxCalls > 0, maxSeconds > 0, maxDepth >= 1, cellTimeout > 0, maxReplyTokens > 0 else {
             throw ValidationError("--max-iterations, --max-calls, --max-seconds, --max-reply-tokens, --cell-timeout must be positive and --max-depth at least 1")
         }
         if let maxUSD, maxUSD <= 0 { throw ValidationError("--max-usd must be positive") }
+        if let sandboxMemoryMB, sandboxMemoryMB < 0 { throw ValidationError("--sandbox-memory-mb must be 0 (off) or more") }
     }
 
     var options: RLMOptions {
@@ -54,6 +59,7 @@ struct ModelOptions: ParsableArguments {
         options.maxDepth = maxDepth
         options.maxReplyTokens = maxReplyTokens
         options.repl.cellTimeout = .milliseconds(Int(cellTimeout * 1000))
+        options.repl.limits.treeMemoryBytes = sandboxMemoryMB.map { $0 << 20 }
         return options
     }
 

@@ -1,0 +1,32 @@
+import Foundation
+
+/// The cap on the resident memory of the sandbox's whole process tree (`ReplLimits.treeMemoryBytes`).
+extension ReplProcess {
+    /// Sums the tree's resident memory four times a second while the cell runs (between cells
+    /// nothing runs that could grow, bar a cell's background work, which the next cell's watch sees).
+    func watchMemory(of connection: ReplConnection, cell: Int) -> Task<Void, Never>? {
+        guard let cap = memoryCap else { return nil }
+        let root = connection.process.pid
+        return Task.detached(priority: .utility) { [weak self] in
+            while !Task.isCancelled {
+                let used = ProcessTree.residentBytes(root: root)
+                if used > cap {
+                    await self?.killForMemory(cell: cell, used: used)
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(250))
+            }
+        }
+    }
+
+    private func killForMemory(cell: Int, used: Int) {
+        guard isRunning(cell), let connection else { return }
+        memoryUsed = used
+        connection.process.kill()
+    }
+
+    func memoryMessage(used: Int, cap: Int) -> String {
+        "the cell's processes held \(used >> 20) MiB, over the sandbox's cap of \(cap >> 20) MiB, and were killed; "
+            + Self.stateLost
+    }
+}
