@@ -15,8 +15,12 @@ enum Conversions {
             costUsd: usage.costUSD, trajectory: answer.trajectoryID, conversation: conversation)
     }
 
-    static func options(_ base: RLMOptions, budgets: Budgets?, question: QuestionOptions?) -> RLMOptions {
-        var options = base
+    static func options(sandbox: SandboxOptions?, budgets: Budgets?, question: QuestionOptions?) -> RLMOptions {
+        var options = RLMOptions()
+        if let sandbox {
+            if let value = sandbox.exactText { options.repl.exactText = value }
+            if let value = sandbox.memoryMb { options.repl.limits.treeMemoryBytes = max(0, value) << 20 }
+        }
         if let budgets {
             if let value = budgets.maxIterations { options.limits.maxIterations = value }
             if let value = budgets.maxCalls { options.limits.maxCalls = value }

@@ -20,6 +20,7 @@ extension LSPServer {
         clientShowsDocuments = params.capabilities?["window"]?["showDocument"]?["support"] == .bool(true)
         setup = ModelSetup(provider: options?.provider, baseURL: options?.baseUrl, model: options?.model, subModel: options?.subModel)
         budgets = options?.budgets
+        sandbox = options?.sandbox
         let workspace = Workspace(root: (root as NSString).standardizingPath, environment: environment, logger: logger)
         self.workspace = workspace
         lifecycle = .running
@@ -84,7 +85,7 @@ extension LSPServer {
         let snapshot = try await requireWorkspace().snapshot()
         let conversation = try await questions.startConversation(
             context: .store(snapshot), setup: questionSetup(params.options),
-            options: Conversions.options(.init(), budgets: budgets, question: params.options))
+            options: Conversions.options(sandbox: sandbox, budgets: budgets, question: params.options))
         return try await answer(id: id, token: params.workDoneToken, title: "rlm: \(params.question.prefix(60))",
                                 conversation: conversation, question: question)
     }
@@ -98,7 +99,7 @@ extension LSPServer {
     func summarize(id: RequestID, _ params: SummarizeSession.Params) async throws -> Answer {
         let context = try await questions.sessionContext(file: params.file, tool: params.tool ?? "claude", workspace: try requireWorkspace().root)
         let conversation = try await questions.startConversation(context: context, setup: setup,
-                                                                 options: Conversions.options(.init(), budgets: budgets, question: nil))
+                                                                 options: Conversions.options(sandbox: sandbox, budgets: budgets, question: nil))
         return try await answer(id: id, token: params.workDoneToken, title: "rlm: summarize session", conversation: conversation,
                                 question: SessionSummary.question, task: SessionSummary.task)
     }

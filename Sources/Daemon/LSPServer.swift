@@ -21,6 +21,7 @@ public actor LSPServer {
     var workspace: Workspace?
     var setup = ModelSetup()
     var budgets: Budgets?
+    var sandbox: SandboxOptions?
     var running: [RequestID: Job] = [:]
     var progressTokens: [ProgressToken: RequestID] = [:]
     let questions: QuestionService

@@ -23,6 +23,7 @@ import TOMLKit
 ///
 /// [sandbox]
 /// memory_mb = 4096              # the REPL's whole process tree (default 2048 + 3 per MB of context; 0: off)
+/// exact_text = true             # `context` keeps chars above U+FFFF (4 bytes per char) instead of U+FFFD
 /// ```
 public struct ConfigFile: Sendable, Equatable, Decodable {
     public struct Provider: Sendable, Equatable, Decodable {
@@ -36,6 +37,7 @@ public struct ConfigFile: Sendable, Equatable, Decodable {
 
     public struct Sandbox: Sendable, Equatable, Decodable {
         public var memory_mb: Int?
+        public var exact_text: Bool?
     }
 
     public struct Depth: Sendable, Equatable, Decodable {

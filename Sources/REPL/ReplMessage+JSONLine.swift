@@ -11,6 +11,8 @@ extension ReplMessage.Init {
         json.int(total_chars)
         json.raw(#","all_ascii":"#)
         json.bool(all_ascii)
+        json.raw(#","exact":"#)
+        json.bool(exact)
         json.raw(#","docs":"#)
         json.array(docs) { json, doc in
             json.raw("[")

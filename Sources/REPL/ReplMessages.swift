@@ -21,6 +21,7 @@ enum ReplMessage {
         var chars: Int?
         var docs: Int?
         var load: String?
+        var standins: Int?
         var limits: [String: Int]?
         var uid: Int?
 
@@ -43,6 +44,7 @@ enum ReplMessage {
         var records: [[Int]]
         var total_chars: Int
         var all_ascii: Bool
+        var exact: Bool
         var docs: [ReplContext.DocRow]
         var limits: [String: Int]
         var output_limit: Int
@@ -108,8 +110,11 @@ public struct ReplReady: Sendable, Codable, Equatable {
     public var python: String
     public var chars: Int
     public var documents: Int
-    /// How the context string was built: "filled" (read into the str's buffer), "decoded", "empty".
+    /// How the context string was built: "filled" (read into the str's buffer), "filled-bmp" (so,
+    /// with chars above U+FFFF as stand-ins), "decoded", "empty".
     public var load: String
+    /// Chars above U+FFFF that `context` holds as U+FFFD (`ReplOptions.exactText` off).
+    public var standins: Int
     /// Milliseconds from spawning the sandbox to ready, and of that, loading the context.
     public var startMs: Double
     public var loadMs: Double

@@ -101,6 +101,7 @@ public actor ReplProcess {
         let layout = context.layout()
         memoryCap = options.limits.treeMemoryCap(contextBytes: layout.records.reduce(0) { $0 + $1[1] })
         let initMessage = ReplMessage.Init(records: layout.records, total_chars: layout.totalChars, all_ascii: layout.allASCII,
+                                           exact: options.exactText,
                                            docs: layout.docs, limits: limitsForSandbox(), output_limit: options.outputLimit,
                                            cwd: directory)
         let watchdog = Task {
@@ -121,7 +122,7 @@ public actor ReplProcess {
             }
             guard message.type == "ready" else { continue }
             let ready = ReplReady(python: message.python ?? python.version, chars: message.chars ?? 0, documents: message.docs ?? 0,
-                                  load: message.load ?? "", startMs: (ContinuousClock.now - started).milliseconds,
+                                  load: message.load ?? "", standins: message.standins ?? 0, startMs: (ContinuousClock.now - started).milliseconds,
                                   loadMs: message.ms ?? 0, limits: message.limits ?? [:], uid: message.uid ?? -1,
                                   sandbox: sandbox.mode)
             self.connection = connection

@@ -83,6 +83,10 @@ public struct ReplOptions: Sendable {
     public var outputLimit = 20_000
     /// Sub-calls of one `llm_query_batched` answered at once.
     public var batchConcurrency = 16
+    /// `context` holds every char as it is: a context with a char above U+FFFF becomes a 4-byte str
+    /// (up to 4 bytes per UTF-8 byte). Off, such chars stand as U+FFFD in `context` (2 bytes per char
+    /// at most) while `read`, `grep` and `exact_text` give them back.
+    public var exactText = false
     /// Use no sandbox layer that needs bubblewrap or unshare (tests of the fallback).
     public var isolation: Isolation = .strongest
 

@@ -5,7 +5,26 @@ import REPL
 /// What the root model is told about the context instead of the context itself: its kind and
 /// size, a compact tree of its documents, and the head of its README.
 enum ContextSummary {
-    static func describe(_ context: ReplContext) -> String {
+    /// `exactText`: the REPL's `context` holds every char as it is (`ReplOptions.exactText`).
+    static func describe(_ context: ReplContext, exactText: Bool = false) -> String {
+        let standins = exactText ? nil : standinNote(context)
+        return [describeContent(context), standins].compactMap { $0 }.joined(separator: "\n\n")
+    }
+
+    /// Said when `context` may hold stand-ins: only a context with non-ASCII text can.
+    static func standinNote(_ context: ReplContext) -> String? {
+        let mayHold = switch context {
+        case .text(let text, _): text.utf8.count != text.unicodeScalars.count
+        case .store(let snapshot): snapshot.documents.contains { !$0.isASCII }
+        }
+        guard mayHold else { return nil }
+        return """
+            In `context`, each char above U+FFFF (emoji and the like) is one U+FFFD, so offsets match `docs` \
+            and the index; `read()`, `grep()` and `exact_text(start, end)` give the exact text.
+            """
+    }
+
+    private static func describeContent(_ context: ReplContext) -> String {
         switch context {
         case .text(let text, let name):
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count

@@ -32,6 +32,7 @@ public struct ModelSetup: Sendable {
             if options.repl.limits.treeMemoryBytes == nil, let megabytes = sandbox?.memory_mb {
                 options.repl.limits.treeMemoryBytes = megabytes << 20
             }
+            if sandbox?.exact_text == true { options.repl.exactText = true }
             return options
         }
     }

@@ -44,7 +44,7 @@ actor RLMRun {
         var messages: [ChatMessage] = [
             .system(Prompts.system(session: context.isSession, maxIterations: options.limits.maxIterations, depth: depth,
                                    maxDepth: options.maxDepth, subCalls: options.allowSubCalls)),
-            .user([ContextSummary.describe(context), extra, "Question: \(question)"].compactMap { $0 }.joined(separator: "\n\n")),
+            .user([ContextSummary.describe(context, exactText: options.repl.exactText), extra, "Question: \(question)"].compactMap { $0 }.joined(separator: "\n\n")),
         ]
         var reminded = false
         while true {

@@ -61,6 +61,30 @@ import TestSupport
         #expect(await client.exit() == 1)
     }
 
+    /// `initializationOptions.sandbox`: `exactText` makes `context` hold an emoji as it is, and
+    /// `memoryMb` caps the REPL's process tree.
+    @Test func sandboxOptionsReachTheREPL() async throws {
+        let fixture = try Self.workspace()
+        try fixture.write("notes.md", "launch 🚀\n")
+        let probe = "openai:```repl\nFINAL(str(sum(c == '\\ufffd' for c in context)) + ' ' + str(len(grep('🚀'))))\n```"
+        let hold = "openai:```repl\nheld = b'x' * (300 << 20)\n```"
+        let check = "openai:```repl\nFINAL('kept' if 'held' in globals() else 'lost')\n```"
+        let server = try await ScriptedServer([
+            ["model": "root-model", "body": probe], ["model": "root-model", "body": probe],
+            ["model": "root-model", "body": hold], ["model": "root-model", "body": check],
+        ])
+        for (sandbox, expected) in [(JSONValue.object([:]), "1 1"), (.object(["exactText": .bool(true)]), "0 1"),
+                                    (.object(["memoryMb": .int(150)]), "lost")] {
+            guard case .object(var options) = Self.options(server) else { return }
+            options["sandbox"] = sandbox
+            let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
+            _ = await client.initialize(root: fixture.root, options: .object(options))
+            let asked = await client.request(Ask.method, .object(["question": .string("Which?")]))
+            #expect(asked.value?["answer"] == .string(expected), "\(sandbox): \(String(describing: asked.failure))")
+            #expect(await client.exit() == 1)
+        }
+    }
+
     @Test func aClientThatSupportsItGetsProgressUnderATokenTheServerCreates() async throws {
         let fixture = try Self.workspace()
         let server = try await ScriptedServer([["model": "root-model", "body": "openai:```repl\nFINAL('done')\n```"]])

@@ -9,14 +9,22 @@ import TestSupport
     struct PythonView: Decodable {
         var length: Int
         var sha: String
+        /// Of `exact_text(0, len(context))`.
+        var exactSha: String
         var docs: [[String]]
     }
 
     static let view = """
         import hashlib, json
         print(json.dumps({"length": len(context), "sha": hashlib.sha256(context.encode("utf-8")).hexdigest(),
+                          "exactSha": hashlib.sha256(exact_text(0, len(context)).encode("utf-8")).hexdigest(),
                           "docs": [[d.path, str(d.start), str(d.end), str(d.lines), d.kind] for d in docs]}))
         """
+
+    /// `text` with each char above U+FFFF as U+FFFD, as `context` holds it by default.
+    static func standingIn(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value > 0xFFFF ? "\u{FFFD}" : $0 }))
+    }
 
     static func sha256(_ text: String) throws -> String {
         let file = FileManager.default.temporaryDirectory.path + "/rlmd-sha-\(UUID().uuidString)"
@@ -40,19 +48,55 @@ import TestSupport
         for (path, text) in files { try fixture.write(path, text) }
         try fixture.index()
         let snapshot = try fixture.snapshot()
-        let repl = Harness.repl(.store(snapshot))
-        let ready = try await repl.start()
-        #expect(ready.load == "filled", "\(name)")
-        #expect(ready.chars == snapshot.totalChars)
-        let result = try await repl.execute(Self.view)
-        await repl.close()
-        let view = try JSONDecoder().decode(PythonView.self, from: Data(result.stdout.utf8))
-        #expect(view.length == snapshot.totalChars)
-        #expect(view.sha == (try Self.sha256(snapshot.wholeContext)))
-        let expected = snapshot.documents.map {
-            [$0.path, String($0.charOffset), String($0.charOffset + $0.charLength), String($0.lineCount), $0.kind]
+        let whole = snapshot.wholeContext
+        let astral = whole.unicodeScalars.filter { $0.value > 0xFFFF }.count
+        for exact in [false, true] {
+            let repl = Harness.repl(.store(snapshot)) { $0.exactText = exact }
+            let ready = try await repl.start()
+            #expect(ready.load == (astral > 0 && !exact ? "filled-bmp" : "filled"), "\(name)")
+            #expect(ready.chars == snapshot.totalChars && ready.standins == (exact ? 0 : astral))
+            let result = try await repl.execute(Self.view)
+            await repl.close()
+            let view = try JSONDecoder().decode(PythonView.self, from: Data(result.stdout.utf8))
+            #expect(view.length == snapshot.totalChars)
+            #expect(view.sha == (try Self.sha256(exact ? whole : Self.standingIn(whole))), "\(name) exact: \(exact)")
+            #expect(view.exactSha == (try Self.sha256(whole)))
+            let expected = snapshot.documents.map {
+                [$0.path, String($0.charOffset), String($0.charOffset + $0.charLength), String($0.lineCount), $0.kind]
+            }
+            #expect(view.docs == expected)
         }
-        #expect(view.docs == expected)
+    }
+
+    /// Chars above U+FFFF stand as U+FFFD in `context`, one each, so offsets hold; what the model asks
+    /// for by name or pattern comes back exact.
+    @Test func astralCharsComeBackExactFromReadGrepAndExactText() async throws {
+        let fixture = try Fixture()
+        try fixture.write("a.md", "rocket 🚀 launch\nplain line\nflags 🇫🇷 and 𝔘 here\n")
+        try fixture.write("b.py", "x = 'é → λ'\n")
+        try fixture.index()
+        let snapshot = try fixture.snapshot()
+        let a = try #require(snapshot.documents.first { $0.path == "a.md" })
+        let results = try await Harness.run([
+            "d = docs[0]\nprint(d.path, len(context[d.start:d.end]), context[d.start:d.end].count('\\ufffd'))",
+            "print(read('a.md') == exact_text(d.start, d.end), read('a.md', 3, 3))",
+            "grep('🚀')",
+            "grep('🇫🇷 and .')",
+            "grep('launch')",
+            "[(p, n) for p, n, _ in grep('\\ufffd')]",
+            "exact_text(d.start + 7, d.start + 8), context[d.start + 7]",
+            "len(exact_text(-5, None)), exact_text(5, 2)",
+        ], context: .store(snapshot))
+        #expect(results.allSatisfy { $0.error == nil }, "\(results.map { $0.error ?? "" })")
+        #expect(results[0].stdout == "a.md \(a.charLength) 4\n")
+        #expect(results[1].stdout == "True flags 🇫🇷 and 𝔘 here\n\n")
+        #expect(results[2].stdout == "[('a.md', 1, 'rocket 🚀 launch')]\n")
+        #expect(results[3].stdout == "[('a.md', 3, 'flags 🇫🇷 and 𝔘 here')]\n")
+        #expect(results[4].stdout == "[('a.md', 1, 'rocket 🚀 launch')]\n")
+        // A search for the stand-in itself finds where context holds one: the chars are not U+FFFD.
+        #expect(results[5].stdout == "[]\n")
+        #expect(results[6].stdout == "('🚀', '\u{FFFD}')\n")
+        #expect(results[7].stdout == "(5, '')\n")
     }
 
     @Test func contextFollowsRecordsAppendedOutOfFileOrderByARefresh() async throws {

@@ -6,7 +6,7 @@ import Testing
     @Test func theHandWrittenInitLineIsTheJSONOfTheMessage() throws {
         let tricky = "quote \" backslash \\ newline \n tab \t return \r bell \u{07} nul \u{0} é → 😀"
         let message = ReplMessage.Init(
-            records: [[0, 120, 0, 118], [500, 7, 118, 7]], total_chars: 125, all_ascii: false,
+            records: [[0, 120, 0, 118], [500, 7, 118, 7]], total_chars: 125, all_ascii: false, exact: false,
             docs: [
                 .init(path: "src/\(tricky).py", start: 0, end: 100, lines: 3, kind: "file",
                       role: nil, timestamp: nil, session: nil, index: nil, tool: nil),

@@ -177,35 +177,111 @@ def _pieces(fd, offset, length, size=1 << 20):
         offset += cut
 
 
-def _load_context(records, total_chars, all_ascii):
-    """Builds `context` from the records of the context file rlmd passed as fd 5."""
-    if not records:
-        return "", "empty"
+def _load_context(records, total_chars, all_ascii, exact=False):
+    """Builds `context` from the records of the context file rlmd passed as fd 5: the str and the
+    stand-ins it holds (see `_Standins`)."""
+    if not records or total_chars == 0:
+        return "", _Standins(), "empty"
     fd = _CONTEXT_FD
-    maxchar = 127 if all_ascii else _max_char(fd, records)
-    if total_chars == 0:
-        return "", "empty"
+    # Without `exact`, a context that is not all ASCII is a 2-byte str: no scan for its widest char,
+    # and at most 2 bytes per char (a Latin-1-only context pays 2 where 1 would do).
+    maxchar = 127 if all_ascii else _max_char(fd, records) if exact else 65535
     if not _fill_works(maxchar):
-        return _decode_context(fd, records), "decoded"
+        if exact:
+            return _decode_context(fd, records), _Standins(), "decoded"
+        standins = _Standins()
+        return standins.replace_astral(_decode_context(fd, records), 0), standins, "decoded"
     text = _new_str(total_chars, maxchar)
     address = id(text) + _data_offset(maxchar)
     view = memoryview(_buffer(text, maxchar)).cast("B")
     if maxchar == 127:
         _fill_ascii(fd, view, address, records)
-        return text, "filled"
+        return text, _Standins(), "filled"
     width = _WIDTH[maxchar]
-    _populate(address, total_chars * width)
-    for offset, length, char_offset, chars in records:
-        at, stop = char_offset * width, (char_offset + chars) * width
-        for piece in _pieces(fd, offset, length):
-            encoded = piece.decode("utf-8").encode(_ENCODING[maxchar])
-            if at + len(encoded) > stop:
+    # The kernel maps the pages on another thread (ctypes releases the GIL) while this one decodes.
+    populating = threading.Thread(target=_populate, args=(address, total_chars * width))
+    populating.start()
+    standins = _Standins()
+    try:
+        for offset, length, char_offset, chars in records:
+            at, stop = char_offset * width, (char_offset + chars) * width
+            for piece in _pieces(fd, offset, length):
+                decoded = piece.decode("utf-8")
+                encoded = decoded.encode(_ENCODING[maxchar])
+                if len(encoded) != len(decoded) * width:  # surrogate pairs: astral chars in a 2-byte str
+                    encoded = standins.replace_astral(decoded, at // width).encode(_ENCODING[maxchar])
+                if at + len(encoded) > stop:
+                    raise ValueError("context file does not match the index")
+                ctypes.memmove(address + at, encoded, len(encoded))
+                at += len(encoded)
+            if at != stop:
                 raise ValueError("context file does not match the index")
-            view[at:at + len(encoded)] = encoded
-            at += len(encoded)
-        if at != stop:
-            raise ValueError("context file does not match the index")
-    return text, "filled"
+    finally:
+        populating.join()
+    return text, standins, "filled" if exact or not standins.count else "filled-bmp"
+
+
+class _Standins:
+    """The chars above U+FFFF of a 2-byte `context`, each stood for there by one U+FFFD so every
+    offset stays exact: their offsets in order and the chars themselves, 12 bytes each."""
+    STANDIN = "\ufffd"
+
+    def __init__(self):
+        from array import array
+        self.offsets = array("q")
+        self.pieces = []  # the chars, one str per piece of the context that held any
+        self.chars = ""
+
+    @property
+    def count(self):
+        return len(self.offsets)
+
+    @staticmethod
+    def _astral():
+        import re
+        return re.compile("[\U00010000-\U0010FFFF]")
+
+    def replace_astral(self, text, char_offset):
+        astral = self._astral()
+        found = [(match.start(), match.group()) for match in astral.finditer(text)]
+        self.offsets.extend(char_offset + at for at, _ in found)
+        self.pieces.append("".join(char for _, char in found))
+        return astral.sub(self.STANDIN, text)
+
+    def within(self, start, end):
+        """Whether context[start:end] (0 <= start <= end) holds a stand-in."""
+        if not self.offsets:
+            return False
+        low, high = self._range(start, end)
+        return low < high
+
+    def _range(self, start, end):
+        from bisect import bisect_left
+        return bisect_left(self.offsets, start), bisect_left(self.offsets, end)
+
+    def exact(self, context, start, end):
+        """context[start:end] with its stand-ins replaced by the chars they stand for."""
+        start, end, _ = slice(start, end).indices(len(context))
+        text = context[start:end]
+        if not self.offsets or start >= end:
+            return text
+        low, high = self._range(start, end)
+        if low == high:
+            return text
+        if self.pieces:
+            self.chars += "".join(self.pieces)
+            self.pieces = []
+        parts, at = [], start
+        for index in range(low, high):
+            where = self.offsets[index]
+            parts += (context[at:where], self.chars[index])
+            at = where + 1
+        parts.append(context[at:end])
+        return "".join(parts)
+
+    def searchable(self, pattern):
+        """A regex source with its astral chars as stand-ins, so it can match in `context`."""
+        return self._astral().sub(self.STANDIN, pattern)
 
 
 def _fill_ascii(fd, view, address, records):
@@ -271,6 +347,7 @@ class Runtime:
     def __init__(self, channel):
         self.channel = channel
         self.context = ""
+        self.standins = _Standins()
         self.docs = []
         self.by_path = {}
         self.starts = []
@@ -315,7 +392,7 @@ class Runtime:
             if doc is None:
                 close = [p for p in runtime.by_path if p.endswith("/" + path) or p.endswith(path)][:5]
                 raise KeyError(f"no document {path!r}" + (f"; did you mean {close}?" if close else ""))
-            text = runtime.context[doc.start:doc.end]
+            text = runtime.standins.exact(runtime.context, doc.start, doc.end)
             if start_line is None and end_line is None:
                 return text
             lines = text.splitlines(keepends=True)
@@ -327,6 +404,12 @@ class Runtime:
             """[(path, line_no, line)] for lines matching a Python regex (re.MULTILINE)."""
             import re
             regex = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, re.MULTILINE)
+            exact = regex
+            source = regex.pattern
+            if runtime.standins.count and isinstance(source, str) and source != runtime.standins.searchable(source):
+                # The pattern names chars `context` holds as stand-ins: find candidates with stand-ins,
+                # keep the lines whose exact text the pattern matches.
+                regex = re.compile(runtime.standins.searchable(source), regex.flags)
             context, hits = runtime.context, []
             if path_glob is not None:
                 from fnmatch import fnmatch
@@ -341,13 +424,24 @@ class Runtime:
                     line_end = context.find("\n", match.start(), doc.end)
                     line_end = doc.end if line_end < 0 else line_end
                     line_no = context.count("\n", doc.start, line_start) + 1
-                    hits.append((doc.path, line_no, context[line_start:line_end]))
+                    line = context[line_start:line_end]
+                    # A line with stand-ins counts if the pattern matches its exact text.
+                    if runtime.standins.within(line_start, line_end):
+                        line = runtime.standins.exact(context, line_start, line_end)
+                        if not exact.search(line):
+                            line = None
+                    if line is not None:
+                        hits.append((doc.path, line_no, line))
                     pos = line_end + 1
                     if pos > doc.end:
                         break
                 if len(hits) >= max_hits:
                     break
             return hits
+
+        def exact_text(start, end):
+            """context[start:end] with every char exact (`context` holds chars above U+FFFF as U+FFFD)."""
+            return runtime.standins.exact(runtime.context, start, end)
 
         def search(query, k=20):
             """Ranked full-text search (SQLite FTS5, bm25): [{path, line, snippet, score}]."""
@@ -404,7 +498,7 @@ class Runtime:
                 shown.append(f"{key}: {type(value).__name__}{size}")
             print("\n".join(shown) if shown else "(no variables)")
 
-        return {f.__name__: f for f in (read, grep, search, llm_query, llm_query_batched, rlm_query,
+        return {f.__name__: f for f in (read, grep, exact_text, search, llm_query, llm_query_batched, rlm_query,
                                         FINAL, FINAL_VAR, SHOW_VARS)}
 
     # --- cells ---
@@ -556,7 +650,8 @@ def main():
     runtime.output_limit = int(init.get("output_limit") or 20000)
     started = time.perf_counter()
     try:
-        context, how = _load_context(init["records"], init["total_chars"], init["all_ascii"])
+        context, standins, how = _load_context(init["records"], init["total_chars"], init["all_ascii"],
+                                               bool(init.get("exact")))
     except (OSError, ValueError, MemoryError) as error:
         channel.send({"type": "fatal", "error": f"could not load the context: {error}"})
         sys.exit(3)
@@ -564,7 +659,7 @@ def main():
         os.close(_CONTEXT_FD)
     except OSError:
         pass
-    runtime.context = context
+    runtime.context, runtime.standins = context, standins
     runtime.docs = [Doc(row) for row in init["docs"]]
     runtime.by_path = {d.path: d for d in runtime.docs}
     runtime.namespace.update(context=context, docs=runtime.docs, Doc=Doc)
@@ -575,7 +670,7 @@ def main():
     limits = {name: resource.getrlimit(getattr(resource, "RLIMIT_" + name.upper()))[0]
               for name in ("as", "cpu", "fsize", "nproc")}
     channel.send({"type": "ready", "python": sys.version.split()[0], "chars": len(context), "docs": len(runtime.docs),
-                  "load": how, "ms": (time.perf_counter() - started) * 1000, "limits": limits,
+                  "load": how, "standins": standins.count, "ms": (time.perf_counter() - started) * 1000, "limits": limits,
                   "uid": os.getuid()})
     while True:
         try:

@@ -35,13 +35,15 @@ public enum Initialize: RequestMethod {
         public var model: String?
         public var subModel: String?
         public var budgets: Budgets?
+        public var sandbox: SandboxOptions?
         public init(provider: String? = nil, baseUrl: String? = nil, model: String? = nil, subModel: String? = nil,
-                    budgets: Budgets? = nil) {
+                    budgets: Budgets? = nil, sandbox: SandboxOptions? = nil) {
             self.provider = provider
             self.baseUrl = baseUrl
             self.model = model
             self.subModel = subModel
             self.budgets = budgets
+            self.sandbox = sandbox
         }
     }
 
@@ -88,6 +90,18 @@ public enum Initialize: RequestMethod {
             self.name = name
             self.version = version
         }
+    }
+}
+
+/// The REPL of this workspace's questions, over the config file's `[sandbox]`.
+public struct SandboxOptions: Codable, Sendable, Equatable {
+    /// `context` holds chars above U+FFFF as they are (a 4-byte str) instead of one U+FFFD each.
+    public var exactText: Bool?
+    /// Resident memory of the REPL's process tree in MiB; 0: not watched.
+    public var memoryMb: Int?
+    public init(exactText: Bool? = nil, memoryMb: Int? = nil) {
+        self.exactText = exactText
+        self.memoryMb = memoryMb
     }
 }
 

@@ -21,6 +21,9 @@ extension BenchCommand {
         @Option(help: "Batched calls in flight at once.")
         var concurrency = 16
 
+        @Flag(name: .customLong("exact-text"), help: "`context` keeps chars above U+FFFF instead of one U+FFFD each.")
+        var exactText = false
+
         func validate() throws {
             guard count > 0, batch > 0, concurrency > 0 else { throw ValidationError("--count, --batch and --concurrency must be positive") }
         }
@@ -29,6 +32,7 @@ extension BenchCommand {
             let snapshot = try workspaceOptions.openSnapshot()
             var options = ReplOptions()
             options.batchConcurrency = concurrency
+            options.exactText = exactText
             let handler: SubCallHandler = { call in
                 guard case .llmQuery(let prompt, _, _) = call else { return "" }
                 if prompt.hasPrefix("sleep:") { try await Task.sleep(for: .milliseconds(100)) }
@@ -71,7 +75,7 @@ extension BenchCommand {
             cells.sort()
             let report: [String: Double] = [
                 "context_chars": Double(snapshot.totalChars), "context_bytes": Double(snapshot.contextBytes),
-                "documents": Double(snapshot.documents.count), "first_ready_ms": firstReady.startMs, "ready_ms": ready.startMs, "load_ms": ready.loadMs,
+                "documents": Double(snapshot.documents.count), "first_ready_ms": firstReady.startMs, "ready_ms": ready.startMs, "load_ms": ready.loadMs, "standins": Double(ready.standins),
                 "filled": ready.load == "filled" ? 1 : 0, "peak_rss_mb": Double(rss[0]), "rss_mb": Double(rss[1]),
                 "cell_median_ms": cells[cells.count / 2], "cell_p90_ms": cells[cells.count * 9 / 10],
                 "llm_query_bridge_median_ms": bridgeMs, "batch": Double(batch), "batch_concurrency": Double(concurrency),

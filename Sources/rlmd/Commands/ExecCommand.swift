@@ -35,6 +35,9 @@ struct ExecCommand: AsyncParsableCommand {
             help: "Resident memory of the REPL's whole process tree, in MiB (default: 2048 + 3 per MiB of context; 0: off).")
     var sandboxMemoryMB: Int?
 
+    @Flag(name: .customLong("exact-text"), help: "`context` keeps chars above U+FFFF as they are instead of one U+FFFD each.")
+    var exactText = false
+
     @Option(help: "Sandbox: strongest (bubblewrap when present), unshare, or none.")
     var isolation: String = "strongest"
 
@@ -75,6 +78,7 @@ struct ExecCommand: AsyncParsableCommand {
             options.limits.treeMemoryBytes = sandboxMemoryMB << 20
         }
         options.isolation = mode
+        options.exactText = exactText
         let snapshot = try workspaceOptions.openSnapshot()
         let echo = echoSubCalls
         let repl = ReplProcess(context: .store(snapshot), options: options) { call in
