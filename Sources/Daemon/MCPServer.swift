@@ -34,6 +34,8 @@ public actor MCPServer {
     }
 
     public func run() async -> Int32 {
+        let logger = logger
+        connection.onFramingError = { logger.warning("framing: \($0)") }
         connection.start()
         await workspace.refresh()
         for await item in connection.messages {

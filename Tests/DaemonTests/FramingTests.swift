@@ -83,6 +83,52 @@ import Testing
         #expect(frames == [.message(Data(#"{"a":1}"#.utf8)), .message(Data(#"{"b":2}"#.utf8))])
     }
 
+    @Test func linesSplitAtEveryPositionComeOutWhole() {
+        let stream = Data("{\"a\":1}\n \n{\"é\":\"😀\"}\r\n{\"c\":3}\n".utf8)
+        let expected: [Frame] = [#"{"a":1}"#, #"{"é":"😀"}"#, #"{"c":3}"#].map { .message(Data($0.utf8)) }
+        for cut in 0...stream.count {
+            var parser = LineFrameParser()
+            #expect(parser.push(stream.prefix(cut)) + parser.push(stream.dropFirst(cut)) == expected, "cut at \(cut)")
+        }
+        var parser = LineFrameParser()
+        #expect(stream.flatMap { parser.push(Data([$0])) } == expected)
+    }
+
+    @Test func anOverLongLineIsDroppedToItsNewlineAndReported() {
+        for chunk in [1, 7, 100, 5000] {
+            var parser = LineFrameParser(maxLine: 1000)
+            let stream = Data("{\"before\":1}\n\(String(repeating: "A", count: 2500))\n{\"after\":1}\n".utf8)
+            var frames: [Frame] = []
+            var offset = 0
+            while offset < stream.count {
+                frames += parser.push(stream[offset..<min(offset + chunk, stream.count)])
+                offset += chunk
+            }
+            #expect(frames == [.message(Data(#"{"before":1}"#.utf8)), .error("a line of 2500 bytes is over the limit of 1000; skipped"),
+                               .message(Data(#"{"after":1}"#.utf8))], "chunks of \(chunk)")
+        }
+        var parser = LineFrameParser(maxLine: 10)
+        #expect(parser.push(Data("0123456789\n01234567890\n".utf8)) == [.message(Data("0123456789".utf8)),
+                                                                        .error("a line of 11 bytes is over the limit of 10; skipped")])
+    }
+
+    /// Each byte is scanned once: a 16 MB line in 4 KiB reads took minutes when every read rescanned the line.
+    @Test func aSixteenMegabyteLineInSmallReadsIsReadInLinearTime() {
+        let line = Data(#"{"q":""#.utf8) + Data(repeating: 97, count: 16 << 20) + Data(#""}"#.utf8)
+        var stream = line
+        stream.append(10)
+        var parser = LineFrameParser()
+        var frames: [Frame] = []
+        let started = ContinuousClock.now
+        var offset = 0
+        while offset < stream.count {
+            frames += parser.push(stream[offset..<min(offset + 4096, stream.count)])
+            offset += 4096
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(frames == [.message(line)])
+    }
+
     @Test func messagesParseOrSayWhatIsWrong() throws {
         func parse(_ text: String) -> Result<Message, BadMessage> { Message.parse(Data(text.utf8)) }
         #expect(try parse(#"{"jsonrpc":"2.0","id":"a-1","method":"m","params":{"x":1}}"#).get()

@@ -1,0 +1,22 @@
+import Foundation
+import Testing
+
+/// `rlmd mcp` as MCP clients run it: the real binary, lines over real pipes.
+@Suite struct MCPCLITests {
+    static func ping(_ id: String, pad: Int = 0) -> String {
+        #"{"jsonrpc":"2.0","id":"\#(id)","method":"ping","params":{"pad":"\#(String(repeating: "a", count: pad))"}}"#
+    }
+
+    @Test func aSixteenMegabyteLineIsAnsweredAtOnce() async throws {
+        let tree = try CLITests.sampleTree()
+        let cli = try CLI()
+        let mcp = try MCPSession(cli: cli, in: tree.root)
+        let started = ContinuousClock.now
+        await mcp.send(Self.ping("big", pad: 16 << 20) + "\n" + Self.ping("next"))
+        let big = await mcp.next()
+        #expect(big?["id"] as? String == "big" && big?["result"] != nil)
+        #expect(ContinuousClock.now - started < .seconds(10))  // minutes when every read rescanned the line
+        #expect(await mcp.next()?["id"] as? String == "next")
+        #expect(await mcp.close().status == 0)
+    }
+}
