@@ -19,4 +19,20 @@ import Testing
         #expect(await mcp.next()?["id"] as? String == "next")
         #expect(await mcp.close().status == 0)
     }
+
+    @Test func aLineOverTheLimitIsRefusedAndTheNextOneAnswered() async throws {
+        let tree = try CLITests.sampleTree()
+        let cli = try CLI()
+        let mcp = try MCPSession(cli: cli, in: tree.root)
+        await mcp.send(Self.ping("huge", pad: 64 << 20) + "\n" + Self.ping("next"))
+        let refused = await mcp.next()
+        #expect(refused?["id"] is NSNull)
+        let error = refused?["error"] as? [String: Any]
+        #expect(error?["code"] as? Int == -32700)
+        #expect((error?["message"] as? String)?.contains("over the limit of 67108864; skipped") == true, "\(String(describing: error))")
+        #expect(await mcp.next()?["id"] as? String == "next")
+        let (status, stderr) = await mcp.close()
+        #expect(status == 0)
+        #expect(stderr.contains("over the limit"))
+    }
 }
