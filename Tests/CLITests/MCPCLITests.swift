@@ -20,6 +20,22 @@ import Testing
         #expect(await mcp.close().status == 0)
     }
 
+    @Test func idsBeyondSixtyFourBitsAreRefusedInsteadOfAnsweredAsAnotherId() async throws {
+        let tree = try CLITests.sampleTree()
+        let cli = try CLI()
+        let mcp = try MCPSession(cli: cli, in: tree.root)
+        for id in ["18446744073709551615", "9223372036854775808", "-9223372036854775809", "1.5"] {
+            await mcp.send(#"{"jsonrpc":"2.0","id":\#(id),"method":"ping"}"#)
+            let refused = await mcp.next()
+            #expect(refused?["id"] is NSNull, "\(id): \(String(describing: refused))")
+            #expect((refused?["error"] as? [String: Any])?["code"] as? Int == -32600, "\(id)")
+        }
+        await mcp.send(#"{"jsonrpc":"2.0","id":-9223372036854775808,"method":"ping"}"#)
+        let answered = await mcp.next()
+        #expect((answered?["id"] as? NSNumber)?.int64Value == .min && answered?["result"] != nil)
+        #expect(await mcp.close().status == 0)
+    }
+
     @Test func aLineOverTheLimitIsRefusedAndTheNextOneAnswered() async throws {
         let tree = try CLITests.sampleTree()
         let cli = try CLI()

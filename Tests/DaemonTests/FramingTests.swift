@@ -139,7 +139,14 @@ import Testing
             ("{not json", .parseError, nil), ("\u{FF}", .parseError, nil), ("[1,2]", .invalidRequest, nil), ("7", .invalidRequest, nil),
             (#"{"id":1,"method":"m"}"#, .invalidRequest, .int(1)), (#"{"jsonrpc":"2.0","id":2,"method":5}"#, .invalidRequest, .int(2)),
             (#"{"jsonrpc":"2.0","id":[1],"method":"m"}"#, .invalidRequest, nil),
+            (#"{"jsonrpc":"2.0","id":18446744073709551615,"method":"m"}"#, .invalidRequest, nil),
+            (#"{"jsonrpc":"2.0","id":9223372036854775808,"method":"m"}"#, .invalidRequest, nil),
+            (#"{"jsonrpc":"2.0","id":-9223372036854775809,"method":"m"}"#, .invalidRequest, nil),
+            (#"{"jsonrpc":"2.0","id":100000000000000000000000,"method":"m"}"#, .invalidRequest, nil),
+            (#"{"jsonrpc":"2.0","id":1.5,"method":"m"}"#, .invalidRequest, nil),
         ]
+        #expect(try parse(#"{"jsonrpc":"2.0","id":9223372036854775807,"method":"m"}"#).get() == .request(id: .int(.max), method: "m", params: .null))
+        #expect(try parse(#"{"jsonrpc":"2.0","id":-9223372036854775808,"method":"m"}"#).get() == .request(id: .int(.min), method: "m", params: .null))
         for (text, code, id) in failures {
             guard case .failure(let bad) = parse(text) else { Issue.record("\(text) parsed"); continue }
             #expect(bad.error.code == code && bad.id == id, "\(text)")
@@ -153,5 +160,13 @@ import Testing
         #expect(value == .object(["t": .bool(true), "f": .bool(false), "one": .int(1), "zero": .int(0), "big": .int(9_007_199_254_740_993),
                                   "half": .double(0.5), "float": .double(2), "s": .string("é"), "n": .null,
                                   "a": .array([.int(1), .string("x"), .array([])]), "o": .object([:])]))
+    }
+
+    @Test func integersBeyondSixtyFourBitsNeverWrap() throws {
+        for text in ["18446744073709551615", "9223372036854775808", "-9223372036854775809"] {
+            let value = try JSONValue.parse(Data(text.utf8))
+            guard case .double(let number) = value else { Issue.record("\(text) is \(value)"); continue }
+            #expect(number == Double(text), "\(text)")
+        }
     }
 }
