@@ -36,6 +36,19 @@ import Testing
         #expect(await mcp.close().status == 0)
     }
 
+    @Test func initializeAnswersTheClientsVersionWhenSupportedElseTheNewest() async throws {
+        let tree = try CLITests.sampleTree()
+        let cli = try CLI()
+        for (asked, answered) in [("\"2024-11-05\"", "2024-11-05"), ("\"2025-03-26\"", "2025-03-26"), ("\"2025-06-18\"", "2025-06-18"),
+                                  ("\"2099-01-01\"", "2025-06-18"), ("7", "2025-06-18"), ("null", "2025-06-18")] {
+            let mcp = try MCPSession(cli: cli, in: tree.root)
+            await mcp.send(#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":\#(asked),"capabilities":{}}}"#)
+            let result = await mcp.next()?["result"] as? [String: Any]
+            #expect(result?["protocolVersion"] as? String == answered, "asked \(asked)")
+            #expect(await mcp.close().status == 0)
+        }
+    }
+
     @Test func aLineOverTheLimitIsRefusedAndTheNextOneAnswered() async throws {
         let tree = try CLITests.sampleTree()
         let cli = try CLI()
