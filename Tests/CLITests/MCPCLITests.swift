@@ -49,6 +49,20 @@ import Testing
         }
     }
 
+    @Test func theFileSystemRootOrAHomeWithoutAProjectMarkerIsRefusedBeforeServing() async throws {
+        let tree = try CLITests.sampleTree()
+        let cli = try CLI()
+        let root = try await cli.run(["mcp", "--workspace", "/"], in: tree.root)
+        #expect(root.status == 2 && root.stdout.isEmpty)
+        #expect(root.stderr.contains("refusing to index /: it is the file system root"), "\(root.stderr)")
+        let home = try await cli.run(["mcp"], in: tree.root, environment: ["HOME": tree.root])
+        #expect(home.status == 2 && home.stderr.contains("it is your home folder"), "\(home.stderr)")
+        let index = try await cli.run(["index"], in: tree.root, environment: ["HOME": tree.root])
+        #expect(index.status == 2 && index.stderr.contains("add an .rlmignore there to index it anyway"), "\(index.stderr)")
+        try tree.write(".rlmignore", "")
+        #expect(try await cli.run(["index"], in: tree.root, environment: ["HOME": tree.root]).status == 0)
+    }
+
     @Test func aLineOverTheLimitIsRefusedAndTheNextOneAnswered() async throws {
         let tree = try CLITests.sampleTree()
         let cli = try CLI()

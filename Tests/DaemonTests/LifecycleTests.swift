@@ -38,6 +38,22 @@ import TestSupport
         #expect(await client.exit() == 0)
     }
 
+    @Test func theFileSystemRootAndAHomeWithoutAProjectMarkerAreRefusedAtInitialize() async throws {
+        let fixture = try Fixture()
+        try fixture.write("a.txt", "alpha\n")
+        let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/..", extra: ["HOME": fixture.root]))
+        let root = await client.initialize(root: "/")
+        #expect(root.failure?.code == .invalidParams)
+        #expect(root.failure?.message.contains("refusing to index /: it is the file system root") == true, "\(root)")
+        let home = await client.initialize(root: fixture.root)
+        #expect(home.failure?.code == .invalidParams)
+        #expect(home.failure?.message.contains("it is your home folder and holds no project marker (.git") == true, "\(home)")
+        try fixture.write(".rlmignore", "")
+        #expect(await client.initialize(root: fixture.root).value?["serverInfo"] != nil)
+        #expect(await client.request(IndexWorkspace.method).value?["files"] == .int(2))
+        #expect(await client.exit() == 1)
+    }
+
     @Test func exitWithoutShutdownIsStatusOne() async throws {
         let fixture = try Fixture()
         let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
