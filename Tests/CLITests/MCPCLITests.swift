@@ -15,7 +15,7 @@ import Testing
         await mcp.send(Self.ping("big", pad: 16 << 20) + "\n" + Self.ping("next"))
         let big = await mcp.next()
         #expect(big?["id"] as? String == "big" && big?["result"] != nil)
-        #expect(ContinuousClock.now - started < .seconds(10))  // minutes when every read rescanned the line
+        #expect(ContinuousClock.now - started < .seconds(30))  // 47.8 s in release when every read rescanned the line
         #expect(await mcp.next()?["id"] as? String == "next")
         #expect(await mcp.close().status == 0)
     }
