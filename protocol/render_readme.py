@@ -31,10 +31,12 @@ out = ["""# The rlmd protocol
 once per workspace. Only protocol bytes reach stdout; logs go to stderr and `$XDG_STATE_HOME/rlmd/rlmd.log`.
 
 - Requests before `initialize` get -32002; after `shutdown`, -32600; unknown methods -32601; params of
-  the wrong shape -32602 (the message names the field). Ids may be numbers or strings; an id still in use
-  by a running request is refused (-32600). Batches (arrays) are refused (-32600) — send one message at a time.
-- Bytes that are not a message (bad header, invalid JSON, invalid UTF-8) are answered with an error whose
-  `id` is `null` when one can be sent, and the connection goes on with the next message.
+  the wrong shape -32602 (the message names the field). Ids may be strings or integers from -2^63 to
+  2^63-1, and are answered exactly as sent; any other id (a fraction, a larger integer) is refused with
+  -32600 and `"id": null`, and an id still in use by a running request is refused (-32600). Batches (arrays) are refused (-32600) — send one message at a time.
+- Bytes that are not a message are answered with -32700 (parse error) and `"id": null`, and the connection
+  goes on with the next message: a bad header (no `Content-Length`, one that is not a length, a line without
+  a colon, junk before a header), a body over 64 MiB (skipped unread), invalid JSON or invalid UTF-8.
 - Each request runs on its own; several questions run at once and `rlm/status` answers while they do.
 - Error codes: the JSON-RPC and LSP ones, and rlmd's: -32900 provider not configured, -32901 budget
   exhausted (reserved: budgets end in partial answers), -32902 index unavailable, -32903 sandbox

@@ -15,6 +15,11 @@ extension LSPServer {
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ResponseError(.invalidParams, "the workspace \(root) is not a folder")
         }
+        do {
+            try WorkspaceLocator.checkWorkspaceRoot(root, environment: environment)
+        } catch {
+            throw ResponseError(.invalidParams, error.description)
+        }
         let options = params.initializationOptions
         clientCreatesProgress = params.capabilities?["window"]?["workDoneProgress"] == .bool(true)
         clientShowsDocuments = params.capabilities?["window"]?["showDocument"]?["support"] == .bool(true)

@@ -21,7 +21,14 @@ public actor MCPServer {
     var running: [RequestID: Task<Void, Never>] = [:]
     let questions: QuestionService
 
-    public static let protocolVersion = "2025-06-18"
+    /// The MCP versions this server implements, newest first: `initialize` echoes the client's
+    /// version when it is one of them, else answers the newest (the spec's negotiation, as the SDK does).
+    public static let protocolVersions = ["2025-06-18", "2025-03-26", "2024-11-05"]
+
+    static func negotiate(_ requested: JSONValue?) -> String {
+        if let requested = requested?.stringValue, protocolVersions.contains(requested) { return requested }
+        return protocolVersions[0]
+    }
 
     public init(connection: Connection, root: String, setup: ModelSetup = ModelSetup(),
                 environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger = Logger(label: "rlmd.mcp")) {
@@ -34,6 +41,8 @@ public actor MCPServer {
     }
 
     public func run() async -> Int32 {
+        let logger = logger
+        connection.onFramingError = { logger.warning("framing: \($0)") }
         connection.start()
         await workspace.refresh()
         for await item in connection.messages {
@@ -77,7 +86,7 @@ public actor MCPServer {
         switch method {
         case "initialize":
             return .object([
-                "protocolVersion": params["protocolVersion"] ?? .string(Self.protocolVersion),
+                "protocolVersion": .string(Self.negotiate(params["protocolVersion"])),
                 "capabilities": .object(["tools": .object(["listChanged": .bool(false)])]),
                 "serverInfo": .object(["name": .string("rlmd"), "version": .string("0.1.0")]),
                 "instructions": .string("Questions about this repository (ask_repo) or its AI-coding sessions (summarize_session) are answered by a recursive language model over the whole codebase; grep, read and search are instant lookups in rlmd's index."),

@@ -13,7 +13,8 @@ public final class Connection: @unchecked Sendable {
     private let condition = NSCondition()
     private var pending: [Data] = []
     private var closed = false
-    /// Called with a framing error's text (the bytes were skipped; nothing to answer).
+    /// Called with a framing error's text (the bytes were skipped), for the log; `messages` also
+    /// carries it, as a parse error to answer with `"id": null`.
     public var onFramingError: (@Sendable (String) -> Void)?
 
     public init(input: Int32, output: Int32, framing: Framing) {
@@ -92,7 +93,9 @@ public final class Connection: @unchecked Sendable {
             for frame in frames {
                 switch frame {
                 case .message(let body): continuation.yield(Message.parse(body))
-                case .error(let text): onFramingError?(text)
+                case .error(let text):
+                    onFramingError?(text)
+                    continuation.yield(.failure(BadMessage(id: nil, error: ResponseError(.parseError, text))))
                 }
             }
         }

@@ -113,33 +113,6 @@ public struct FramingFailure: Error, Sendable {
     init(_ message: String) { self.message = message }
 }
 
-/// MCP's stdio framing: one JSON message per line.
-public struct LineFrameParser: Sendable {
-    private var buffer = Data()
-    private let maxLine: Int
-
-    public init(maxLine: Int = LSPFrameParser.defaultMaxBody) {
-        self.maxLine = maxLine
-    }
-
-    public mutating func push(_ bytes: Data) -> [Frame] {
-        buffer.append(bytes)
-        var frames: [Frame] = []
-        while let newline = buffer.firstIndex(of: 10) {
-            var line = Data(buffer[buffer.startIndex..<newline])
-            buffer.removeSubrange(buffer.startIndex...newline)
-            if line.last == 13 { line.removeLast() }
-            if line.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
-            frames.append(.message(line))
-        }
-        if buffer.count > maxLine {
-            frames.append(.error("a line over \(maxLine) bytes was skipped"))
-            buffer.removeAll()
-        }
-        return frames
-    }
-}
-
 public enum Framing: Sendable {
     case lsp
     case lines

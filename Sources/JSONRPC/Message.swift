@@ -28,7 +28,7 @@ public enum Message: Sendable, Equatable {
             let params = object["params"] ?? .null
             if object["id"] == nil { return .success(.notification(method: name, params: params)) }
             guard let id else {
-                return .failure(BadMessage(id: nil, error: ResponseError(.invalidRequest, "\"id\" must be a number or a string")))
+                return .failure(BadMessage(id: nil, error: ResponseError(.invalidRequest, Self.badID)))
             }
             return .success(.request(id: id, method: name, params: params))
         }
@@ -44,6 +44,10 @@ public enum Message: Sendable, Equatable {
         }
         return .success(.response(id: id, result: .success(object["result"] ?? .null)))
     }
+
+    /// Ids are answered exactly as sent, so one that cannot be kept exactly (a fraction, an integer
+    /// beyond 64 bits) is refused rather than answered as another number.
+    static let badID = "\"id\" must be a string or an integer from -2^63 to 2^63-1"
 
     /// The JSON body of this message.
     public func encoded() -> Data {

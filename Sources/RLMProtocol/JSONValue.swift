@@ -58,8 +58,11 @@ public enum JSONValue: Sendable, Equatable, Codable {
         case let number as NSNumber:
             if String(describing: type(of: number)) == "__NSCFBoolean" {
                 self = .bool(number.boolValue)
-            } else if !String(describing: number).contains(where: { $0 == "." || $0 == "e" || $0 == "E" || $0 == "n" }) {
-                self = .int(number.intValue)  // written without a fraction or exponent (and not nan/inf)
+            } else if case let text = String(describing: number),
+                      !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" || $0 == "n" }) {
+                // Written without a fraction or exponent (and not nan/inf). An integer beyond Int
+                // (2^63 and up arrive as UInt64) would wrap in `intValue`: it stays a double instead.
+                self = Int(text).map(JSONValue.int) ?? .double(number.doubleValue)
             } else {
                 self = .double(number.doubleValue)
             }

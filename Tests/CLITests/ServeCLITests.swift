@@ -31,19 +31,42 @@ import Testing
         let (stdout, status) = try await Self.exchange(["serve", "--stdio"], input: input, in: tree.root, cli: cli)
         #expect(status == 0)
         // Every byte on stdout belongs to a frame.
-        var rest = Substring(stdout)
-        var bodies: [String] = []
-        while let header = rest.range(of: "\r\n\r\n") {
-            let length = Int(rest[rest.startIndex..<header.lowerBound].split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) ?? -1
-            let body = rest[header.upperBound...].utf8.prefix(length)
-            bodies.append(String(decoding: body, as: UTF8.self))
-            rest = Substring(String(decoding: rest[header.upperBound...].utf8.dropFirst(length), as: UTF8.self))
-        }
-        #expect(rest.isEmpty, "stray bytes: \(rest.prefix(200))")
+        let bodies = try #require(Self.bodies(stdout), "stray bytes: \(stdout.prefix(200))")
         // Pipelined: shutdown may cancel the index, but every request is answered before shutdown is.
         #expect(bodies.count == 3, "\(bodies)")
         #expect(bodies.dropFirst().first.map { $0.contains("\"files\":3") || $0.contains("-32800") } == true)
         #expect(bodies.last?.contains("\"id\":3") == true)
+    }
+
+    /// Splits what `serve` wrote into its bodies; nil when a byte lies outside a frame.
+    static func bodies(_ stdout: String) -> [String]? {
+        var rest = Substring(stdout)
+        var bodies: [String] = []
+        while let header = rest.range(of: "\r\n\r\n") {
+            let length = Int(rest[rest.startIndex..<header.lowerBound].split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) ?? -1
+            bodies.append(String(decoding: rest[header.upperBound...].utf8.prefix(length), as: UTF8.self))
+            rest = Substring(String(decoding: rest[header.upperBound...].utf8.dropFirst(length), as: UTF8.self))
+        }
+        return rest.isEmpty ? bodies : nil
+    }
+
+    @Test func serveRefusesIdsBeyondSixtyFourBitsInsteadOfAnsweringAnotherId() async throws {
+        let tree = try CLITests.sampleTree()
+        let cli = try CLI()
+        var input = Self.lsp(#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"rootUri":"file://\#(tree.root)"}}"#)
+        for id in ["18446744073709551615", "9223372036854775808", "-9223372036854775809"] {
+            input += Self.lsp(#"{"jsonrpc":"2.0","id":\#(id),"method":"rlm/status"}"#)
+        }
+        input += Self.lsp(#"{"jsonrpc":"2.0","id":9223372036854775807,"method":"rlm/status"}"#)
+        input += Self.lsp(#"{"jsonrpc":"2.0","id":3,"method":"shutdown"}"#) + Self.lsp(#"{"jsonrpc":"2.0","method":"exit"}"#)
+        let (stdout, status) = try await Self.exchange(["serve", "--stdio"], input: input, in: tree.root, cli: cli)
+        #expect(status == 0)
+        let bodies = try #require(Self.bodies(stdout))
+        let refused = bodies.filter { $0.contains("-32600") }
+        #expect(refused.count == 3, "\(bodies)")
+        #expect(refused.allSatisfy { $0.contains(#""id":null"#) && $0.contains("integer from -2^63 to 2^63-1") })
+        #expect(bodies.contains { $0.contains(#""id":9223372036854775807,"#) && $0.contains("result") })
+        #expect(!bodies.contains { $0.contains(#""id":-"#) })
     }
 
     @Test func mcpAnswersNewlineDelimitedJSONRPC() async throws {

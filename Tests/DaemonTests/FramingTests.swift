@@ -83,6 +83,52 @@ import Testing
         #expect(frames == [.message(Data(#"{"a":1}"#.utf8)), .message(Data(#"{"b":2}"#.utf8))])
     }
 
+    @Test func linesSplitAtEveryPositionComeOutWhole() {
+        let stream = Data("{\"a\":1}\n \n{\"é\":\"😀\"}\r\n{\"c\":3}\n".utf8)
+        let expected: [Frame] = [#"{"a":1}"#, #"{"é":"😀"}"#, #"{"c":3}"#].map { .message(Data($0.utf8)) }
+        for cut in 0...stream.count {
+            var parser = LineFrameParser()
+            #expect(parser.push(stream.prefix(cut)) + parser.push(stream.dropFirst(cut)) == expected, "cut at \(cut)")
+        }
+        var parser = LineFrameParser()
+        #expect(stream.flatMap { parser.push(Data([$0])) } == expected)
+    }
+
+    @Test func anOverLongLineIsDroppedToItsNewlineAndReported() {
+        for chunk in [1, 7, 100, 5000] {
+            var parser = LineFrameParser(maxLine: 1000)
+            let stream = Data("{\"before\":1}\n\(String(repeating: "A", count: 2500))\n{\"after\":1}\n".utf8)
+            var frames: [Frame] = []
+            var offset = 0
+            while offset < stream.count {
+                frames += parser.push(stream[offset..<min(offset + chunk, stream.count)])
+                offset += chunk
+            }
+            #expect(frames == [.message(Data(#"{"before":1}"#.utf8)), .error("a line of 2500 bytes is over the limit of 1000; skipped"),
+                               .message(Data(#"{"after":1}"#.utf8))], "chunks of \(chunk)")
+        }
+        var parser = LineFrameParser(maxLine: 10)
+        #expect(parser.push(Data("0123456789\n01234567890\n".utf8)) == [.message(Data("0123456789".utf8)),
+                                                                        .error("a line of 11 bytes is over the limit of 10; skipped")])
+    }
+
+    /// Each byte is scanned once: a 16 MB line in 4 KiB reads took minutes when every read rescanned the line.
+    @Test func aSixteenMegabyteLineInSmallReadsIsReadInLinearTime() {
+        let line = Data(#"{"q":""#.utf8) + Data(repeating: 97, count: 16 << 20) + Data(#""}"#.utf8)
+        var stream = line
+        stream.append(10)
+        var parser = LineFrameParser()
+        var frames: [Frame] = []
+        let started = ContinuousClock.now
+        var offset = 0
+        while offset < stream.count {
+            frames += parser.push(stream[offset..<min(offset + 4096, stream.count)])
+            offset += 4096
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(frames == [.message(line)])
+    }
+
     @Test func messagesParseOrSayWhatIsWrong() throws {
         func parse(_ text: String) -> Result<Message, BadMessage> { Message.parse(Data(text.utf8)) }
         #expect(try parse(#"{"jsonrpc":"2.0","id":"a-1","method":"m","params":{"x":1}}"#).get()
@@ -93,7 +139,14 @@ import Testing
             ("{not json", .parseError, nil), ("\u{FF}", .parseError, nil), ("[1,2]", .invalidRequest, nil), ("7", .invalidRequest, nil),
             (#"{"id":1,"method":"m"}"#, .invalidRequest, .int(1)), (#"{"jsonrpc":"2.0","id":2,"method":5}"#, .invalidRequest, .int(2)),
             (#"{"jsonrpc":"2.0","id":[1],"method":"m"}"#, .invalidRequest, nil),
+            (#"{"jsonrpc":"2.0","id":18446744073709551615,"method":"m"}"#, .invalidRequest, nil),
+            (#"{"jsonrpc":"2.0","id":9223372036854775808,"method":"m"}"#, .invalidRequest, nil),
+            (#"{"jsonrpc":"2.0","id":-9223372036854775809,"method":"m"}"#, .invalidRequest, nil),
+            (#"{"jsonrpc":"2.0","id":100000000000000000000000,"method":"m"}"#, .invalidRequest, nil),
+            (#"{"jsonrpc":"2.0","id":1.5,"method":"m"}"#, .invalidRequest, nil),
         ]
+        #expect(try parse(#"{"jsonrpc":"2.0","id":9223372036854775807,"method":"m"}"#).get() == .request(id: .int(.max), method: "m", params: .null))
+        #expect(try parse(#"{"jsonrpc":"2.0","id":-9223372036854775808,"method":"m"}"#).get() == .request(id: .int(.min), method: "m", params: .null))
         for (text, code, id) in failures {
             guard case .failure(let bad) = parse(text) else { Issue.record("\(text) parsed"); continue }
             #expect(bad.error.code == code && bad.id == id, "\(text)")
@@ -107,5 +160,13 @@ import Testing
         #expect(value == .object(["t": .bool(true), "f": .bool(false), "one": .int(1), "zero": .int(0), "big": .int(9_007_199_254_740_993),
                                   "half": .double(0.5), "float": .double(2), "s": .string("é"), "n": .null,
                                   "a": .array([.int(1), .string("x"), .array([])]), "o": .object([:])]))
+    }
+
+    @Test func integersBeyondSixtyFourBitsNeverWrap() throws {
+        for text in ["18446744073709551615", "9223372036854775808", "-9223372036854775809"] {
+            let value = try JSONValue.parse(Data(text.utf8))
+            guard case .double(let number) = value else { Issue.record("\(text) is \(value)"); continue }
+            #expect(number == Double(text), "\(text)")
+        }
     }
 }

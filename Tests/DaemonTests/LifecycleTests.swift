@@ -38,6 +38,22 @@ import TestSupport
         #expect(await client.exit() == 0)
     }
 
+    @Test func theFileSystemRootAndAHomeWithoutAProjectMarkerAreRefusedAtInitialize() async throws {
+        let fixture = try Fixture()
+        try fixture.write("a.txt", "alpha\n")
+        let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/..", extra: ["HOME": fixture.root]))
+        let root = await client.initialize(root: "/")
+        #expect(root.failure?.code == .invalidParams)
+        #expect(root.failure?.message.contains("refusing to index /: it is the file system root") == true, "\(root)")
+        let home = await client.initialize(root: fixture.root)
+        #expect(home.failure?.code == .invalidParams)
+        #expect(home.failure?.message.contains("it is your home folder and holds no project marker (.git") == true, "\(home)")
+        try fixture.write(".rlmignore", "")
+        #expect(await client.initialize(root: fixture.root).value?["serverInfo"] != nil)
+        #expect(await client.request(IndexWorkspace.method).value?["files"] == .int(2))
+        #expect(await client.exit() == 1)
+    }
+
     @Test func exitWithoutShutdownIsStatusOne() async throws {
         let fixture = try Fixture()
         let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
@@ -57,12 +73,28 @@ import TestSupport
         #expect(await client.response(.int(7)).failure?.code == .invalidRequest)
         #expect(await client.request(Status.method).value?["index"] != nil)
         let codes = client.unnumberedErrors().map(\.code.rawValue)
-        #expect(codes.filter { $0 == ErrorCode.parseError.rawValue }.count == 2)
+        #expect(codes.filter { $0 == ErrorCode.parseError.rawValue }.count == 3)
         #expect(codes.contains(ErrorCode.invalidRequest.rawValue))
 
         // A 10 MB request is read and answered (here: a question for a provider that is not configured).
         let question = String(repeating: "why ", count: (10 << 20) / 4)
         #expect(await client.request(Ask.method, .object(["question": .string(question)])).failure?.code == .providerNotConfigured)
+        #expect(await client.exit() == 1)
+    }
+
+    @Test func everyBadHeaderIsAnsweredWithAParseErrorAndServingGoesOn() async throws {
+        let fixture = try Fixture()
+        let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
+        _ = await client.initialize(root: fixture.root)
+        let headers = ["Content-Type: x\r\n\r\n", "Content-Length: ten\r\n\r\n", "Content-Length: -5\r\n\r\n",
+                       "garbage line\r\n\r\n", "Content-Length: 67108865\r\n\r\n" + String(repeating: " ", count: 64 << 20 + 1)]
+        for (n, header) in headers.enumerated() {
+            client.sendRaw(Data(header.utf8))
+            #expect(await client.request(Status.method).value?["index"] != nil, "\(header)")
+            let errors = client.unnumberedErrors()
+            #expect(errors.count == n + 1 && errors.last?.code == .parseError, "\(header): \(errors)")
+        }
+        #expect(client.unnumberedErrors().last?.message.contains("over the limit") == true)
         #expect(await client.exit() == 1)
     }
 

@@ -137,6 +137,30 @@ import TestSupport
         #expect(await client.exit() == 1)
     }
 
+    @Test func aSecondFollowUpWhileTheConversationIsBusyIsRefusedWithMinus32906() async throws {
+        let fixture = try Self.workspace()
+        let server = try await ScriptedServer([
+            ["model": "root-model", "body": "openai:```repl\nFINAL('first')\n```"],
+            ["model": "root-model", "body": "openai:```repl\nimport time\ntime.sleep(30)\n```"],
+        ])
+        let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
+        _ = await client.initialize(root: fixture.root, options: Self.options(server))
+        let conversation = try #require(await client.request(Ask.method, .object(["question": .string("Q")])).value?["conversation"])
+        let slow = client.newID()
+        client.send(FollowUp.method, .object(["conversation": conversation, "question": .string("slow")]), id: slow)
+        for _ in 0..<300 {
+            if case .array(let jobs) = await client.request(Status.method, timeout: .seconds(1)).value?["jobs"],
+               jobs.first?["turn"] == .int(1) { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let second = await client.request(FollowUp.method, .object(["conversation": conversation, "question": .string("again")]))
+        #expect(second.failure?.code == .conversationBusy, "\(second)")
+        #expect(second.failure?.message.contains("still running") == true)
+        client.send(CancelRequest.method, .object(["id": .int(Int("\(slow)")!)]), id: nil)
+        #expect(await client.response(slow).failure?.code == .requestCancelled)
+        #expect(await client.exit() == 1)
+    }
+
     @Test func aDuplicateIdIsRefusedAndAClientThatHangsUpMidRequestEndsTheServer() async throws {
         let fixture = try Self.workspace()
         let server = try await ScriptedServer([["model": "root-model", "body": "openai:```repl\nimport time\ntime.sleep(30)\n```"]])

@@ -16,6 +16,7 @@ public enum Indexer {
 
     public static func refresh(root: String, location: StoreLocation, options: IndexOptions = IndexOptions(),
                                logger: Logger = Logger(label: "rlmd.store")) throws -> IndexReport {
+        try WorkspaceLocator.checkWorkspaceRoot(root)
         let started = Date()
         func elapsed() -> Logger.MetadataValue { "\(Int(Date().timeIntervalSince(started) * 1000))" }
         // git lists while we take the lock and open the store.

@@ -2,6 +2,7 @@
 public enum StoreError: Error, Sendable, CustomStringConvertible, Equatable {
     case workspaceNotFound(path: String)
     case notADirectory(path: String)
+    case workspaceTooBroad(path: String, what: String)
     case notWritable(path: String, reason: String)
     case noIndex(path: String)
     case damaged(path: String, reason: String)
@@ -16,6 +17,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, Equatable {
         switch self {
         case .workspaceNotFound(let path): "no such folder: \(path)"
         case .notADirectory(let path): "not a folder: \(path)"
+        case .workspaceTooBroad(let path, let what):
+            "refusing to index \(path): it is \(what) and holds no project marker (\(WorkspaceLocator.projectMarkers.joined(separator: ", "))); "
+                + "open a project folder, or add an .rlmignore there to index it anyway"
         case .notWritable(let path, let reason): "cannot write the index at \(path): \(reason)"
         case .noIndex(let path): "no index for \(path): run `rlmd index` there first"
         case .damaged(let path, let reason): "the index at \(path) is damaged (\(reason)): run `rlmd index` to rebuild it"

@@ -29,6 +29,7 @@ struct MCPCommand: AsyncParsableCommand {
         let cwd = FileManager.default.currentDirectoryPath
         let root = try workspace.map { try WorkspaceLocator.resolveDirectory($0, base: cwd) }
             ?? WorkspaceLocator.rootForIndexing(from: try WorkspaceLocator.resolveDirectory(cwd, base: "/"))
+        try WorkspaceLocator.checkWorkspaceRoot(root)  // refused before serving, the reason on stderr
         let server = MCPServer(connection: Connection(input: STDIN_FILENO, output: ProtocolOutput.descriptor, framing: .lines), root: root,
                                setup: ModelSetup(provider: providerOptions.provider, baseURL: providerOptions.baseURL,
                                                  model: providerOptions.model), logger: Logger(label: "rlmd.mcp"))
