@@ -7,6 +7,20 @@ public struct IgnorePattern: Sendable, Equatable {
     public let directoryOnly: Bool
     /// Contains no `/` (other than a trailing one): matched against the basename at any depth.
     public let matchesBasename: Bool
+    /// How the glob can be matched without `Wildmatch`, found once when the line is parsed.
+    let shape: Shape
+
+    /// `literal` and `anyDepth` match by byte equality, `suffix` by the text's end; `wildcard` needs `Wildmatch`.
+    enum Shape: Equatable {
+        /// No `*`, `?`, `[` or `\`: the text must equal the glob.
+        case literal
+        /// `*` then a literal: the basename must end with it.
+        case suffix([UInt8])
+        /// `**/` (one or more times) then a literal without `/`: the basename must equal it,
+        /// at any depth (`**/` matches zero or more directories).
+        case anyDepth([UInt8])
+        case wildcard
+    }
 
     /// Parses one line; nil for blank lines, comments and lines git would ignore.
     public init?(line rawLine: Substring) {
@@ -46,6 +60,41 @@ public struct IgnorePattern: Sendable, Equatable {
         self.negated = negated
         self.directoryOnly = directoryOnly
         self.matchesBasename = matchesBasename
+        self.shape = Self.shape(of: line, matchesBasename: matchesBasename)
+    }
+
+    private static func isSpecial(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "\\")
+    }
+
+    private static func shape(of glob: [UInt8], matchesBasename: Bool) -> Shape {
+        if !glob.contains(where: isSpecial) { return .literal }
+        if matchesBasename, glob.first == UInt8(ascii: "*"), !glob.dropFirst().contains(where: isSpecial) {
+            return .suffix(Array(glob.dropFirst()))
+        }
+        var rest = glob[...]
+        let starStarSlash = Array("**/".utf8)
+        while rest.starts(with: starStarSlash) { rest = rest.dropFirst(3) }
+        if rest.count < glob.count, !rest.isEmpty, !rest.contains(where: isSpecial), !rest.contains(UInt8(ascii: "/")) {
+            return .anyDepth(Array(rest))
+        }
+        return .wildcard
+    }
+
+    /// The extension (bytes after the last `.`) of the basename of every text the glob matches,
+    /// when its last wildcard is followed by a literal with a `.` in its last path component.
+    var basenameExtension: ArraySlice<UInt8>? {
+        guard let last = glob.lastIndex(where: { Self.isSpecial($0) || $0 == UInt8(ascii: "]") }) else { return nil }
+        var tail = glob[(last + 1)...]
+        if let slash = tail.lastIndex(of: UInt8(ascii: "/")) { tail = tail[(slash + 1)...] }
+        guard let dot = tail.lastIndex(of: UInt8(ascii: ".")) else { return nil }
+        return tail[(dot + 1)...]
+    }
+
+    /// The first byte of every text the glob matches (the basename's, or the relative path's), when it is literal.
+    var firstByte: UInt8? {
+        guard let first = glob.first, !Self.isSpecial(first) else { return nil }
+        return first
     }
 
     public static func parse(file contents: String) -> [IgnorePattern] {
@@ -55,7 +104,11 @@ public struct IgnorePattern: Sendable, Equatable {
     /// `relativePath` is relative to the directory holding the ignore file; `basename` its last component.
     func matches(relativePath: ArraySlice<UInt8>, basename: ArraySlice<UInt8>, isDirectory: Bool) -> Bool {
         if directoryOnly && !isDirectory { return false }
-        if matchesBasename { return Wildmatch.matches(glob, Array(basename)) }
-        return Wildmatch.matches(glob, Array(relativePath))
+        switch shape {
+        case .literal: return (matchesBasename ? basename : relativePath).elementsEqual(glob)
+        case .suffix(let literal): return basename.count >= literal.count && basename.suffix(literal.count).elementsEqual(literal)
+        case .anyDepth(let literal): return basename.elementsEqual(literal)
+        case .wildcard: return Wildmatch.matches(glob, matchesBasename ? basename : relativePath)
+        }
     }
 }
