@@ -43,6 +43,22 @@ import TestSupport
         }
     }
 
+    /// Long names go to the buckets keyed by 8 bytes of their literal ending or start; the order holds there too.
+    @Test func theLastMatchingLineWinsAcrossLongNameBuckets() throws {
+        let path = "docs/changelog-2024.md"
+        let cases: [(String, Bool?)] = [
+            ("*log-2024.md\n!changelog*\n", false), ("!changelog*\n*log-2024.md\n", true),
+            ("docs/changelog*\n!*.md\n", false), ("!*.md\ndocs/changelog*\n", true),
+            ("!docs/changelog-2024.md\nchang?log-2024.md\n", true), ("chang?log-2024.md\n!docs/changelog-2024.md\n", false),
+            ("docs/*-2024.md\n!**/changelog-2024.md\n", false), ("!**/changelog-2024.md\ndocs/*-2024.md\n", true),
+            ("*log-2025.md\nchangelog-2023*\ndocs/changelog-2024.m\n", nil), ("*[0-9].md\n!c*\n", false),
+        ]
+        for (contents, expected) in cases {
+            let (rules, _) = try Self.rules(contents)
+            #expect(rules.verdict(path: path, isDirectory: false) == expected, "\(contents.debugDescription)")
+        }
+    }
+
     /// A tree 40 folders deep under twenty-four `**/` then `keep`: exactly the files named `keep`
     /// and everything inside folders named `keep` are left out (time is measured by benchmarks/ignore_bench.py).
     @Test func manyDoubleStarsOverADeepTree() throws {

@@ -1,8 +1,9 @@
 /// The patterns of one ignore file, bucketed so that a path is tried only against the patterns
-/// that could match it: literal names and paths are looked up by their bytes, and the other
-/// patterns are filed by what every text they match must have — the basename's extension, else
-/// the first byte — so only patterns opening with a wildcard and without an extension are tried
-/// for every path. A 10,000-line ignore file then costs about what a short one does.
+/// that could match it. Literal names and paths are looked up by their bytes; every other pattern
+/// is filed by what each text it matches must have, the most telling first: the last 8 bytes of
+/// the literal it ends with, the first 8 of the literal it starts with, the basename's extension,
+/// the first byte. Only patterns with none of these (`*x*`, `?`…) are tried for every path, so a
+/// 10,000-line ignore file costs about what a short one does.
 ///
 /// Every pattern keeps its line's position, and the last matching line wins, so a lookup takes the
 /// highest matching position over the buckets it consults (each tried from its end down to the
@@ -11,12 +12,23 @@ struct IgnoreList {
     private(set) var patterns: [IgnorePattern] = []
     private var byBasename: [[UInt8]: [Int]] = [:]
     private var byPath: [[UInt8]: [Int]] = [:]
+    /// By the last `keyLength` bytes of the basename.
+    private var byBasenameEnd: [UInt64: [Int]] = [:]
+    /// By the first `keyLength` bytes of the basename (patterns without `/`) or of the relative path.
+    private var byBasenameStart: [UInt64: [Int]] = [:]
+    private var byPathStart: [UInt64: [Int]] = [:]
     private var byExtension: [[UInt8]: [Int]] = [:]
-    /// By the first byte of the basename (patterns without `/`) or of the relative path.
     private var byFirstBasenameByte: [UInt8: [Int]] = [:]
     private var byFirstPathByte: [UInt8: [Int]] = [:]
     /// Patterns that fit no bucket, tried for every path.
     private var unfiled: [Int] = []
+
+    private static let keyLength = 8
+
+    /// Up to 8 bytes packed into one integer (a dictionary key that needs no allocation).
+    private static func key(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        bytes.reduce(0) { $0 << 8 | UInt64($1) }
+    }
 
     var isEmpty: Bool { patterns.isEmpty }
 
@@ -24,22 +36,36 @@ struct IgnoreList {
         for pattern in newPatterns {
             let position = patterns.count
             patterns.append(pattern)
-            switch pattern.shape {
-            case .literal where pattern.matchesBasename: byBasename[pattern.glob, default: []].append(position)
-            case .literal: byPath[pattern.glob, default: []].append(position)
-            case .anyDepth(let name): byBasename[name, default: []].append(position)
-            case .suffix, .wildcard:
-                if let ext = pattern.basenameExtension {
-                    byExtension[Array(ext), default: []].append(position)
-                } else if let first = pattern.firstByte {
-                    if pattern.matchesBasename {
-                        byFirstBasenameByte[first, default: []].append(position)
-                    } else {
-                        byFirstPathByte[first, default: []].append(position)
-                    }
+            file(pattern, at: position)
+        }
+    }
+
+    private mutating func file(_ pattern: IgnorePattern, at position: Int) {
+        switch pattern.shape {
+        case .literal where pattern.matchesBasename: byBasename[pattern.glob, default: []].append(position)
+        case .literal: byPath[pattern.glob, default: []].append(position)
+        case .anyDepth(let name): byBasename[name, default: []].append(position)
+        case .suffix, .wildcard:
+            let tail = pattern.literalTail, head = pattern.literalHead
+            if let tail, tail.count >= Self.keyLength {
+                byBasenameEnd[Self.key(tail.suffix(Self.keyLength)), default: []].append(position)
+            } else if head.count >= Self.keyLength {
+                let key = Self.key(head.prefix(Self.keyLength))
+                if pattern.matchesBasename {
+                    byBasenameStart[key, default: []].append(position)
                 } else {
-                    unfiled.append(position)
+                    byPathStart[key, default: []].append(position)
                 }
+            } else if let tail, let dot = tail.lastIndex(of: UInt8(ascii: ".")) {
+                byExtension[Array(tail[(dot + 1)...]), default: []].append(position)
+            } else if let first = head.first {
+                if pattern.matchesBasename {
+                    byFirstBasenameByte[first, default: []].append(position)
+                } else {
+                    byFirstPathByte[first, default: []].append(position)
+                }
+            } else {
+                unfiled.append(position)
             }
         }
     }
@@ -57,9 +83,15 @@ struct IgnoreList {
                 }
             }
         }
-        let basenameBytes = Array(basename)
-        consider(byBasename[basenameBytes])
+        if !byBasename.isEmpty { consider(byBasename[Array(basename)]) }
         if !byPath.isEmpty { consider(byPath[Array(relativePath)]) }
+        if basename.count >= Self.keyLength {
+            if !byBasenameEnd.isEmpty { consider(byBasenameEnd[Self.key(basename.suffix(Self.keyLength))]) }
+            if !byBasenameStart.isEmpty { consider(byBasenameStart[Self.key(basename.prefix(Self.keyLength))]) }
+        }
+        if relativePath.count >= Self.keyLength, !byPathStart.isEmpty {
+            consider(byPathStart[Self.key(relativePath.prefix(Self.keyLength))])
+        }
         if !byExtension.isEmpty, let dot = basename.lastIndex(of: UInt8(ascii: ".")) {
             consider(byExtension[Array(basename[(dot + 1)...])])
         }

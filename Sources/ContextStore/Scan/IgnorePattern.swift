@@ -81,20 +81,19 @@ public struct IgnorePattern: Sendable, Equatable {
         return .wildcard
     }
 
-    /// The extension (bytes after the last `.`) of the basename of every text the glob matches,
-    /// when its last wildcard is followed by a literal with a `.` in its last path component.
-    var basenameExtension: ArraySlice<UInt8>? {
+    /// The literal every matching text's basename ends with: what follows the glob's last wildcard
+    /// (or bracket), up to the last `/` before it; nil when the glob ends in a wildcard.
+    var literalTail: ArraySlice<UInt8>? {
         guard let last = glob.lastIndex(where: { Self.isSpecial($0) || $0 == UInt8(ascii: "]") }) else { return nil }
         var tail = glob[(last + 1)...]
         if let slash = tail.lastIndex(of: UInt8(ascii: "/")) { tail = tail[(slash + 1)...] }
-        guard let dot = tail.lastIndex(of: UInt8(ascii: ".")) else { return nil }
-        return tail[(dot + 1)...]
+        return tail.isEmpty ? nil : tail
     }
 
-    /// The first byte of every text the glob matches (the basename's, or the relative path's), when it is literal.
-    var firstByte: UInt8? {
-        guard let first = glob.first, !Self.isSpecial(first) else { return nil }
-        return first
+    /// The literal every matching text (the basename, or the relative path) starts with: the glob
+    /// up to its first wildcard.
+    var literalHead: ArraySlice<UInt8> {
+        glob[..<(glob.firstIndex(where: Self.isSpecial) ?? glob.endIndex)]
     }
 
     public static func parse(file contents: String) -> [IgnorePattern] {
