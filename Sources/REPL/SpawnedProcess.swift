@@ -1,3 +1,4 @@
+import ContextStore
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -4,7 +4,7 @@ import Foundation
 /// keyed by the directory that holds them, with git's precedence: the deepest file that
 /// has a matching pattern decides, and within a file the last matching pattern wins.
 struct IgnoreRules {
-    private var patternsByDirectory: [String: [IgnorePattern]] = [:]
+    private var patternsByDirectory: [String: IgnoreList] = [:]
     private var excludedDirectories: [String: Bool] = [:]
 
     var isEmpty: Bool { patternsByDirectory.isEmpty }
@@ -16,7 +16,7 @@ struct IgnoreRules {
         guard let data = FileManager.default.contents(atPath: path) else { return }
         let patterns = IgnorePattern.parse(file: String(decoding: data, as: UTF8.self))
         guard !patterns.isEmpty else { return }
-        patternsByDirectory[directory, default: []].append(contentsOf: patterns)
+        patternsByDirectory[directory, default: IgnoreList()].append(contentsOf: patterns)
         excludedDirectories.removeAll()
     }
 
@@ -31,8 +31,7 @@ struct IgnoreRules {
             let directory = directoryEnd < 0 ? "" : String(decoding: bytes[..<directoryEnd], as: UTF8.self)
             if let patterns = patternsByDirectory[directory] {
                 let relative = bytes[(directoryEnd + 1)...]
-                for pattern in patterns.reversed()
-                where pattern.matches(relativePath: relative, basename: basename, isDirectory: isDirectory) {
+                if let pattern = patterns.lastMatch(relativePath: relative, basename: basename, isDirectory: isDirectory) {
                     return !pattern.negated
                 }
             }

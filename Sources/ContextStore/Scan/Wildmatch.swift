@@ -1,33 +1,73 @@
 /// git's `wildmatch()` with `WM_PATHNAME`, the matcher behind `.gitignore`:
 /// `*` and `?` stop at `/`, `**` between slashes spans directories, brackets
 /// take ranges, `!`/`^` negation and POSIX classes, `\` escapes.
+///
+/// git's backtracking is exponential in the number of `*`s (`**/` twenty-four times then `keep`
+/// against a 40-deep path never ends, in git too). The outcome of matching from a (pattern, text)
+/// position never depends on how that position was reached, so patterns with two or more `*`s
+/// remember each position's outcome: at most (pattern + 1) × (text + 1) positions are ever
+/// evaluated, each in time linear in the text, with git's results and early aborts unchanged.
 public enum Wildmatch {
     public static func matches(_ pattern: String, _ text: String) -> Bool {
-        matches(Array(pattern.utf8), Array(text.utf8))
+        matches(Array(pattern.utf8), Array(text.utf8)[...])
     }
 
     public static func matches(_ pattern: [UInt8], _ text: [UInt8]) -> Bool {
-        var matcher = Matcher(pattern: pattern, text: text)
-        return matcher.run(0, 0) == .match
+        matches(pattern, text[...])
     }
 
-    private enum Outcome { case match, noMatch, abortAll, abortToStarStar }
+    public static func matches(_ pattern: [UInt8], _ text: ArraySlice<UInt8>) -> Bool {
+        pattern.withUnsafeBufferPointer { p in
+            text.withUnsafeBufferPointer { t in
+                var matcher = Matcher(pattern: p, text: t)
+                return matcher.run(0, 0) == .match
+            }
+        }
+    }
+
+    private enum Outcome: UInt8 { case match = 1, noMatch, abortAll, abortToStarStar }
 
     private struct Matcher {
-        let pattern: [UInt8]
-        let text: [UInt8]
+        let pattern: UnsafeBufferPointer<UInt8>
+        let text: UnsafeBufferPointer<UInt8>
+        /// Outcomes by `pi * (text.count + 1) + ti`, 0 for not yet known; empty when the pattern
+        /// has fewer than two `*`s (then no position is reached twice).
+        private var memo: [UInt8] = []
         private static let slash = UInt8(ascii: "/"), star = UInt8(ascii: "*")
 
-        init(pattern: [UInt8], text: [UInt8]) {
+        init(pattern: UnsafeBufferPointer<UInt8>, text: UnsafeBufferPointer<UInt8>) {
             self.pattern = pattern
             self.text = text
+            var stars = 0
+            for byte in pattern where byte == Self.star { stars += 1 }
+            if stars >= 2 { memo = [UInt8](repeating: 0, count: (pattern.count + 1) * (text.count + 1)) }
         }
 
         /// The byte at `i`, or 0 past the end (the C original walks NUL-terminated strings).
         private func p(_ i: Int) -> UInt8 { i < pattern.count ? pattern[i] : 0 }
         private func t(_ i: Int) -> UInt8 { i < text.count ? text[i] : 0 }
 
+        private func textHasSlash(from start: Int) -> Bool { firstSlash(from: start) != nil }
+
+        private func firstSlash(from start: Int) -> Int? {
+            var i = start
+            while i < text.count {
+                if text[i] == Self.slash { return i }
+                i += 1
+            }
+            return nil
+        }
+
         mutating func run(_ startP: Int, _ startT: Int) -> Outcome {
+            guard !memo.isEmpty else { return evaluate(startP, startT) }
+            let key = startP * (text.count + 1) + startT
+            if let known = Outcome(rawValue: memo[key]) { return known }
+            let outcome = evaluate(startP, startT)
+            memo[key] = outcome.rawValue
+            return outcome
+        }
+
+        private mutating func evaluate(_ startP: Int, _ startT: Int) -> Outcome {
             var pi = startP
             var ti = startT
             while pi < pattern.count {
@@ -56,11 +96,11 @@ public enum Wildmatch {
                         }
                     }
                     if pi >= pattern.count {
-                        if !matchSlash && text[ti...].contains(Self.slash) { return .abortToStarStar }
+                        if !matchSlash && textHasSlash(from: ti) { return .abortToStarStar }
                         return .match
                     }
                     if !matchSlash && p(pi) == Self.slash {
-                        guard let slash = text[ti...].firstIndex(of: Self.slash) else { return .abortAll }
+                        guard let slash = firstSlash(from: ti) else { return .abortAll }
                         ti = slash
                         break
                     }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,47 +21,76 @@ public struct WorkspaceListing: Sendable {
 public enum WorkspaceScanner {
     public static let rlmIgnoreFile = ".rlmignore"
 
-    public static func list(root: String) -> WorkspaceListing {
-        start(root: root).finish()
+    /// How long git may take to list a workspace before it is killed and rlmd walks the tree
+    /// itself: `RLMD_GIT_TIMEOUT` seconds, default 20 (git's own ignore matching can take forever,
+    /// e.g. on a line of many `**/`).
+    public static let gitTimeout: Duration = {
+        let seconds = ProcessInfo.processInfo.environment["RLMD_GIT_TIMEOUT"].flatMap(Double.init) ?? 20
+        return .milliseconds(Int64(max(seconds, 0.001) * 1000))
+    }()
+
+    /// Roots where git ran out of time in this process: later listings walk at once rather than
+    /// wait for git again (a daemon refreshes before every question).
+    private static let gitTimedOut = TimedOutRoots()
+
+    public static func list(root: String, logger: Logger = Logger(label: "rlmd.scan")) -> WorkspaceListing {
+        start(root: root, logger: logger).finish()
     }
 
     /// Starts listing `root`: git's listings run in the background until `finish()`, so the
     /// caller can open its database meanwhile.
-    public static func start(root: String) -> PendingListing {
-        PendingListing(root: root, git: startGit(root: root))
+    public static func start(root: String, logger: Logger = Logger(label: "rlmd.scan")) -> PendingListing {
+        PendingListing(root: root, git: startGit(root: root, logger: logger), logger: logger)
     }
 
     public struct PendingListing {
         let root: String
         fileprivate let git: (main: ProcessRunner.Running, ignored: ProcessRunner.Running?)?
+        let logger: Logger
 
         public func finish() -> WorkspaceListing {
-            if let git, let listing = WorkspaceScanner.gitListing(root: root, main: git.main.finish(), ignored: git.ignored?.finish()) {
+            guard let git else { return WorkspaceScanner.walk(root: root) }
+            guard let main = git.main.finish() else {
+                git.ignored?.kill()
+                WorkspaceScanner.gitTimedOut.insert(root)
+                logger.warning("""
+                    git ls-files took over \(WorkspaceScanner.gitTimeout) in \(root) and was killed; \
+                    listing with rlmd's own walker for the rest of this process (it reads .gitignore files as \
+                    git does, but also leaves out tracked files that they match)
+                    """)
+                return WorkspaceScanner.walk(root: root)
+            }
+            if let listing = WorkspaceScanner.gitListing(root: root, main: main, ignored: git.ignored?.finish()) {
                 return listing
             }
             return WorkspaceScanner.walk(root: root)
         }
 
-        /// Reaps the git children without using their output.
+        /// Kills and reaps the git children without using their output.
         public func discard() {
-            _ = git?.main.finish()
-            _ = git?.ignored?.finish()
+            git?.main.kill()
+            git?.ignored?.kill()
         }
     }
 
     // MARK: git
 
-    private static func startGit(root: String) -> (main: ProcessRunner.Running, ignored: ProcessRunner.Running?)? {
+    private static func startGit(root: String, logger: Logger) -> (main: ProcessRunner.Running, ignored: ProcessRunner.Running?)? {
         guard WorkspaceLocator.mayBeInGitWorkTree(root), let git = ProcessRunner.which("git") else { return nil }
+        if gitTimedOut.contains(root) {
+            logger.debug("git timed out in \(root) earlier in this process; walking the tree")
+            return nil
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_OPTIONAL_LOCKS"] = "0"
         guard let main = try? ProcessRunner.start(
-            git, ["-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"], environment: environment)
+            git, ["-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            environment: environment, timeout: gitTimeout)
         else { return nil }
         // Ignored entries are only counted, by a second listing that runs alongside.
         let ignored = try? ProcessRunner.start(
             git, ["-C", root, "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"],
-            environment: environment)
+            environment: environment, timeout: gitTimeout)
         return (main, ignored)
     }
 
@@ -158,4 +188,12 @@ public enum WorkspaceScanner {
         }
         return listing
     }
+}
+
+private final class TimedOutRoots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var roots: Set<String> = []
+
+    func insert(_ root: String) { lock.withLock { _ = roots.insert(root) } }
+    func contains(_ root: String) -> Bool { lock.withLock { roots.contains(root) } }
 }

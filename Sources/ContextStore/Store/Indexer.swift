@@ -20,7 +20,7 @@ public enum Indexer {
         let started = Date()
         func elapsed() -> Logger.MetadataValue { "\(Int(Date().timeIntervalSince(started) * 1000))" }
         // git lists while we take the lock and open the store.
-        let pendingListing = WorkspaceScanner.start(root: root)
+        let pendingListing = WorkspaceScanner.start(root: root, logger: logger)
         let lock: StoreLock, database: DatabaseQueue, state: IndexState
         do {
             try location.prepareDirectory()

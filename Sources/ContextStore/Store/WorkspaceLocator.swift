@@ -44,7 +44,7 @@ public enum WorkspaceLocator {
     /// The git work tree's top folder containing `directory`, if any.
     public static func gitTopLevel(of directory: String) -> String? {
         guard mayBeInGitWorkTree(directory), let git = ProcessRunner.which("git"),
-              let output = try? ProcessRunner.run(git, ["-C", directory, "rev-parse", "--show-toplevel"]),
+              let output = try? ProcessRunner.run(git, ["-C", directory, "rev-parse", "--show-toplevel"], timeout: WorkspaceScanner.gitTimeout),
               output.status == 0 else { return nil }
         let top = String(decoding: output.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return top.isEmpty ? nil : top

@@ -1,9 +1,10 @@
 import Foundation
 
-/// One thread that lives as long as the process and performs every sandbox spawn, so that
-/// "die with parent" (which follows the spawning thread on Linux) means "die with rlmd".
-final class SpawnThread: @unchecked Sendable {
-    static let shared = SpawnThread()
+/// One thread that lives as long as the process and performs every spawn of a child that must die
+/// with rlmd (REPL sandboxes, git), so that "die with parent" (`PR_SET_PDEATHSIG`, which on Linux
+/// follows the spawning *thread*) means "die with rlmd".
+public final class SpawnThread: @unchecked Sendable {
+    public static let shared = SpawnThread()
 
     private let condition = NSCondition()
     private var jobs: [() -> Void] = []
@@ -25,7 +26,7 @@ final class SpawnThread: @unchecked Sendable {
     }
 
     /// Runs `body` on the spawn thread and waits for it.
-    func run<T>(_ body: @escaping () throws -> T) throws -> T {
+    public func run<T>(_ body: @escaping () throws -> T) throws -> T {
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var result: Result<T, Error>!
         condition.lock()
