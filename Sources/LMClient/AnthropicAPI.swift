@@ -22,6 +22,7 @@ public struct AnthropicAPI: ProviderAPI {
     public var endpoint: URL { baseURL.appendingPathComponent("v1/messages") }
     public var headers: [String: String] { ["x-api-key": apiKey, "anthropic-version": version] }
     public var streamingFields: [String: Any] { ["stream": true] }
+    public var secrets: [String] { [apiKey] }
 
     public func body(_ request: CompletionRequest) -> [String: Any] {
         let system = request.messages.filter { $0.role == .system }.map(\.content).joined(separator: "\n\n")

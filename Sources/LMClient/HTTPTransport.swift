@@ -11,119 +11,68 @@ public struct HTTPResponse: Sendable {
     public var body: Data
 }
 
-/// Sends requests over one `URLSession`, so connections to a provider are reused across calls;
-/// cancelling the calling `Task` cancels the request on the wire.
+/// Sends requests over one `URLSession` (a `StreamingSession`), so connections to a provider are
+/// reused across calls and every reply is held to `BodyLimits`; cancelling the calling `Task`
+/// cancels the request on the wire.
 public final class HTTPTransport: Sendable {
-    private let session: URLSession
+    let session: StreamingSession
 
-    public init(configuration: URLSessionConfiguration = .ephemeral) {
+    public init(configuration: URLSessionConfiguration = .ephemeral, limits: BodyLimits = BodyLimits()) {
         configuration.httpMaximumConnectionsPerHost = 64
-        session = URLSession(configuration: configuration)
+        session = StreamingSession(configuration: configuration, limits: limits)
     }
 
     /// Sends `request`, giving up after `timeout` seconds for the whole exchange (URLSession's
     /// own `timeoutInterval` is an idle timeout, and libcurl did not apply it here).
     public func send(_ request: URLRequest, timeout: Double) async throws(LMError) -> HTTPResponse {
+        try await Self.within(timeout) { () async throws(LMError) in try await self.send(request) }
+    }
+
+    public func send(_ request: URLRequest) async throws(LMError) -> HTTPResponse {
+        var response = HTTPResponse(status: 0, headers: [:], body: Data())
         do {
-            return try await withThrowingTaskGroup(of: HTTPResponse?.self) { group in
-                group.addTask { try await self.send(request) }
-                group.addTask {
-                    try await Task.sleep(nanoseconds: UInt64(max(0, timeout) * 1e9))
-                    return nil
+            for try await part in session.stream(request) {
+                switch part {
+                case .head(let status, let headers):
+                    response.status = status
+                    response.headers = headers
+                case .body(let data):
+                    response.body.append(data)
                 }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let response = first else { throw LMError.timeout(timeout) }
-                return response
             }
         } catch let error as LMError {
             throw error
         } catch {
             throw Task.isCancelled ? .cancelled : .transport(String(describing: error))
         }
+        // The stream ends without an error when the calling task is cancelled.
+        if Task.isCancelled { throw .cancelled }
+        guard response.status != 0 else { throw .transport("the reply was not HTTP") }
+        return response
     }
 
-    public func send(_ request: URLRequest) async throws(LMError) -> HTTPResponse {
-        if Task.isCancelled { throw .cancelled }
-        let handle = TaskHandle()
+    /// Streams `request`: the head, then body parts as they arrive (see `StreamingSession`).
+    func stream(_ request: URLRequest) -> AsyncThrowingStream<HTTPStreamPart, any Error> {
+        session.stream(request)
+    }
+
+    /// Runs `work`, failing with `.timeout` once `seconds` have passed (the work is cancelled).
+    static func within<T: Sendable>(_ seconds: Double, _ work: @escaping @Sendable () async throws(LMError) -> T) async throws(LMError) -> T {
         do {
-            return try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
-                    handle.setContinuation(continuation)
-                    let task = session.dataTask(with: request) { data, response, error in
-                        if let error {
-                            handle.resume(with: .failure(error))
-                        } else if let http = response as? HTTPURLResponse {
-                            var headers: [String: String] = [:]
-                            for (key, value) in http.allHeaderFields {
-                                if let key = key as? String, let value = value as? String { headers[key.lowercased()] = value }
-                            }
-                            handle.resume(with: .success(HTTPResponse(status: http.statusCode, headers: headers, body: data ?? Data())))
-                        } else {
-                            handle.resume(with: .failure(LMError.transport("the reply was not HTTP")))
-                        }
-                    }
-                    handle.start(task)
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { try await work() }
+                group.addTask {
+                    try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1e9))
+                    return nil
                 }
-            } onCancel: {
-                handle.cancel()
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let result = first else { throw LMError.timeout(seconds) }
+                return result
             }
         } catch let error as LMError {
             throw error
-        } catch let error as URLError {
-            switch error.code {
-            case .cancelled: throw .cancelled
-            case .timedOut: throw .timeout(request.timeoutInterval)
-            default: throw .transport(error.localizedDescription)
-            }
         } catch {
-            if Task.isCancelled { throw .cancelled }
-            throw .transport(String(describing: error))
-        }
-    }
-
-    /// One request's task and continuation. Cancelling resumes the caller at once, without
-    /// waiting for URLSession to report the cancelled transfer (which took seconds under load).
-    private final class TaskHandle: @unchecked Sendable {
-        private let lock = NSLock()
-        private var task: URLSessionDataTask?
-        private var continuation: CheckedContinuation<HTTPResponse, any Error>?
-        private var cancelled = false
-
-        func setContinuation(_ continuation: CheckedContinuation<HTTPResponse, any Error>) {
-            lock.lock()
-            self.continuation = continuation
-            lock.unlock()
-        }
-
-        func start(_ task: URLSessionDataTask) {
-            lock.lock()
-            self.task = task
-            let cancelled = self.cancelled
-            lock.unlock()
-            if cancelled {
-                task.cancel()
-                resume(with: .failure(LMError.cancelled))
-            } else {
-                task.resume()
-            }
-        }
-
-        /// Resumes the caller the first time only.
-        func resume(with result: Result<HTTPResponse, any Error>) {
-            lock.lock()
-            let continuation = self.continuation
-            self.continuation = nil
-            lock.unlock()
-            continuation?.resume(with: result)
-        }
-
-        func cancel() {
-            lock.lock()
-            cancelled = true
-            let task = self.task
-            lock.unlock()
-            task?.cancel()
-            if task != nil { resume(with: .failure(LMError.cancelled)) }
+            throw Task.isCancelled ? .cancelled : .transport(String(describing: error))
         }
     }
 }

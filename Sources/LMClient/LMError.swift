@@ -8,6 +8,8 @@ public enum LMError: Error, Sendable, Equatable, CustomStringConvertible {
     case transport(String)
     case timeout(Double)
     case malformedReply(String)
+    /// The reply's body passed `limit` bytes; the transfer was cancelled.
+    case replyTooLarge(limit: Int)
     case cancelled
 
     public var description: String {
@@ -20,6 +22,7 @@ public enum LMError: Error, Sendable, Equatable, CustomStringConvertible {
         case .transport(let message): "could not reach the provider: \(message)"
         case .timeout(let seconds): "no reply within \(seconds) s"
         case .malformedReply(let message): "malformed reply from the provider: \(message)"
+        case .replyTooLarge(let limit): "the provider's reply passed \(limit / (1 << 20)) MiB; the transfer was cancelled"
         case .cancelled: "cancelled"
         }
     }

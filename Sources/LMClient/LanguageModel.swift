@@ -27,15 +27,18 @@ public struct CompletionRequest: Sendable, Equatable {
     /// The messages form a prefix later calls repeat (a root conversation that only grows): ask
     /// providers that cache explicitly (Anthropic) to cache it.
     public var cachePrefix: Bool
+    /// No attempt, retry or pause of this call lasts past it (a question's wall-time budget).
+    public var deadline: ContinuousClock.Instant?
 
     public init(model: String, messages: [ChatMessage], maxTokens: Int? = nil, temperature: Double? = nil, stop: [String] = [],
-                cachePrefix: Bool = false) {
+                cachePrefix: Bool = false, deadline: ContinuousClock.Instant? = nil) {
         self.model = model
         self.messages = messages
         self.maxTokens = maxTokens
         self.temperature = temperature
         self.stop = stop
         self.cachePrefix = cachePrefix
+        self.deadline = deadline
     }
 
     /// Tokens of the prompt, estimated at four UTF-8 bytes per token (plus a few per message).

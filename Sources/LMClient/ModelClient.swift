@@ -4,17 +4,17 @@ import Logging
 import FoundationNetworking
 #endif
 
-/// A `LanguageModel` over a provider's HTTP API: retries with backoff, a per-request timeout,
-/// a concurrency limit, and cost from the price table.
+/// A `LanguageModel` over a provider's HTTP API: retries with backoff, a per-request timeout
+/// (bounded by the request's deadline), a concurrency limit, and cost from the price table.
 public final class ModelClient: LanguageModel {
     public let api: any ProviderAPI
     public let retry: RetryPolicy
     public let timeout: Double
-    private let transport: HTTPTransport
+    let transport: HTTPTransport
     private let prices: PriceTable
     private let limit: ConcurrencyLimit
     private let cache: (any ResponseCache)?
-    private let streaming = StreamingSession()
+    private let redactor: SecretRedactor
     private let logger: Logger
 
     public init(api: any ProviderAPI, retry: RetryPolicy = RetryPolicy(), timeout: Double = 300, maxConcurrent: Int = 16,
@@ -28,6 +28,7 @@ public final class ModelClient: LanguageModel {
         self.prices = prices
         self.limit = ConcurrencyLimit(limit: maxConcurrent)
         self.logger = logger
+        redactor = .forProcess(adding: api.secrets)
     }
 
     public func complete(_ request: CompletionRequest) async throws(LMError) -> Completion {
@@ -49,17 +50,21 @@ public final class ModelClient: LanguageModel {
 
     private func call(_ request: CompletionRequest) async throws(LMError) -> Completion {
         let urlRequest = try api.makeRequest(request, timeout: timeout)
-        return try await withRetries(request) { () async throws(LMError) -> Completion in
-            let response = try await self.transport.send(urlRequest, timeout: self.timeout)
+        return try await withRetries(request) { (seconds: Double) async throws(LMError) -> Completion in
+            let response = try await self.transport.send(urlRequest, timeout: seconds)
             guard (200..<300).contains(response.status) else { throw self.api.error(from: response) }
             return try self.api.parseReply(response)
         }
     }
 
     /// Runs `attempt` under the concurrency limit, retrying retryable failures (while `mayRetry`
-    /// says so) with backoff, and prices the result.
-    private func withRetries(_ request: CompletionRequest, mayRetry: () -> Bool = { true },
-                             _ attempt: () async throws(LMError) -> Completion) async throws(LMError) -> Completion {
+    /// says so) with backoff, and prices the result. `attempt` gets its time limit: the client's
+    /// timeout, or what is left before the request's deadline, which no attempt or pause outlasts.
+    ///
+    /// This is where every failure built from a provider's reply passes: keys are redacted from
+    /// it here, before it is logged, retried, stored or shown.
+    func withRetries(_ request: CompletionRequest, mayRetry: () -> Bool = { true },
+                     _ attempt: (Double) async throws(LMError) -> Completion) async throws(LMError) -> Completion {
         try preflight(request)
         await limit.acquire()
         defer { Task { await limit.release() } }
@@ -67,81 +72,21 @@ public final class ModelClient: LanguageModel {
         while true {
             number += 1
             if Task.isCancelled { throw .cancelled }
+            let seconds = min(timeout, request.deadline.map { Self.seconds(until: $0) } ?? timeout)
+            guard seconds > 0 else { throw .timeout(0) }
             do {
-                return priced(try await attempt(), request: request, attempts: number)
+                return priced(try await attempt(seconds), request: request, attempts: number)
             } catch {
+                let error = error.redacted(redactor)
                 guard error.isRetryable, mayRetry(), number < retry.maxAttempts else { throw error }
-                try await pause(after: error, attempt: number)
+                try await pause(after: error, attempt: number, deadline: request.deadline)
             }
         }
     }
 
-    /// Streams the reply: text as it arrives, then the completion. A failure before the first
-    /// text is retried like any call; after it, the stream ends with the error.
-    public func stream(_ request: CompletionRequest) -> AsyncThrowingStream<StreamEvent, any Error> {
-        AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    let completion = try await self.streamWithRetries(request) { continuation.yield(.text($0)) }
-                    continuation.yield(.completed(completion))
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
-    }
-
-    private func streamWithRetries(_ request: CompletionRequest, onText: @escaping (String) -> Void) async throws(LMError) -> Completion {
-        let urlRequest = try api.makeStreamingRequest(request, timeout: timeout)
-        var sentText = false
-        return try await withRetries(request, mayRetry: { !sentText }) { () async throws(LMError) -> Completion in
-            try await self.streamOnce(urlRequest) { text in
-                sentText = true
-                onText(text)
-            }
-        }
-    }
-
-    private func streamOnce(_ urlRequest: URLRequest, onText: (String) -> Void) async throws(LMError) -> Completion {
-        var decoder = api.makeStreamDecoder()
-        var parser = ServerSentEventParser()
-        var text = ""
-        var status = 0
-        var headers: [String: String] = [:]
-        var errorBody = Data()
-        do {
-            for try await part in streaming.stream(urlRequest) {
-                switch part {
-                case .head(let code, let fields):
-                    status = code
-                    headers = fields
-                case .body(let data):
-                    guard (200..<300).contains(status) else {
-                        errorBody.append(data)
-                        continue
-                    }
-                    for event in parser.feed(data) {
-                        let delta = try decoder.consume(event)
-                        if !delta.isEmpty {
-                            text += delta
-                            onText(delta)
-                        }
-                    }
-                }
-            }
-        } catch let error as LMError {
-            throw error
-        } catch {
-            throw Task.isCancelled ? .cancelled : .transport("\(error)")
-        }
-        if Task.isCancelled { throw .cancelled }
-        guard (200..<300).contains(status) else {
-            throw api.error(from: HTTPResponse(status: status, headers: headers, body: errorBody))
-        }
-        guard decoder.reply.isFinished else { throw .transport("the stream ended before the reply was complete") }
-        return decoder.reply.completion(text: text)
+    static func seconds(until deadline: ContinuousClock.Instant) -> Double {
+        let left = deadline - .now
+        return Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18
     }
 
     private func priced(_ reply: Completion, request: CompletionRequest, attempts: Int) -> Completion {
@@ -154,10 +99,12 @@ public final class ModelClient: LanguageModel {
         return completion
     }
 
-    private func pause(after failure: LMError, attempt: Int) async throws(LMError) {
+    /// Waits before the next attempt; fails with `failure` when the wait would end past `deadline`.
+    private func pause(after failure: LMError, attempt: Int, deadline: ContinuousClock.Instant?) async throws(LMError) {
         var retryAfter: Double?
         if case .rateLimited(_, let after) = failure { retryAfter = after }
         let delay = retry.delay(afterAttempt: attempt, retryAfter: retryAfter)
+        if let deadline, delay >= Self.seconds(until: deadline) { throw failure }
         logger.info("\(api.name) attempt \(attempt) failed (\(failure)); retrying in \(String(format: "%.2f", delay)) s")
         do {
             try await Task.sleep(nanoseconds: UInt64(delay * 1e9))

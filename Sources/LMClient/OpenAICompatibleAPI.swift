@@ -20,6 +20,8 @@ public struct OpenAICompatibleAPI: ProviderAPI {
     public var endpoint: URL { baseURL.appendingPathComponent("chat/completions") }
     public var streamingFields: [String: Any] { ["stream": true, "stream_options": ["include_usage": true]] }
 
+    public var secrets: [String] { apiKey.map { [$0] } ?? [] }
+
     public var headers: [String: String] {
         guard let apiKey, !apiKey.isEmpty else { return [:] }
         return ["Authorization": "Bearer \(apiKey)"]

@@ -10,6 +10,8 @@ public protocol ProviderAPI: Sendable {
     /// Where completions are posted, and with which headers (the key among them).
     var endpoint: URL { get }
     var headers: [String: String] { get }
+    /// What must never appear in output: the key (see `SecretRedactor`).
+    var secrets: [String] { get }
     /// The JSON body of a request, and the members that turn it into a streamed one.
     func body(_ request: CompletionRequest) -> [String: Any]
     var streamingFields: [String: Any] { get }

@@ -66,6 +66,8 @@ public struct ProviderConfiguration: Sendable, Equatable {
         }
         let keyVariable = entry?.api_key_env ?? keyVariables[kind] ?? "OPENAI_API_KEY"
         let key = environment[keyVariable] ?? entry?.api_key
+        for other in (file.providers ?? [:]).values { SecretRedactor.register(other.api_key) }
+        SecretRedactor.register(key)
         let needsKey = kind == .anthropic || (kind == .openai && urlText == defaultURL)
         if needsKey && (key ?? "").isEmpty { throw .notConfigured("\(keyVariable) is not set") }
         let model = explicitModel ?? environment["RLMD_MODEL"] ?? file.model ?? defaultModels[kind] ?? "gpt-5-mini"

@@ -75,6 +75,16 @@ actor BudgetLedger {
 
     nonisolated var elapsedMilliseconds: Double { (ContinuousClock.now - started).milliseconds }
 
+    /// When the wall-time budget ends: every model call of the tree is given it, so no attempt,
+    /// retry or backoff outlasts it.
+    nonisolated var deadline: ContinuousClock.Instant { started + .milliseconds(Int(limits.maxWallSeconds * 1000)) }
+
+    /// The last "answer now" call may run a little past the budget (a tenth of it, 5 to 60 s),
+    /// so a question that ran out of time can still get a partial answer.
+    nonisolated var answerNowDeadline: ContinuousClock.Instant {
+        deadline + .milliseconds(Int(min(60, max(5, limits.maxWallSeconds / 10)) * 1000))
+    }
+
     func beginIteration(depth: Int) {
         usage.iterations += 1
         usage.depth = max(usage.depth, depth)

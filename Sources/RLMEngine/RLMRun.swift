@@ -61,7 +61,7 @@ actor RLMRun {
                 defer { turns[turns.count - 1].modelMilliseconds = (ContinuousClock.now - callStarted).milliseconds }
                 completion = try await model.client.complete(CompletionRequest(
                     model: model.name, messages: messages, maxTokens: options.maxReplyTokens, temperature: options.temperature,
-                    stop: options.stopSequences(model: model.name), cachePrefix: true))
+                    stop: options.stopSequences(model: model.name), cachePrefix: true, deadline: ledger.deadline))
             } catch {
                 if case .cancelled = error { return outcome(answer: "", stop: .cancelled) }
                 await ledger.recordError()
@@ -123,7 +123,8 @@ actor RLMRun {
         let started = ContinuousClock.now
         do {
             let completion = try await model.client.complete(CompletionRequest(
-                model: model.name, messages: prompt, maxTokens: options.maxReplyTokens, temperature: options.temperature))
+                model: model.name, messages: prompt, maxTokens: options.maxReplyTokens, temperature: options.temperature,
+                deadline: ledger.answerNowDeadline))
             await ledger.record(completion)
             turn.reply = Trajectory.clip(completion.text)
             turn.usage = completion.usage
@@ -184,7 +185,8 @@ actor RLMRun {
         let turn = turns.count - 1
         do {
             let completion = try await sub.client.complete(CompletionRequest(
-                model: name, messages: [.user(prompt)], maxTokens: options.subCallMaxTokens, temperature: options.temperature))
+                model: name, messages: [.user(prompt)], maxTokens: options.subCallMaxTokens, temperature: options.temperature,
+                deadline: ledger.deadline))
             await ledger.record(completion)
             record.response = Trajectory.clip(completion.text)
             record.usage = completion.usage

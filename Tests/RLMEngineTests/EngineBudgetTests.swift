@@ -50,6 +50,18 @@ import Testing
         #expect(answer.answer == "Next step.")  // the last call's prose; its code block is dropped
     }
 
+    @Test func theTimeBudgetBoundsAModelThatNeverAnswers() async throws {
+        let harness = try await EngineHarness([["hang": true]], maxAttempts: 5)
+        let session = harness.session { $0.limits.maxWallSeconds = 2 }
+        let started = ContinuousClock.now
+        let answer = try await session.ask("Q")
+        await session.close()
+        #expect(answer.partial && answer.stopReason == .wallTime, "\(answer.reason ?? "")")
+        #expect(answer.reason?.hasPrefix("the time limit was reached (2 s)") == true)
+        // 2 s, then the "answer now" call's 5 s of grace; without the deadline, 5 attempts of 10 s.
+        #expect(ContinuousClock.now - started < .seconds(40))
+    }
+
     @Test func theCostBudgetCountsPricedCalls() async throws {
         let harness = try await EngineHarness([
             ["body": "openai:```repl\nprint(llm_query('x'))\n```"],

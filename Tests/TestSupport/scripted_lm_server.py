@@ -10,7 +10,11 @@ A body may be the string "openai:<text>" or "anthropic:<text>" for a standard re
   takes the first unused step that serves it, and the last one repeats once all are used.
   {"echo": "prefix "} answers (OpenAI format) with the prefix and the first 120 chars of the last message.
   {"stream": ["Hel", "lo"], "format": "openai"|"anthropic", "cut_after": n, "interval": s} answers with
-  server-sent events, optionally dropping the connection after n events.
+  server-sent events, optionally dropping the connection after n events; with "error_event": {...} the
+  stream sends its chunks, then that object as the provider's error event, and ends.
+  {"endless": "text", "status": s} answers with a body that never ends (the text over and over, in
+  64 KiB writes) until the client goes away; with "stream": true, as an SSE stream of deltas.
+  {"hang": true} reads the request and never answers.
 GET /_log returns the requests seen: [{"path", "headers", "body", "connection"}]; POST /_reset
 forgets them and starts the script over (benchmarks replay it many times).
 """
@@ -92,6 +96,12 @@ class Handler(BaseHTTPRequestHandler):
             current = pick(json.loads(body or b"null"))
         if current.get("delay"):
             time.sleep(current["delay"])
+        if current.get("hang"):
+            while True:
+                time.sleep(3600)
+        if "endless" in current:
+            self.send_endless(current)
+            return
         if current.get("reset"):
             # shutdown, not close: the handler's file objects keep the descriptor open otherwise.
             self.connection.shutdown(socket.SHUT_RDWR)
@@ -110,6 +120,24 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def send_endless(self, step):
+        """A body that never ends: the client must cut it off."""
+        self.send_response(step.get("status", 200))
+        self.send_header("Content-Type", "text/event-stream" if step.get("stream") else "application/json")
+        self.send_header("Content-Length", str(1 << 40))
+        self.end_headers()
+        self.close_connection = True
+        if step.get("stream"):
+            event = "data: " + json.dumps({"model": "m", "choices": [{"index": 0, "delta": {"content": step["endless"]}}]}) + "\n\n"
+        else:
+            event = step["endless"]
+        chunk = (event * max(1, 65536 // len(event))).encode()  # whole events only
+        try:
+            while True:
+                self.wfile.write(chunk)
+        except OSError:
+            pass
+
     def send_stream(self, step):
         """Server-sent events in the OpenAI or Anthropic format; `cut_after` drops the connection mid-stream."""
         chunks, anthropic = step["stream"], step.get("format") == "anthropic"
@@ -119,17 +147,25 @@ class Handler(BaseHTTPRequestHandler):
                 "input_tokens": 10, "output_tokens": 1, "cache_read_input_tokens": 3, "cache_creation_input_tokens": 2}}}))
             events.append(("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}))
             events += [("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": c}}) for c in chunks]
+            if "error_event" in step:
+                events.append(("error", step["error_event"]))
             events.append(("content_block_stop", {"type": "content_block_stop", "index": 0}))
             events.append(("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 5}}))
             events.append(("message_stop", {"type": "message_stop"}))
         else:
             events += [(None, {"model": "scripted-model", "choices": [{"index": 0, "delta": {"content": c}, "finish_reason": None}]}) for c in chunks]
+            if "error_event" in step:
+                events.append((None, step["error_event"]))
             events.append((None, {"model": "scripted-model", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}))
             events.append((None, {"model": "scripted-model", "choices": [], "usage": {"prompt_tokens": 12, "completion_tokens": 5,
                                                                                         "prompt_tokens_details": {"cached_tokens": 4}}}))
             events.append((None, "[DONE]"))
+        if "error_event" in step:
+            events = events[:events.index(next(e for e in events if e[1] is step["error_event"])) + 1]
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
+        for key, value in step.get("headers", {}).items():
+            self.send_header(key, value)
         self.send_header("Connection", "close")
         self.end_headers()
         self.close_connection = True

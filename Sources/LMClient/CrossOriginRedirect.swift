@@ -1,0 +1,28 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// What a redirect may carry. URLSession on Linux copies every header of the request into the
+/// redirected one, the API key included, whatever the new origin; a redirect to another scheme,
+/// host or port loses the credentials here (as curl and browsers do).
+enum CrossOriginRedirect {
+    static let credentialHeaders = ["Authorization", "Proxy-Authorization", "x-api-key", "api-key", "Cookie"]
+
+    static func request(_ request: URLRequest, from original: URL?) -> URLRequest {
+        guard let original, let target = request.url, !sameOrigin(original, target) else { return request }
+        var stripped = request
+        for name in credentialHeaders { stripped.setValue(nil, forHTTPHeaderField: name) }
+        return stripped
+    }
+
+    static func sameOrigin(_ first: URL, _ second: URL) -> Bool {
+        origin(first) == origin(second)
+    }
+
+    private static func origin(_ url: URL) -> String {
+        let scheme = url.scheme?.lowercased() ?? ""
+        let port = url.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : -1)
+        return "\(scheme)://\(url.host?.lowercased() ?? ""):\(port)"
+    }
+}

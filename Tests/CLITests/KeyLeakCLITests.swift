@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A provider that echoes the keys in every error shape: nothing rlmd writes may carry them.
+@Suite struct KeyLeakCLITests {
+    static let openAIKey = "sk-proj-CLILeakTestKey0123456789abcd"
+    static let anthropicKey = "sk-ant-api03-CLILeakTestKey9876543210wxyz"
+
+    static var echoes: [[String: Any]] {
+        let both = "\(openAIKey) and \(anthropicKey), sk-proj-****abcd"
+        return [
+            ["status": 401, "body": ["error": ["message": "Incorrect API key provided: \(both)"]]],
+            ["status": 500, "raw": "proxy saw Authorization: Bearer \(openAIKey) x-api-key: \(anthropicKey)"],
+            ["status": 429, "headers": ["x-echo": both], "body": ["error": ["message": "slow down \(both)"]]],
+            ["stream": ["Hel"], "error_event": ["error": ["message": "mid-stream \(both)"]]],
+            ["status": 200, "raw": "not json \(both)"],
+        ]
+    }
+
+    static func fragments(_ key: String) -> [String] {
+        [key, String(key.suffix(8)), String(key.dropFirst(8).prefix(8)), String(key.dropFirst(16).prefix(8))]
+    }
+
+    /// Every file under `folder`, as bytes read leniently (SQLite pages included).
+    static func files(under folder: String) -> [(String, String)] {
+        guard let walker = FileManager.default.enumerator(atPath: folder) else { return [] }
+        return walker.compactMap { $0 as? String }.compactMap { path in
+            let full = folder + "/" + path
+            guard let data = FileManager.default.contents(atPath: full) else { return nil }
+            return (path, String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    @Test func echoedKeysReachNoOutputLogStoreOrCache() async throws {
+        let tree = try CLITests.sampleTree()
+        let cli = try CLI()
+        var outputs: [(String, String)] = []
+        for step in Self.echoes {
+            let server = try await ScriptedServer([step])
+            let environment = [
+                "RLMD_BASE_URL": "http://127.0.0.1:\(server.port)/v1", "RLMD_MODEL": "root-model",
+                "OPENAI_API_KEY": Self.openAIKey, "ANTHROPIC_API_KEY": Self.anthropicKey, "XDG_STATE_HOME": cli.cacheHome + "/state",
+            ]
+            let runs = [
+                ["ask", "Where is retry?", "--json", "--max-seconds", "20"],
+                ["complete", "hi", "--json", "--temperature", "0"],
+                ["complete", "hi", "--stream"],
+                ["doctor", "--json", "--timeout", "10"],
+            ]
+            for arguments in runs {
+                let result = try await cli.run(arguments, in: tree.root, environment: environment)
+                outputs.append(("\(arguments) stdout", result.stdout))
+                outputs.append(("\(arguments) stderr", result.stderr))
+            }
+        }
+        let written = Self.files(under: cli.cacheHome)
+        #expect(written.contains { $0.0.hasSuffix("trajectories.sqlite") })
+        #expect(outputs.contains { $0.1.contains("[redacted]") })
+        for (name, text) in outputs + written {
+            for fragment in Self.fragments(Self.openAIKey) + Self.fragments(Self.anthropicKey) {
+                #expect(!text.contains(fragment), "\(fragment) in \(name)")
+            }
+        }
+    }
+}
