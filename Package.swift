@@ -27,9 +27,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // libcurl's C API, for LMClient's HTTP (see Sources/LMClient/CurlSession.swift).
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
         .target(
             name: "LMClient",
             dependencies: [
+                "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),

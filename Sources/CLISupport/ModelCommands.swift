@@ -1,7 +1,7 @@
 import Foundation
 
 /// The commands that call language models live in a second executable, `rlmd-lm`, beside `rlmd`:
-/// linking the network stack (Foundation's URLSession on libcurl) makes the dynamic loader map about
+/// linking the network stack (libcurl, FoundationNetworking) makes the dynamic loader map about
 /// 30 more libraries at every start, which cost the store commands ~5 ms each (a no-change
 /// `rlmd index` is meant to cost about a `git status`). `rlmd` hands these commands to `rlmd-lm`
 /// before parsing; its help lists them from here.

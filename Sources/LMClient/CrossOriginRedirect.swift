@@ -3,9 +3,8 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// What a redirect may carry. URLSession on Linux copies every header of the request into the
-/// redirected one, the API key included, whatever the new origin; a redirect to another scheme,
-/// host or port loses the credentials here (as curl and browsers do).
+/// What a redirect may carry. A followed redirect repeats the request's headers, the API key among
+/// them; one to another scheme, host or port loses the credentials (as browsers do).
 enum CrossOriginRedirect {
     static let credentialHeaders = ["Authorization", "Proxy-Authorization", "x-api-key", "api-key", "Cookie"]
 

@@ -11,19 +11,18 @@ public struct HTTPResponse: Sendable {
     public var body: Data
 }
 
-/// Sends requests over one `URLSession` (a `StreamingSession`), so connections to a provider are
-/// reused across calls and every reply is held to `BodyLimits`; cancelling the calling `Task`
-/// cancels the request on the wire.
+/// Sends requests through `CurlSession` (one libcurl multi handle for the process), so connections
+/// to a provider are reused across calls and every reply is held to `BodyLimits`; cancelling the
+/// calling `Task` cancels the request on the wire.
 public final class HTTPTransport: Sendable {
-    let session: StreamingSession
+    let limits: BodyLimits
 
-    public init(configuration: URLSessionConfiguration = .ephemeral, limits: BodyLimits = BodyLimits()) {
-        configuration.httpMaximumConnectionsPerHost = 64
-        session = StreamingSession(configuration: configuration, limits: limits)
+    public init(limits: BodyLimits = BodyLimits()) {
+        self.limits = limits
     }
 
-    /// Sends `request`, giving up after `timeout` seconds for the whole exchange (URLSession's
-    /// own `timeoutInterval` is an idle timeout, and libcurl did not apply it here).
+    /// Sends `request`, giving up after `timeout` seconds for the whole exchange (the request's
+    /// own `timeoutInterval` is an idle timeout).
     public func send(_ request: URLRequest, timeout: Double) async throws(LMError) -> HTTPResponse {
         try await Self.within(timeout) { () async throws(LMError) in try await self.send(request) }
     }
@@ -31,7 +30,7 @@ public final class HTTPTransport: Sendable {
     public func send(_ request: URLRequest) async throws(LMError) -> HTTPResponse {
         var response = HTTPResponse(status: 0, headers: [:], body: Data())
         do {
-            for try await part in session.stream(request) {
+            for try await part in stream(request) {
                 switch part {
                 case .head(let status, let headers):
                     response.status = status
@@ -51,9 +50,9 @@ public final class HTTPTransport: Sendable {
         return response
     }
 
-    /// Streams `request`: the head, then body parts as they arrive (see `StreamingSession`).
+    /// Streams `request`: the head, then body parts as they arrive.
     func stream(_ request: URLRequest) -> AsyncThrowingStream<HTTPStreamPart, any Error> {
-        session.stream(request)
+        CurlSession.shared.stream(request, limits: limits)
     }
 
     /// Runs `work`, failing with `.timeout` once `seconds` have passed (the work is cancelled).
