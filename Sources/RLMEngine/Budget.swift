@@ -80,9 +80,10 @@ actor BudgetLedger {
     nonisolated var deadline: ContinuousClock.Instant { started + .milliseconds(Int(limits.maxWallSeconds * 1000)) }
 
     /// The last "answer now" call may run a little past the budget (a tenth of it, 5 to 60 s),
-    /// so a question that ran out of time can still get a partial answer.
+    /// so a question that ran out of time can still get a partial answer. The grace counts from
+    /// the deadline, or from now when something (a sandbox slow to start) already overran it.
     nonisolated var answerNowDeadline: ContinuousClock.Instant {
-        deadline + .milliseconds(Int(min(60, max(5, limits.maxWallSeconds / 10)) * 1000))
+        max(deadline, .now) + .milliseconds(Int(min(60, max(5, limits.maxWallSeconds / 10)) * 1000))
     }
 
     func beginIteration(depth: Int) {
