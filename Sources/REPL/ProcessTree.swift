@@ -5,49 +5,86 @@ import Glibc
 
 /// The processes descended from one pid, read from `/proc`, and the memory they hold.
 enum ProcessTree {
-    /// Resident bytes of `root` and every process below it. Pages shared after a fork count once
-    /// per process, so this errs high, as a cap should.
-    static func residentBytes(root: pid_t) -> Int {
-        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
-        return members(root: root).reduce(0) { $0 + $1.residentPages * pageSize }
-    }
-
     struct Member {
         var pid: pid_t
         var parent: pid_t
         var residentPages: Int
     }
 
-    static func members(root: pid_t) -> [Member] {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
-        var children: [pid_t: [Member]] = [:]
-        var rootMember: Member?
-        for entry in entries where entry.first?.isNumber == true {
-            guard let pid = pid_t(entry), let member = stat(pid) else { continue }
-            if pid == root { rootMember = member } else { children[member.parent, default: []].append(member) }
+    /// Resident bytes of `root` and every process below it. Pages shared after a fork count once
+    /// per process, so this errs high, as a cap should.
+    static func residentBytes(root: pid_t) -> Int { Table.read().residentBytes(root: root) }
+
+    static func members(root: pid_t) -> [Member] { Table.read().tree(root: root) }
+
+    /// Every process of the machine, read in one pass without building a string per entry (a
+    /// pass runs four times a second while cells run; hundreds of processes are common).
+    struct Table {
+        private var members: [pid_t: Member] = [:]
+        private var children: [pid_t: [pid_t]] = [:]
+        private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+        static func read() -> Table {
+            var table = Table()
+            guard let directory = opendir("/proc") else { return table }
+            defer { closedir(directory) }
+            let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 1024)
+            defer { buffer.deallocate() }
+            while let entry = readdir(directory) {
+                let pid = withUnsafeBytes(of: entry.pointee.d_name) { name -> pid_t? in
+                    var value: pid_t = 0
+                    for byte in name {
+                        if byte == 0 { break }
+                        guard (48...57).contains(byte), value < 100_000_000 else { return nil }
+                        value = value * 10 + pid_t(byte - 48)
+                    }
+                    return value > 0 ? value : nil
+                }
+                guard let pid, let member = stat(pid, buffer: buffer) else { continue }
+                table.members[pid] = member
+                table.children[member.parent, default: []].append(pid)
+            }
+            return table
         }
-        guard let rootMember else { return [] }
-        var found = [rootMember], next = 0
-        while next < found.count {
-            found += children[found[next].pid] ?? []
-            next += 1
+
+        /// `root` first, then everything below it.
+        func tree(root: pid_t) -> [Member] {
+            guard let first = members[root] else { return [] }
+            var found = [first], next = 0
+            while next < found.count {
+                found += (children[found[next].pid] ?? []).compactMap { members[$0] }
+                next += 1
+            }
+            return found
         }
-        return found
+
+        func residentBytes(root: pid_t) -> Int {
+            tree(root: root).reduce(0) { $0 + $1.residentPages * Self.pageSize }
+        }
     }
 
     /// Fields of `/proc/PID/stat`: the command name in parentheses may hold spaces and
     /// parentheses, so the fields are counted from the last `)`.
-    static func stat(_ pid: pid_t) -> Member? {
+    static func stat(_ pid: pid_t, buffer: UnsafeMutableBufferPointer<UInt8>) -> Member? {
         let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 1024)
-        let count = read(fd, &buffer, buffer.count)
+        let count = read(fd, buffer.baseAddress, buffer.count)
+        close(fd)
         guard count > 0, let close = buffer[..<count].lastIndex(of: UInt8(ascii: ")")) else { return nil }
-        let fields = buffer[(close + 1)..<count].split(separator: UInt8(ascii: " "))
-        // After the name: state(0) ppid(1) ... rss is field 24 of the line, 21 after the name.
-        guard fields.count > 21, let parent = pid_t(String(decoding: fields[1], as: UTF8.self)),
-              let pages = Int(String(decoding: fields[21], as: UTF8.self)) else { return nil }
-        return Member(pid: pid, parent: parent, residentPages: pages)
+        // After the name: state is field 0, the parent 1, the resident pages 21.
+        var field = -1, value = 0, parent: Int?, index = close + 1
+        while index < count {
+            let byte = buffer[index]
+            if byte == UInt8(ascii: " ") {
+                if field == 1 { parent = value }
+                if field == 21 { return parent.map { Member(pid: pid, parent: pid_t($0), residentPages: value) } }
+                field += 1
+                value = 0
+            } else if (48...57).contains(byte) {
+                value = value * 10 + Int(byte - 48)
+            }
+            index += 1
+        }
+        return nil
     }
 }

@@ -4,18 +4,10 @@ import Foundation
 extension ReplProcess {
     /// Sums the tree's resident memory four times a second while the cell runs (between cells
     /// nothing runs that could grow, bar a cell's background work, which the next cell's watch sees).
-    func watchMemory(of connection: ReplConnection, cell: Int) -> Task<Void, Never>? {
+    func watchMemory(of connection: ReplConnection, cell: Int) -> MemoryWatch.Token? {
         guard let cap = memoryCap else { return nil }
-        let root = connection.process.pid
-        return Task.detached(priority: .utility) { [weak self] in
-            while !Task.isCancelled {
-                let used = ProcessTree.residentBytes(root: root)
-                if used > cap {
-                    await self?.killForMemory(cell: cell, used: used)
-                    return
-                }
-                try? await Task.sleep(for: .milliseconds(250))
-            }
+        return MemoryWatch.shared.watch(root: connection.process.pid, cap: cap) { [weak self] used in
+            Task { await self?.killForMemory(cell: cell, used: used) }
         }
     }
 
