@@ -68,16 +68,46 @@ final class CLI: Sendable {
     }
 }
 
+/// Waits for a started process on a thread of its own (a test holding one of the concurrency pool's
+/// two threads for seconds made other tests' timeouts fire late): its status, stdout (when piped
+/// here) and stderr.
+func finished(_ process: Process, out: Pipe?, err: Pipe?) async -> (status: Int32, stdout: Data, stderr: String) {
+    struct Handles: @unchecked Sendable { let process: Process, out: Pipe?, err: Pipe? }
+    let handles = Handles(process: process, out: out, err: err)
+    return await OffPool.run {
+        let errors = handles.err.map(ErrorCollector.init)
+        let data = handles.out?.fileHandleForReading.readDataToEndOfFile() ?? Data()
+        handles.process.waitUntilExit()
+        return (handles.process.terminationStatus, data, errors?.wait() ?? "")
+    }
+}
+
+/// Polls `ready` every 2 ms on a thread of its own while `process` runs, then kills it; whether it
+/// was still running then.
+func kill(_ process: Process, when ready: @escaping @Sendable () -> Bool, within seconds: Double = 60) async -> Bool {
+    struct Handle: @unchecked Sendable { let process: Process }
+    let handle = Handle(process: process)
+    return await OffPool.run {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline, handle.process.isRunning, !ready() { usleep(2000) }
+        let running = handle.process.isRunning
+        Glibc.kill(handle.process.processIdentifier, SIGKILL)
+        handle.process.waitUntilExit()
+        return running
+    }
+}
+
 /// Drains a pipe on another thread so neither pipe can fill up and block the child.
 final class ErrorCollector: @unchecked Sendable {
     private var data = Data()
     private let done = DispatchSemaphore(value: 0)
 
     init(_ pipe: Pipe) {
-        DispatchQueue.global().async {
+        // A thread, not DispatchQueue.global(): on Linux that is the pool Swift concurrency runs on.
+        Thread {
             self.data = pipe.fileHandleForReading.readDataToEndOfFile()
             self.done.signal()
-        }
+        }.start()
     }
 
     func wait() -> String {

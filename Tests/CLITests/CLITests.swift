@@ -95,10 +95,8 @@ import TestSupport
         for (process, _, _) in runs { try process.run() }
         var reports: [[String: Any]] = []
         for (process, out, err) in runs {
-            let errors = ErrorCollector(err)
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(errors.wait())")
+            let (status, data, errors) = await finished(process, out: out, err: err)
+            #expect(status == 0, "\(errors)")
             reports.append(try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any]))
         }
         #expect(reports.allSatisfy { $0["files"] as? Int == 400 })
@@ -115,17 +113,14 @@ import TestSupport
         let (process, _, _) = cli.process(["index", tree.root], in: tree.root)
         try process.run()
         // Kill once the new search shards exist and records are being written.
-        let deadline = Date().addingTimeInterval(60)
-        var store: String?
-        while Date() < deadline, process.isRunning {
-            store = store ?? (try? FileManager.default.contentsOfDirectory(atPath: cli.cacheHome + "/rlmd"))?.first
-            if let store, let size = try? FileManager.default.attributesOfItem(
-                atPath: "\(cli.cacheHome)/rlmd/\(store)/context-1.txt")[.size] as? Int, size > 4 << 20 { break }
-            usleep(2000)
-        }
-        #expect(process.isRunning, "the indexer finished before it could be killed")
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        let cacheHome = cli.cacheHome
+        let wasRunning = await kill(process, when: {
+            guard let store = (try? FileManager.default.contentsOfDirectory(atPath: cacheHome + "/rlmd"))?.first,
+                  let size = try? FileManager.default.attributesOfItem(atPath: "\(cacheHome)/rlmd/\(store)/context-1.txt")[.size] as? Int
+            else { return false }
+            return size > 4 << 20
+        })
+        #expect(wasRunning, "the indexer finished before it could be killed")
 
         let again = try await cli.run(["index", tree.root, "--json"], in: tree.root)
         #expect(again.status == 0 && again.stdout.contains("\"files\":1500"), "\(again.stderr)")
@@ -147,15 +142,10 @@ import TestSupport
         let (process, _, _) = cli.process(["index", tree.root], in: tree.root)
         try process.run()
         // Kill once the indexer has started appending records past the committed length.
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, process.isRunning {
-            let size = (try? FileManager.default.attributesOfItem(atPath: contextFile)[.size] as? Int) ?? 0
-            if size > committed + (1 << 20) { break }
-            usleep(2000)
-        }
-        #expect(process.isRunning, "the indexer finished before it could be killed")
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        let wasRunning = await kill(process, when: {
+            ((try? FileManager.default.attributesOfItem(atPath: contextFile)[.size] as? Int) ?? 0) > committed + (1 << 20)
+        })
+        #expect(wasRunning, "the indexer finished before it could be killed")
         #expect(process.terminationReason == .uncaughtSignal)
 
         let files = try await cli.run("files", in: tree.root)
@@ -201,9 +191,8 @@ import TestSupport
         let err = Pipe()
         process.standardError = err
         try process.run()
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 2)
+        let (status, _, message) = await finished(process, out: nil, err: err)
+        #expect(status == 2)
         #expect(message.contains("rlmd-lm") && message.contains("beside rlmd"))
     }
 }

@@ -34,10 +34,11 @@ import Testing
         return text.split(separator: "\n").compactMap { pid_t($0) }
     }
 
-    /// Running, as opposed to gone or a zombie nobody has reaped yet.
+    /// Running, as opposed to gone or a zombie nobody has reaped yet; and still the fake git's
+    /// `sleep`, not another process given the pid since (killing that killed other tests' REPLs).
     static func isRunning(_ pid: pid_t) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
+              stat.contains("(sleep) "), let close = stat.lastIndex(of: ")") else { return false }
         let state = stat[stat.index(close, offsetBy: 2)...].prefix(1)
         return state != "Z" && state != "X"
     }
@@ -54,16 +55,16 @@ import Testing
                                           environment: Self.environment(bin: bin, timeout: "600"))
         try process.run()
         var deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, Self.recordedPids(pids).count < 2, process.isRunning { usleep(10_000) }
+        while Date() < deadline, Self.recordedPids(pids).count < 2, process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
         let children = Self.recordedPids(pids)
         #expect(children.count == 2, "both git listings should have started")
         #expect(children.allSatisfy(Self.isRunning))
         kill(process.processIdentifier, SIGKILL)
         deadline = Date().addingTimeInterval(10)
-        while Date() < deadline, children.contains(where: Self.isRunning) { usleep(10_000) }
+        while Date() < deadline, children.contains(where: Self.isRunning) { try await Task.sleep(for: .milliseconds(10)) }
         #expect(!children.contains(where: Self.isRunning), "git outlived rlmd: \(children.filter(Self.isRunning))")
         for child in children where Self.isRunning(child) { kill(child, SIGKILL) }
-        process.waitUntilExit()
+        _ = await finished(process, out: nil, err: nil)
     }
 
     @Test func hangingGitIsKilledAndTheWalkerLists() async throws {

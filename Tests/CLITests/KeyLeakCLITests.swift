@@ -35,24 +35,33 @@ import TestSupport
     @Test func echoedKeysReachNoOutputLogStoreOrCache() async throws {
         let tree = try CLITests.sampleTree()
         let cli = try CLI()
-        var outputs: [(String, String)] = []
-        for step in Self.echoes {
-            let server = try await ScriptedServer([step])
-            let environment = [
-                "RLMD_BASE_URL": "http://127.0.0.1:\(server.port)/v1", "RLMD_MODEL": "root-model",
-                "OPENAI_API_KEY": Self.openAIKey, "ANTHROPIC_API_KEY": Self.anthropicKey, "XDG_STATE_HOME": cli.cacheHome + "/state",
-            ]
-            let runs = [
-                ["ask", "Where is retry?", "--json", "--max-seconds", "20"],
-                ["complete", "hi", "--json", "--temperature", "0"],
-                ["complete", "hi", "--stream"],
-                ["doctor", "--json", "--timeout", "10"],
-            ]
-            for arguments in runs {
-                let result = try await cli.run(arguments, in: tree.root, environment: environment)
-                outputs.append(("\(arguments) stdout", result.stdout))
-                outputs.append(("\(arguments) stderr", result.stderr))
+        // Each echo shape against its own server, all at once: one after another they took two minutes
+        // of retries and backoff.
+        let outputs = try await withThrowingTaskGroup(of: [(String, String)].self) { group in
+            let root = tree.root
+            for index in Self.echoes.indices {
+                group.addTask {
+                    let server = try await ScriptedServer([Self.echoes[index]])
+                    let environment = [
+                        "RLMD_BASE_URL": "http://127.0.0.1:\(server.port)/v1", "RLMD_MODEL": "root-model",
+                        "OPENAI_API_KEY": Self.openAIKey, "ANTHROPIC_API_KEY": Self.anthropicKey, "XDG_STATE_HOME": cli.cacheHome + "/state",
+                    ]
+                    let runs = [
+                        ["ask", "Where is retry?", "--json", "--max-seconds", "10"],
+                        ["complete", "hi", "--json", "--temperature", "0"],
+                        ["complete", "hi", "--stream"],
+                        ["doctor", "--json", "--timeout", "10"],
+                    ]
+                    var outputs: [(String, String)] = []
+                    for arguments in runs {
+                        let result = try await cli.run(arguments, in: root, environment: environment)
+                        outputs.append(("\(arguments) stdout", result.stdout))
+                        outputs.append(("\(arguments) stderr", result.stderr))
+                    }
+                    return outputs
+                }
             }
+            return try await group.reduce(into: []) { $0 += $1 }
         }
         let written = Self.files(under: cli.cacheHome)
         #expect(written.contains { $0.0.hasSuffix("trajectories.sqlite") })

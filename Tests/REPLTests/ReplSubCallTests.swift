@@ -72,13 +72,13 @@ actor InFlight {
 
     @Test func aTimeoutInterruptsACellWaitingForASubCallAndKeepsVariables() async throws {
         let repl = Harness.repl(timeout: .seconds(1), subCalls: { _ in
-            try await Task.sleep(for: .seconds(30))
+            try await Task.sleep(for: .seconds(120))
             return "late"
         })
         _ = try await repl.execute("kept = 'yes'")
         let started = ContinuousClock.now
         let stuck = try await repl.execute("llm_query('slow')")
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(60))  // the reply would take 120 s
         #expect(stuck.timedOut)
         #expect(!stuck.stateLost)
         #expect(stuck.error?.hasPrefix("TimeoutError: the cell ran longer than 1 s") == true)

@@ -91,10 +91,11 @@ private final class Drain: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
 
     init(_ handle: FileHandle) {
-        DispatchQueue.global().async {
+        // A thread, not DispatchQueue.global(): on Linux that is the pool Swift concurrency runs on.
+        Thread {
             self.data = handle.readDataToEndOfFile()
             self.done.signal()
-        }
+        }.start()
     }
 
     func wait() -> String {
