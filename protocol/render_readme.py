@@ -31,7 +31,8 @@ out = ["""# The rlmd protocol
 once per workspace. Only protocol bytes reach stdout; logs go to stderr and `$XDG_STATE_HOME/rlmd/rlmd.log`.
 
 - Requests before `initialize` get -32002; after `shutdown`, -32600; unknown methods -32601; params of
-  the wrong shape -32602 (the message names the field). Ids may be strings or integers from -2^63 to
+  the wrong shape -32602 (the message names the field; params that are neither an object nor an array,
+  for any method, name the method). Ids may be strings or integers from -2^63 to
   2^63-1, and are answered exactly as sent; any other id (a fraction, a larger integer) is refused with
   -32600 and `"id": null`, and an id still in use by a running request is refused (-32600). Batches (arrays) are refused (-32600) — send one message at a time.
 - Bytes that are not a message are answered with -32700 (parse error) and `"id": null`, and the connection

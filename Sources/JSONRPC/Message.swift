@@ -30,6 +30,13 @@ public enum Message: Sendable, Equatable {
             guard let id else {
                 return .failure(BadMessage(id: nil, error: ResponseError(.invalidRequest, Self.badID)))
             }
+            // JSON-RPC 2.0: params, when present, are structured. Checked here so that every method
+            // refuses them alike, those that read no field included. (An explicit null is taken as absent.)
+            switch params {
+            case .object, .array, .null: break
+            default:
+                return .failure(BadMessage(id: id, error: ResponseError(.invalidParams, "\(name): params must be an object or an array")))
+            }
             return .success(.request(id: id, method: name, params: params))
         }
         guard let id else {
