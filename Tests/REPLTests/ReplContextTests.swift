@@ -99,6 +99,21 @@ import TestSupport
         #expect(results[7].stdout == "(5, '')\n")
     }
 
+    /// A real U+FFFD beside an astral char: only the astral one is a stand-in, and both come back.
+    @Test func aRealReplacementCharIsNotTakenForAStandIn() async throws {
+        let fixture = try Fixture()
+        try fixture.write("c.txt", "real \u{FFFD} then 🚀 and 𝔘\n")
+        try fixture.write("d.txt", "only 🚀 here\n")
+        try fixture.index()
+        let results = try await Harness.run([
+            "print(repr(exact_text(docs[0].start, docs[0].end)), repr(exact_text(docs[1].start, docs[1].end)))",
+            "print(context[docs[0].start:docs[0].end].count('\\ufffd'), len(context))",
+        ], context: .store(try fixture.snapshot()))
+        #expect(results.allSatisfy { $0.error == nil }, "\(results.map { $0.error ?? "" })")
+        #expect(results[0].stdout == "'real \u{FFFD} then 🚀 and 𝔘\\n' 'only 🚀 here\\n'\n")
+        #expect(results[1].stdout == "3 \(try fixture.snapshot().totalChars)\n")
+    }
+
     @Test func contextFollowsRecordsAppendedOutOfFileOrderByARefresh() async throws {
         let fixture = try Fixture()
         try fixture.write("a.txt", "first version of a\n")
