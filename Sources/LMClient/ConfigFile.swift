@@ -24,6 +24,7 @@ import TOMLKit
 /// [sandbox]
 /// memory_mb = 4096              # the REPL's whole process tree (default 2048 + 3 per MB of context; 0: off)
 /// exact_text = true             # `context` keeps chars above U+FFFF (4 bytes per char) instead of U+FFFD
+/// conversations_memory_mb = 1024 # all kept conversations' REPLs together; over it the least recently used close
 /// ```
 public struct ConfigFile: Sendable, Equatable, Decodable {
     public struct Provider: Sendable, Equatable, Decodable {
@@ -38,6 +39,7 @@ public struct ConfigFile: Sendable, Equatable, Decodable {
     public struct Sandbox: Sendable, Equatable, Decodable {
         public var memory_mb: Int?
         public var exact_text: Bool?
+        public var conversations_memory_mb: Int?
     }
 
     public struct Depth: Sendable, Equatable, Decodable {

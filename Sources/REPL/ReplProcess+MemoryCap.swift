@@ -17,6 +17,11 @@ extension ReplProcess {
         connection.process.kill()
     }
 
+    /// What the sandbox's process tree holds now; nil when no Python process runs.
+    public func residentBytes() -> Int? {
+        connection.map { ProcessTree.residentBytes(root: $0.process.pid) }
+    }
+
     func memoryMessage(used: Int, cap: Int) -> String {
         "the cell's processes held \(used >> 20) MiB, over the sandbox's cap of \(cap >> 20) MiB, and were killed; "
             + Self.stateLost

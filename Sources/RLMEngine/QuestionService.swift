@@ -1,5 +1,6 @@
 import ContextStore
 import Foundation
+import LMClient
 import Logging
 import REPL
 
@@ -22,16 +23,24 @@ public actor QuestionService {
     public nonisolated let trajectories: TrajectoryStore?
     private let environment: [String: String]
     private let kept: Int
+    /// Resident bytes all conversations' REPLs may hold together before the least recently used
+    /// idle ones are closed (0: no limit).
+    private let replMemoryBudget: Int
     private let logger: Logger
     private var resolving: [String: Task<ModelSetup.Resolved, Error>] = [:]
     private var conversations: [String: RLMSession] = [:]
     private var order: [String] = []
     private var running: Set<String> = []
 
+    public static let defaultREPLMemoryMB = 1024
+
     public init(environment: [String: String] = ProcessInfo.processInfo.environment, kept: Int = 16,
+                replMemoryBytes: Int? = nil,
                 trajectories: TrajectoryStore? = nil, logger: Logger = Logger(label: "rlmd.questions")) {
         self.environment = environment
         self.kept = kept
+        let configured = (try? ConfigFile.load(environment: environment))?.sandbox?.conversations_memory_mb
+        replMemoryBudget = replMemoryBytes ?? (configured ?? Self.defaultREPLMemoryMB) << 20
         self.logger = logger
         self.trajectories = trajectories ?? (try? TrajectoryStore(path: TrajectoryStore.defaultPath(environment: environment)))
     }
@@ -116,6 +125,10 @@ public actor QuestionService {
     private func run(_ name: String, _ session: RLMSession, _ question: String, task: String?, progress: Report?) async throws -> RLMAnswer {
         guard running.insert(name).inserted else { throw QuestionError.conversationBusy(name) }
         defer { running.remove(name) }
+        order.removeAll { $0 == name }
+        order.append(name)
+        await trimREPLs(keeping: name)
+        defer { Task { await self.trimREPLs(keeping: name) } }
         let watcher = Task { await QuestionProgress.follow(session.events, report: progress ?? { _ in }) }
         do {
             let answer = try await session.ask(question, task: task)
@@ -124,6 +137,27 @@ public actor QuestionService {
         } catch {
             watcher.cancel()
             throw error
+        }
+    }
+}
+
+extension QuestionService {
+    /// Closes the REPLs of the least recently used idle conversations while all REPLs together
+    /// hold more than the budget; their follow-ups start a new one.
+    func trimREPLs(keeping current: String) async {
+        guard replMemoryBudget > 0 else { return }
+        var held: [(name: String, bytes: Int)] = []
+        for name in order {
+            if let bytes = await conversations[name]?.replBytes() { held.append((name, bytes)) }
+        }
+        var total = held.reduce(0) { $0 + $1.bytes }
+        for (name, bytes) in held where total > replMemoryBudget && name != current && !running.contains(name) {
+            running.insert(name)  // a question arriving meanwhile is told the conversation is busy
+            let released = await conversations[name]?.releaseREPL() == true
+            running.remove(name)
+            guard released else { continue }
+            total -= bytes
+            logger.info("closed the REPL of conversation \(name) (\(bytes >> 20) MiB) to stay under \(replMemoryBudget >> 20) MiB")
         }
     }
 }

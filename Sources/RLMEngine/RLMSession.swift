@@ -16,6 +16,8 @@ public actor RLMSession {
     private var repl: ReplProcess?
     private var history: [(question: String, answer: String)] = []
     private var busy = false
+    /// The variables of a REPL closed to free memory (`releaseREPL`), until the next question says so.
+    private var lostVariables: [String]?
 
     public init(context: ReplContext, models: RLMModels, options: RLMOptions = RLMOptions(), store: TrajectoryStore? = nil) {
         self.context = context
@@ -73,11 +75,32 @@ public actor RLMSession {
         trajectory.citations = Citations.resolve(in: outcome.answer, snapshot: context.snapshot)
         save(trajectory)
         history.append((question, outcome.answer))
+        lostVariables = nil
         let answer = RLMAnswer(answer: outcome.answer, partial: outcome.partial, stopReason: outcome.stopReason,
                                reason: outcome.reason, citations: trajectory.citations, usage: trajectory.usage,
                                trajectoryID: trajectory.id)
         continuation.yield(.finished(answer))
         return answer
+    }
+
+    /// What this conversation's REPL holds now (nil: none runs).
+    public func replBytes() async -> Int? {
+        await repl?.residentBytes()
+    }
+
+    /// Closes the REPL between questions to free its memory; the next question starts one and is
+    /// told which variables were lost. False when a question is running or no REPL is open.
+    public func releaseREPL() async -> Bool {
+        guard !busy, let repl else { return false }
+        busy = true
+        defer { busy = false }
+        let shown = (try? await repl.execute("SHOW_VARS()"))?.stdout ?? ""
+        lostVariables = shown.split(separator: "\n").compactMap { line in
+            line.split(separator: ":").first.map(String.init)
+        }.filter { !["history", "Doc", "(no variables)"].contains($0) }
+        await repl.close()
+        self.repl = nil
+        return true
     }
 
     /// Ends the REPL and the event stream.
@@ -106,8 +129,14 @@ public actor RLMSession {
         let turns = history.enumerated().map { index, entry in
             "Q\(index + 1): \(entry.question)\nA\(index + 1): \(Trajectory.clip(entry.answer))"
         }
+        let variables = if let lostVariables {
+            "the REPL was closed meanwhile to free memory and started again, so your variables from then are gone"
+                + (lostVariables.isEmpty ? "" : " (\(lostVariables.joined(separator: ", ")))")
+        } else {
+            "your variables from then are still defined"
+        }
         return "Earlier in this conversation (also in the REPL variable `history`, a list of {question, answer}; "
-            + "your variables from then are still defined):\n" + turns.joined(separator: "\n\n")
+            + variables + "):\n" + turns.joined(separator: "\n\n")
     }
 
     /// Sets `history` in the REPL: a list of {"question", "answer"} dicts.

@@ -6,11 +6,11 @@ import TestSupport
 
 /// The one question path every front end uses: conversations, follow-ups, progress, sessions.
 @Suite struct QuestionServiceTests {
-    static func service(_ harness: EngineHarness, kept: Int = 16) -> QuestionService {
+    static func service(_ harness: EngineHarness, kept: Int = 16, replMemoryBytes: Int? = nil) -> QuestionService {
         let home = harness.fixture.root + "/../service"
         let environment = ["HOME": home, "XDG_CONFIG_HOME": home + "/config", "XDG_CACHE_HOME": home + "/cache",
                            "XDG_DATA_HOME": home + "/data", "XDG_STATE_HOME": home + "/state", "PATH": "/usr/bin:/bin"]
-        return QuestionService(environment: environment, kept: kept, trajectories: harness.store)
+        return QuestionService(environment: environment, kept: kept, replMemoryBytes: replMemoryBytes, trajectories: harness.store)
     }
 
     static func setup(_ harness: EngineHarness) -> ModelSetup {
@@ -74,6 +74,35 @@ import TestSupport
         // Capped, the engine may run a cell more after the restart; what matters is the state it lost.
         #expect(answers.first?.hasPrefix("lost after") == true)
         #expect(answers.last == "kept after 2 cells")
+    }
+
+    /// Over the REPLs' memory budget, the least recently used idle conversation's REPL is closed;
+    /// its follow-up runs in a new one and the model is told which variables were lost.
+    @Test func overTheREPLBudgetTheOldestConversationsREPLCloses() async throws {
+        let harness = try await EngineHarness([
+            reply("kept = 5\nFINAL('first')"),
+            reply("FINAL('second')"),
+            reply("FINAL('kept' if 'kept' in globals() else 'lost')"),
+        ])
+        let service = Self.service(harness, replMemoryBytes: 1)  // any REPL is over it
+        let first = try await service.ask("One?", context: .store(harness.snapshot), setup: Self.setup(harness), options: Self.options)
+        let second = try await service.ask("Two?", context: .store(harness.snapshot), setup: Self.setup(harness), options: Self.options)
+        #expect([first.answer.answer, second.answer.answer] == ["first", "second"])
+        let followUp = try await service.ask(in: first.conversation, "And?")
+        #expect(followUp.answer.answer == "lost")
+        let requests = try await harness.requests(model: EngineHarness.root)
+        let told = (requests.last?["messages"] as? [[String: Any]] ?? []).compactMap { $0["content"] as? String }.joined()
+        #expect(told.contains("the REPL was closed meanwhile to free memory and started again, so your variables from then are gone (kept)"), "\(told)")
+        await service.closeAll()
+
+        // Without a budget both stay.
+        let roomy = try await EngineHarness([reply("kept = 5\nFINAL('first')"), reply("FINAL('second')"),
+                                             reply("FINAL('kept' if 'kept' in globals() else 'lost')")])
+        let unbounded = Self.service(roomy, replMemoryBytes: 0)
+        let again = try await unbounded.ask("One?", context: .store(roomy.snapshot), setup: Self.setup(roomy), options: Self.options)
+        _ = try await unbounded.ask("Two?", context: .store(roomy.snapshot), setup: Self.setup(roomy), options: Self.options)
+        #expect(try await unbounded.ask(in: again.conversation, "And?").answer.answer == "kept")
+        await unbounded.closeAll()
     }
 
     @Test func aSecondQuestionOfABusyConversationIsRefusedAndOldConversationsAreClosed() async throws {
