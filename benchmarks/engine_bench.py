@@ -5,7 +5,8 @@ Both answer the same scripted scenario from the same instantly answering OpenAI-
 loopback (Tests/TestSupport/scripted_lm_server.py): three root turns — look at the context, a batch of 8
 sub-calls over pieces of it, FINAL. rlmd runs as the user runs it (`rlmd ask` as a process, after the
 workspace was indexed once); rlms runs `RLM.completion(context)` in its `local` environment with the context
-already in memory (its own cost of reading the file is left out). Contexts of 1, 10 and 100 MB of text.
+already in memory (its own cost of reading the file is left out). Contexts of 1, 10 and 100 MB of generated
+text (ASCII) and of copies of this machine's Python standard library (real code: non-ASCII and astral chars).
 The trees' mtimes are set a minute back (a refresh re-reads files written in the last 2 s).
 Peak RSS of rlmd sums every process of the question (rlmd-lm and the sandboxed python), sampled every 10 ms.
 Run `make bench` or `benchmarks/engine_bench.py [--sizes 1,10,100] [--runs 3]` after `make release`.
@@ -15,7 +16,7 @@ import argparse, glob, json, os, statistics, subprocess, sys, tempfile, threadin
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from store_bench import RLMD, big_tree, sh  # noqa: E402
-from repl_bench import RLMS_VENV  # noqa: E402
+from repl_bench import RLMS_VENV, stdlib_copies  # noqa: E402
 from lm_bench import start  # noqa: E402
 
 SCRIPT = [
@@ -111,6 +112,7 @@ def main():
     parser.add_argument("--sizes", default="1,10,100", help="context sizes in MiB")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-rlms", action="store_true")
+    parser.add_argument("--contents", default="generated,stdlib", help="generated (ASCII text) and/or stdlib (real code)")
     args = parser.parse_args()
     if not os.path.exists(RLMD):
         sys.exit("build first: make release")
@@ -119,37 +121,44 @@ def main():
         server, port = start(SCRIPT)
         base = f"http://127.0.0.1:{port}"
         try:
-            for size in [int(s) for s in args.sizes.split(",")]:
-                root, _ = big_tree(os.path.join(tmp, f"t{size}"), size)
+            for content, size in [(c, int(s)) for s in args.sizes.split(",") for c in args.contents.split(",")]:
+                if content == "stdlib":
+                    root = stdlib_copies(os.path.join(tmp, f"s{size}"), size)
+                else:
+                    root, _ = big_tree(os.path.join(tmp, f"t{size}"), size)
                 # Files written in the last 2 s are re-read by every refresh (racy mtimes, as in git);
                 # a repository one asks about was not written a moment ago.
                 past = time.time() - 60
                 for folder, _, names in os.walk(root):
                     for name in names:
                         os.utime(os.path.join(folder, name), (past, past))
-                cache = os.path.join(tmp, f"cache{size}")
+                cache = os.path.join(tmp, f"cache-{content}{size}")
                 env = dict(os.environ, XDG_CACHE_HOME=cache, XDG_STATE_HOME=os.path.join(tmp, "state"),
                            RLMD_BASE_URL=base + "/v1", RLMD_MODEL="root-model", RLMD_SUB_MODEL="sub-model",
                            OPENAI_API_KEY="", ANTHROPIC_API_KEY="")
                 sh([RLMD, "index", root], env=env)
                 context_file = max(glob.glob(os.path.join(cache, "rlmd", "*", "context-*.txt")), key=os.path.getsize)
                 ours = [run_rlmd(root, base, env) for _ in range(args.runs)]
-                entry = {"mb": os.path.getsize(context_file) / 2**20, "rlmd": ours}
+                entry = {"content": content, "mb": os.path.getsize(context_file) / 2**20, "rlmd": ours}
                 if not args.skip_rlms:
                     entry["rlms"] = [run_rlms(base, context_file) for _ in range(args.runs)]
-                results[size] = entry
+                results[f"{content} {size}"] = entry
         finally:
             server.kill()
     for size, entry in results.items():
         ours = entry["rlmd"]
         seconds = statistics.median(r["seconds"] for r in ours)
         rss = max(r["peak_rss_mb"] for r in ours)
-        line = (f"{entry['mb']:6.1f} MiB  rlmd {seconds:6.3f} s, peak RSS {rss:5.0f} MB "
+        line = (f"{size:14} {entry['mb']:6.1f} MiB  rlmd {seconds:6.3f} s, peak RSS {rss:5.0f} MB "
                 f"(<= {2 * entry['mb'] + 60:.0f} MB at 100 MB), {ours[0]['calls']} calls, answer {ours[0]['answer']!r}")
         if "rlms" in entry:
             theirs = statistics.median(r["seconds"] for r in entry["rlms"])
             their_rss = max(r["peak_rss_mb"] for r in entry["rlms"])
-            line += f"\n           rlms {theirs:6.3f} s, peak RSS {their_rss:5.0f} MB  -> rlmd {theirs / seconds:.1f}x faster (>= 10x)"
+            line += f"\n{'':26}rlms {theirs:6.3f} s, peak RSS {their_rss:5.0f} MB  -> rlmd {theirs / seconds:.1f}x faster (>= 10x)"
+        generated = results.get(size.replace("stdlib", "generated"))
+        if entry["content"] == "stdlib" and generated:
+            ascii_seconds = statistics.median(r["seconds"] for r in generated["rlmd"])
+            line += f"\n{'':26}real code / ASCII: {seconds / ascii_seconds:.2f}x (<= 1.3x)"
         print(line)
     os.makedirs(os.path.join(HERE, "out"), exist_ok=True)
     with open(os.path.join(HERE, "out", "engine.json"), "w") as f:
