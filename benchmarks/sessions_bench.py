@@ -4,7 +4,8 @@ lines, side by side with python3 parsing the same file line by line with json.lo
 `--cold-runs` times each, medians); then the first search, which builds the full-text index the
 import deferred; then the cost of re-importing after 1 MB is appended.
 Run `benchmarks/sessions_bench.py [--mb 1024] [--cold-runs 3] [--runs 5]` after `make release`;
-`--rlmd PATH` times another build (say, of the base commit, to compare a change run by run).
+`--rlmd PATH` times another build (say, of the base commit, to compare a change run by run); `--emoji`
+puts an emoji or an accented word every ~12 words, written as raw UTF-8 as Claude Code writes them.
 """
 import argparse, json, os, random, shutil, statistics, subprocess, sys, sysconfig, tempfile, time
 
@@ -12,10 +13,15 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RLMD = os.path.join(REPO, ".build", "release", "rlmd")
 
 
-def realistic_lines(count, seed=7):
+EMOJI = ["\U0001F680", "\u2705", "\U0001F914", "caf\u00e9", "\U0001F525", "na\u00efve", "\u2192", "\U0001F44D"]
+
+
+def realistic_lines(count, seed=7, emoji=False):
     """User prompts, assistant text with usage, tool calls and long tool results, as Claude Code writes them."""
     rng = random.Random(seed)
     words = open(os.path.join(sysconfig.get_paths()["stdlib"], "argparse.py")).read().split()
+    if emoji:
+        words += EMOJI * (len(words) // (12 * len(EMOJI)))
     text = lambda n: " ".join(rng.choice(words) for _ in range(n))
     lines, parent = [], None
     for i in range(count):
@@ -42,18 +48,18 @@ def realistic_lines(count, seed=7):
                 "type": "tool_result", "tool_use_id": f"toolu_{i - 1}", "is_error": False,
                 "content": "\n".join(text(15) for _ in range(60))}]},
                 toolUseResult={"stdout": text(100), "stderr": "", "interrupted": False})
-        lines.append(json.dumps(base) + "\n")
+        lines.append(json.dumps(base, ensure_ascii=not emoji) + "\n")
         parent = uuid
     return lines
 
 
-def write_session(path, megabytes):
-    block = "".join(realistic_lines(4000))
+def write_session(path, megabytes, emoji=False):
+    block = "".join(realistic_lines(4000, emoji=emoji))
     with open(path, "w") as f:
         written = 0
         while written < megabytes << 20:
             f.write(block)
-            written += len(block)
+            written += len(block.encode())
     return os.path.getsize(path)
 
 
@@ -71,6 +77,7 @@ def main():
     parser.add_argument("--mb", type=int, default=1024)
     parser.add_argument("--runs", type=int, default=5, help="re-imports after appending 1 MB")
     parser.add_argument("--cold-runs", type=int, default=3, help="cold imports (and python3 runs) to take the median of")
+    parser.add_argument("--emoji", action="store_true", help="emoji and accented words in the text")
     parser.add_argument("--rlmd", default=RLMD, help="the rlmd binary to time (default: this checkout's release build)")
     args = parser.parse_args()
     rlmd = os.path.abspath(args.rlmd)
@@ -79,7 +86,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="rlmd-sessions-bench-")
     try:
         session = os.path.join(tmp, "bench-session.jsonl")
-        size = write_session(session, args.mb)
+        size = write_session(session, args.mb, args.emoji)
         store = os.path.join(tmp, "store")
         subprocess.run(["cat", session], stdout=subprocess.DEVNULL, check=True)  # warm the page cache
 
@@ -100,7 +107,7 @@ def main():
         search_rss_mb = int(out.stderr.decode().strip().splitlines()[-1]) / 1024
         second_search_s, _ = timed(search)
 
-        appended = "".join(realistic_lines(1200, seed=99))
+        appended = "".join(realistic_lines(1200, seed=99, emoji=args.emoji))
         appended = appended[: appended.rfind("\n", 0, 1 << 20) + 1]
         increments = []
         for _ in range(args.runs):
@@ -111,7 +118,7 @@ def main():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print(f"session file: {size / 1e6:.0f} MB, {report['messages']} messages, {report['added']} documents")
+    print(f"session file: {size / 1e6:.0f} MB{' with emoji' if args.emoji else ''}, {report['messages']} messages, {report['added']} documents")
     print(f"python3 json.loads line by line: {python_s:6.2f} s  {size / python_s / 1e6:6.0f} MB/s  (runs: {', '.join(f'{x:.2f}' for x in python_runs)})")
     print(f"rlmd index --session (cold):     {rlmd_s:6.2f} s  {size / rlmd_s / 1e6:6.0f} MB/s  (runs: {', '.join(f'{x:.2f}' for x in rlmd_runs)})"
           f"  peak RSS {rss_mb:.0f} MB (<= 200 MB)  -> {python_s / rlmd_s:.2f}x python3")
