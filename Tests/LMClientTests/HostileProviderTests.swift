@@ -89,8 +89,13 @@ import TestSupport
         ])
         let completion = try await Self.openAI(server).complete(Self.request)
         #expect(completion.text == "moved")
-        let headers = try await server.requests().map { $0["headers"] as? [String: String] ?? [:] }
+        let requests = try await server.requests()
+        let headers = requests.map { $0["headers"] as? [String: String] ?? [:] }
         #expect(headers.count == 2 && headers.allSatisfy { $0["authorization"] == "Bearer \(Self.openAIKey)" })
+        // A 308 repeats the POST with its body (URLSession on Linux sent it without one).
+        #expect(requests.map { $0["path"] as? String } == ["/v1/chat/completions", "/v2/chat/completions"])
+        let bodies = requests.map { ($0["body"] as? [String: Any])?["messages"] as? [[String: Any]] }
+        #expect(bodies.count == 2 && bodies[1]?.first?["content"] as? String == "hi", "\(requests)")
     }
 
     @Test func theDeadlineBoundsAttemptsAndRetries() async throws {
