@@ -12,34 +12,13 @@ import argparse, json, os, sys, tempfile, threading, time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from daemon_bench import Daemon  # noqa: E402
+from engine_bench import tree_rss_mb  # noqa: E402
 from lm_bench import start  # noqa: E402
 from repl_bench import stdlib_copies  # noqa: E402
 from store_bench import RLMD, sh  # noqa: E402
 
 ASKS = 16
 REPLY = {"model": "root-model", "body": "openai:```repl\nsize = len(context)\nFINAL(f'{size} chars')\n```"}
-
-
-def tree_rss(root):
-    """Resident bytes of `root` and every process below it."""
-    parents, rss = {}, {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry)] = int(fields[1])
-        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGESIZE")
-    members, frontier = {root}, [root]
-    while frontier:
-        parent = frontier.pop()
-        for pid, ppid in parents.items():
-            if ppid == parent and pid not in members:
-                members.add(pid)
-                frontier.append(pid)
-    return sum(rss.get(pid, 0) for pid in members)
 
 
 class PeakSampler(threading.Thread):
@@ -49,7 +28,7 @@ class PeakSampler(threading.Thread):
 
     def run(self):
         while self.running:
-            self.peak = max(self.peak, tree_rss(self.pid))
+            self.peak = max(self.peak, tree_rss_mb(self.pid))
             time.sleep(0.1)
 
 
@@ -73,7 +52,7 @@ def run(root, tmp, budget_mb, port):
         _, reply = daemon.wait(f"ask{n}", timeout=300)
         conversations.append(reply["result"]["conversation"])
     time.sleep(1)  # the trim after the last answer
-    settled = tree_rss(daemon.process.pid)
+    settled = tree_rss_mb(daemon.process.pid)
     follow = {}
     for label, conversation in (("first (closed REPL)", conversations[0]), ("last (live REPL)", conversations[-1])):
         id = f"follow-{label}"
@@ -102,9 +81,9 @@ def main():
         results = {}
         for label, budget in (("budget off", 0), ("default budget", None)):
             peak, settled, follow = run(root, tmp, budget, port)
-            results[label] = {"peak_mb": peak >> 20, "settled_mb": settled >> 20, "follow_up_ms": follow}
+            results[label] = {"peak_mb": peak, "settled_mb": settled, "follow_up_ms": follow}
             followed = ", ".join(f"{name} {ms:.0f} ms" for name, ms in follow.items())
-            print(f"{label:15} peak RSS of the daemon and its REPLs {peak >> 20} MB, after 16 asks {settled >> 20} MB; follow-up: {followed}")
+            print(f"{label:15} peak RSS of the daemon and its REPLs {peak:.0f} MB, after 16 asks {settled:.0f} MB; follow-up: {followed}")
         lm.kill()
     os.makedirs(os.path.join(HERE, "out"), exist_ok=True)
     json.dump(results, open(os.path.join(HERE, "out", "daemon_memory.json"), "w"), indent=2)
