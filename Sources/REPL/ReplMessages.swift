@@ -45,6 +45,8 @@ enum ReplMessage {
         var total_chars: Int
         var all_ascii: Bool
         var exact: Bool
+        /// The descriptor holds the store's 2-byte copy (`BMPContextCache`), not the UTF-8 records.
+        var bmp: Bool = false
         var docs: [ReplContext.DocRow]
         var limits: [String: Int]
         var output_limit: Int
@@ -111,7 +113,7 @@ public struct ReplReady: Sendable, Codable, Equatable {
     public var chars: Int
     public var documents: Int
     /// How the context string was built: "filled" (read into the str's buffer), "filled-bmp" (so,
-    /// with chars above U+FFFF as stand-ins), "decoded", "empty".
+    /// with chars above U+FFFF as stand-ins), "cached" (read from the store's 2-byte copy), "decoded", "empty".
     public var load: String
     /// Chars above U+FFFF that `context` holds as U+FFFD (`ReplOptions.exactText` off).
     public var standins: Int

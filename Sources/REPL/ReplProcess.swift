@@ -73,11 +73,19 @@ public actor ReplProcess {
         let owner: uid_t? = sandbox.dropsPrivileges ? Sandbox.nobody : nil
         let scratch = try Scratch.make(owner: owner)
         var contextFD: Int32 = -1
-        var ownsContextFD = false
+        var ownsContextFD = false, bmp = false
+        let layout = context.layout()
         let runtime: String
         do {
             runtime = try RuntimeScript.install(into: scratch, python: python, environment: ProcessInfo.processInfo.environment)
             switch context {
+            case .store(let snapshot) where !options.exactText && !layout.allASCII:
+                // Made once per snapshot (off the pool: 100 MB take a few hundred ms), then read as ASCII is.
+                if let cached = await OffPool.run({ BMPContextCache.descriptor(for: snapshot, layout: layout) }) {
+                    (contextFD, ownsContextFD, bmp) = (cached, true, true)
+                } else {
+                    contextFD = snapshot.contextFileDescriptor
+                }
             case .store(let snapshot): contextFD = snapshot.contextFileDescriptor
             case .text(let text, _):
                 contextFD = try Scratch.anonymousFile(in: scratch, text: text)
@@ -98,10 +106,9 @@ public actor ReplProcess {
             throw ReplError("\(error)")
         }
         let connection = ReplConnection(process: process, scratch: scratch, outputLimit: options.outputLimit)
-        let layout = context.layout()
         memoryCap = options.limits.treeMemoryCap(contextBytes: layout.records.reduce(0) { $0 + $1[1] })
         let initMessage = ReplMessage.Init(records: layout.records, total_chars: layout.totalChars, all_ascii: layout.allASCII,
-                                           exact: options.exactText,
+                                           exact: options.exactText, bmp: bmp,
                                            docs: layout.docs, limits: limitsForSandbox(), output_limit: options.outputLimit,
                                            cwd: directory)
         let watchdog = Task {

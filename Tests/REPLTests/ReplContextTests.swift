@@ -53,7 +53,8 @@ import TestSupport
         for exact in [false, true] {
             let repl = Harness.repl(.store(snapshot)) { $0.exactText = exact }
             let ready = try await repl.start()
-            #expect(ready.load == (astral > 0 && !exact ? "filled-bmp" : "filled"), "\(name)")
+            // A non-ASCII snapshot is read from the store's 2-byte copy, made by the first REPL.
+            #expect(ready.load == (whole.utf8.count != whole.unicodeScalars.count && !exact ? "cached" : "filled"), "\(name)")
             #expect(ready.chars == snapshot.totalChars && ready.standins == (exact ? 0 : astral))
             let result = try await repl.execute(Self.view)
             await repl.close()
@@ -66,6 +67,15 @@ import TestSupport
             }
             #expect(view.docs == expected)
         }
+        // The same text decoded piece by piece (as a child RLM's text context is, or a store whose
+        // copy cannot be written) holds the same stand-ins.
+        let text = Harness.repl(.text(whole))
+        let ready = try await text.start()
+        #expect(ready.standins == astral && ready.load == (astral > 0 ? "filled-bmp" : "filled"), "\(name): \(ready.load)")
+        let view = try JSONDecoder().decode(PythonView.self, from: Data(try await text.execute(Self.view).stdout.utf8))
+        await text.close()
+        let (standingInSha, exactSha) = (try Self.sha256(Self.standingIn(whole)), try Self.sha256(whole))
+        #expect(view.sha == standingInSha && view.exactSha == exactSha, "\(name)")
     }
 
     /// Chars above U+FFFF stand as U+FFFD in `context`, one each, so offsets hold; what the model asks
@@ -112,6 +122,28 @@ import TestSupport
         #expect(results.allSatisfy { $0.error == nil }, "\(results.map { $0.error ?? "" })")
         #expect(results[0].stdout == "'real \u{FFFD} then 🚀 and 𝔘\\n' 'only 🚀 here\\n'\n")
         #expect(results[1].stdout == "3 \(try fixture.snapshot().totalChars)\n")
+    }
+
+    /// The store's 2-byte copy follows refreshes: a new snapshot gets its own, the old one goes.
+    @Test func theTwoByteCopyFollowsARefresh() async throws {
+        let fixture = try Fixture()
+        try fixture.write("a.md", "first 🚀 version\n")
+        try fixture.index()
+        let before = try fixture.snapshot()
+        let first = Harness.repl(.store(before))
+        #expect(try await first.execute("print(exact_text(0, len(context)))").stdout.contains("first 🚀 version"))
+        await first.close()
+        try fixture.write("a.md", "second → version with 😀 and 🚀\n")
+        try fixture.index()
+        let after = try fixture.snapshot()
+        let second = Harness.repl(.store(after))
+        let ready = try await second.start()
+        let text = try await second.execute("print(exact_text(0, len(context)))").stdout
+        await second.close()
+        #expect(ready.load == "cached" && ready.standins == 2)
+        #expect(text.contains("second → version with 😀 and 🚀") && !text.contains("first"), "\(text)")
+        let copies = try FileManager.default.contentsOfDirectory(atPath: after.location.directory).filter { $0.hasPrefix("context-bmp-") }
+        #expect(copies.count == 1, "\(copies)")
     }
 
     @Test func contextFollowsRecordsAppendedOutOfFileOrderByARefresh() async throws {

@@ -21,6 +21,8 @@ public final class ContextSnapshot: @unchecked Sendable {
     public var contextBytes: Int { file.bytes.count }
     /// An open descriptor of the context file, valid while the snapshot lives.
     public var contextFileDescriptor: Int32 { file.descriptor }
+    /// The context file, mapped.
+    public var contextFile: MappedFile { file }
     let file: MappedFile
     let searchShards: SearchShardReaders
     private let indexByPath: [String: Int]

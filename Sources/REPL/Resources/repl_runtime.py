@@ -177,12 +177,14 @@ def _pieces(fd, offset, length, size=1 << 20):
         offset += cut
 
 
-def _load_context(records, total_chars, all_ascii, exact=False):
-    """Builds `context` from the records of the context file rlmd passed as fd 5: the str and the
-    stand-ins it holds (see `_Standins`)."""
+def _load_context(records, total_chars, all_ascii, exact=False, bmp=False):
+    """Builds `context` from the records of the context file rlmd passed as fd 5 (or from the
+    store's 2-byte copy of them, `bmp`): the str and the stand-ins it holds (see `_Standins`)."""
     if not records or total_chars == 0:
         return "", _Standins(), "empty"
     fd = _CONTEXT_FD
+    if bmp:
+        return _load_bmp(fd, total_chars)
     # Without `exact`, a context that is not all ASCII is a 2-byte str: no scan for its widest char,
     # and at most 2 bytes per char (a Latin-1-only context pays 2 where 1 would do).
     maxchar = 127 if all_ascii else _max_char(fd, records) if exact else 65535
@@ -221,6 +223,30 @@ def _load_context(records, total_chars, all_ascii, exact=False):
     return text, standins, "filled" if exact or not standins.count else "filled-bmp"
 
 
+def _load_bmp(fd, total_chars):
+    """The 2-byte copy rlmd keeps beside a non-ASCII context file (UTF-16LE, stand-ins already in,
+    their table after the text): read straight into the str's buffer, as ASCII is."""
+    size = total_chars * 2
+    standins = _Standins.read(fd, size)
+    if not _fill_works(65535):
+        return _pread_all(fd, size, 0).decode("utf-16-le"), standins, "decoded"
+    text = _new_str(total_chars, 65535)
+    view = memoryview(_buffer(text, 65535)).cast("B")
+    _fill_ascii(fd, view, id(text) + _data_offset(65535), [[0, size, 0, size]])
+    return text, standins, "cached"
+
+
+def _pread_all(fd, length, offset):
+    parts, got = [], 0
+    while got < length:
+        part = os.pread(fd, length - got, offset + got)
+        if not part:
+            raise OSError("context file is shorter than the index says")
+        parts.append(part)
+        got += len(part)
+    return b"".join(parts)
+
+
 class _Standins:
     """The chars above U+FFFF of a 2-byte `context`, each stood for there by one U+FFFD so every
     offset stays exact: their offsets in order and the chars themselves, 12 bytes each."""
@@ -240,6 +266,19 @@ class _Standins:
     def _astral():
         import re
         return re.compile("[\U00010000-\U0010FFFF]")
+
+    @classmethod
+    def read(cls, fd, at):
+        """The table after the text of a 2-byte copy: count, offsets (int64), code points (uint32)."""
+        from array import array
+        standins = cls()
+        count = int.from_bytes(_pread_all(fd, 8, at), "little", signed=True)
+        if count:
+            standins.offsets.frombytes(_pread_all(fd, 8 * count, at + 8))
+            points = array("I")
+            points.frombytes(_pread_all(fd, 4 * count, at + 8 + 8 * count))
+            standins.chars = "".join(map(chr, points))
+        return standins
 
     def decode_bmp(self, piece, char_offset):
         """Decodes UTF-8 with its astral chars already stood for, cut out of the bytes (decoding
@@ -667,7 +706,7 @@ def main():
     started = time.perf_counter()
     try:
         context, standins, how = _load_context(init["records"], init["total_chars"], init["all_ascii"],
-                                               bool(init.get("exact")))
+                                               bool(init.get("exact")), bool(init.get("bmp")))
     except (OSError, ValueError, MemoryError) as error:
         channel.send({"type": "fatal", "error": f"could not load the context: {error}"})
         sys.exit(3)
