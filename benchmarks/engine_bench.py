@@ -6,7 +6,8 @@ loopback (Tests/TestSupport/scripted_lm_server.py): three root turns — look at
 sub-calls over pieces of it, FINAL. rlmd runs as the user runs it (`rlmd ask` as a process, after the
 workspace was indexed once); rlms runs `RLM.completion(context)` in its `local` environment with the context
 already in memory (its own cost of reading the file is left out). Contexts of 1, 10 and 100 MB of generated
-text (ASCII) and of copies of this machine's Python standard library (real code: non-ASCII and astral chars).
+text (ASCII) and of this machine's Python standard library sources concatenated into as many files (real code:
+non-ASCII and astral chars).
 The trees' mtimes are set a minute back (a refresh re-reads files written in the last 2 s).
 Peak RSS of rlmd sums every process of the question (rlmd-lm and the sandboxed python), sampled every 10 ms.
 Run `make bench` or `benchmarks/engine_bench.py [--sizes 1,10,100] [--runs 3]` after `make release`.
@@ -16,7 +17,7 @@ import argparse, glob, json, os, statistics, subprocess, sys, tempfile, threadin
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from store_bench import RLMD, big_tree, sh  # noqa: E402
-from repl_bench import RLMS_VENV, stdlib_copies  # noqa: E402
+from repl_bench import RLMS_VENV, stdlib_in_files  # noqa: E402
 from lm_bench import start  # noqa: E402
 
 SCRIPT = [
@@ -123,7 +124,7 @@ def main():
         try:
             for content, size in [(c, int(s)) for s in args.sizes.split(",") for c in args.contents.split(",")]:
                 if content == "stdlib":
-                    root = stdlib_copies(os.path.join(tmp, f"s{size}"), size)
+                    root = stdlib_in_files(os.path.join(tmp, f"s{size}"), size)
                 else:
                     root, _ = big_tree(os.path.join(tmp, f"t{size}"), size)
                 # Files written in the last 2 s are re-read by every refresh (racy mtimes, as in git);

@@ -50,6 +50,27 @@ def stdlib_copies(tmp, megabytes):
     return target
 
 
+def stdlib_in_files(tmp, megabytes, files=200):
+    """The standard library's .py sources, concatenated over and over into `files` files of about
+    megabytes/files MiB each (the shape of the generated trees: same content as stdlib_copies,
+    few documents)."""
+    source = sysconfig.get_paths()["stdlib"]
+    texts = [open(path, encoding="utf-8", errors="replace").read()
+             for path in sorted(glob.glob(os.path.join(source, "**", "*.py"), recursive=True)) if "site-packages" not in path]
+    target = os.path.join(tmp, "stdlib-in-files")
+    os.makedirs(target, exist_ok=True)
+    each, at = (megabytes << 20) // files, 0
+    for n in range(files):
+        parts, size = [], 0
+        while size < each:
+            parts.append(texts[at % len(texts)])
+            size += len(parts[-1].encode())
+            at += 1
+        with open(os.path.join(target, f"part{n:03d}.py"), "w", encoding="utf-8") as f:
+            f.write("".join(parts))
+    return target
+
+
 def emoji_tree(tmp, megabytes):
     """The generated text with an emoji (astral) every ~300 chars and an accented word per line."""
     source, _ = big_tree(os.path.join(tmp, "plain-for-emoji"), megabytes)
