@@ -1,7 +1,7 @@
 import Foundation
 
 /// Watches the process trees of running cells against their memory caps on one thread of its
-/// own: every 250 ms while any cell is watched, one pass over `/proc` serves them all. (A pass per
+/// own: every 250 ms while any cell has run that long, one pass over `/proc` serves them all. (A pass per
 /// REPL on the concurrency pool held its two threads when many REPLs ran at once.)
 final class MemoryWatch: @unchecked Sendable {  // state under `condition`
     static let shared = MemoryWatch()
@@ -17,6 +17,7 @@ final class MemoryWatch: @unchecked Sendable {  // state under `condition`
         var root: pid_t
         var cap: Int
         var over: @Sendable (Int) -> Void
+        var since = ContinuousClock.now
     }
 
     private let condition = NSCondition()
@@ -50,15 +51,21 @@ final class MemoryWatch: @unchecked Sendable {  // state under `condition`
         while true {
             condition.lock()
             while watched.isEmpty { condition.wait() }
-            let current = watched
             condition.unlock()
+            usleep(Self.interval)
+            // A cell younger than the interval is left to the check at its end (most cells are:
+            // a pass each at their start cost asks a few ms).
+            condition.lock()
+            let due = ContinuousClock.now - .microseconds(Int(Self.interval))
+            let current = watched.filter { $0.value.since <= due }
+            condition.unlock()
+            guard !current.isEmpty else { continue }
             let table = ProcessTree.Table.read()
             for (id, watch) in current {
                 let used = table.residentBytes(root: watch.root)
                 // Stopped meanwhile: the cell ended, and its own check at the end decides.
                 if used > watch.cap, stop(id) { watch.over(used) }
             }
-            usleep(Self.interval)
         }
     }
 }

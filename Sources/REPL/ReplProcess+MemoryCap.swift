@@ -17,9 +17,13 @@ extension ReplProcess {
         connection.process.kill()
     }
 
-    /// What the sandbox's process tree holds now; nil when no Python process runs.
-    public func residentBytes() -> Int? {
-        connection.map { ProcessTree.residentBytes(root: $0.process.pid) }
+    /// The sandbox's root process while one runs (see `residentBytes(roots:)`).
+    public func processID() -> pid_t? { connection?.process.pid }
+
+    /// What the process trees under `roots` hold now, from one pass over `/proc`.
+    public static func residentBytes(roots: [pid_t]) -> [Int] {
+        let table = ProcessTree.Table.read()
+        return roots.map { table.residentBytes(root: $0) }
     }
 
     func memoryMessage(used: Int, cap: Int) -> String {

@@ -146,10 +146,14 @@ extension QuestionService {
     /// hold more than the budget; their follow-ups start a new one.
     func trimREPLs(keeping current: String) async {
         guard replMemoryBudget > 0 else { return }
-        var held: [(name: String, bytes: Int)] = []
+        var live: [(name: String, pid: pid_t)] = []
         for name in order {
-            if let bytes = await conversations[name]?.replBytes() { held.append((name, bytes)) }
+            if let pid = await conversations[name]?.replProcessID() { live.append((name, pid)) }
         }
+        guard !live.isEmpty else { return }
+        let roots = live.map(\.pid)
+        let sizes = await OffPool.run { ReplProcess.residentBytes(roots: roots) }
+        let held = zip(live, sizes).map { (name: $0.name, bytes: $1) }
         var total = held.reduce(0) { $0 + $1.bytes }
         for (name, bytes) in held where total > replMemoryBudget && name != current && !running.contains(name) {
             running.insert(name)  // a question arriving meanwhile is told the conversation is busy

@@ -83,9 +83,9 @@ public actor RLMSession {
         return answer
     }
 
-    /// What this conversation's REPL holds now (nil: none runs).
-    public func replBytes() async -> Int? {
-        await repl?.residentBytes()
+    /// The root process of this conversation's sandbox (nil: none runs).
+    public func replProcessID() async -> pid_t? {
+        await repl?.processID()
     }
 
     /// Closes the REPL between questions to free its memory; the next question starts one and is
