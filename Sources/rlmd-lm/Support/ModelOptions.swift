@@ -37,20 +37,13 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Seconds each REPL cell may run.")
     var cellTimeout: Double = 120
 
-    @Option(name: .customLong("sandbox-memory-mb"),
-            help: "Resident memory of the REPL's whole process tree, in MiB (default: the config's [sandbox] memory_mb, else 2048 + 3 per MiB of context; 0: off).")
-    var sandboxMemoryMB: Int?
-
-    @Flag(name: .customLong("exact-text"),
-          help: "`context` keeps chars above U+FFFF as they are (a 4-byte str: up to 4 bytes of memory per byte of context) instead of one U+FFFD each.")
-    var exactText = false
+    @OptionGroup var sandbox: SandboxFlags
 
     func validate() throws {
         guard maxIterations > 0, maxCalls > 0, maxSeconds > 0, maxDepth >= 1, cellTimeout > 0, maxReplyTokens > 0 else {
             throw ValidationError("--max-iterations, --max-calls, --max-seconds, --max-reply-tokens, --cell-timeout must be positive and --max-depth at least 1")
         }
         if let maxUSD, maxUSD <= 0 { throw ValidationError("--max-usd must be positive") }
-        if let sandboxMemoryMB, sandboxMemoryMB < 0 { throw ValidationError("--sandbox-memory-mb must be 0 (off) or more") }
     }
 
     var options: RLMOptions {
@@ -63,8 +56,7 @@ struct ModelOptions: ParsableArguments {
         options.maxDepth = maxDepth
         options.maxReplyTokens = maxReplyTokens
         options.repl.cellTimeout = .milliseconds(Int(cellTimeout * 1000))
-        options.repl.limits.treeMemoryBytes = sandboxMemoryMB.map { $0 << 20 }
-        options.repl.exactText = exactText
+        sandbox.apply(to: &options.repl)
         return options
     }
 

@@ -21,8 +21,7 @@ extension BenchCommand {
         @Option(help: "Batched calls in flight at once.")
         var concurrency = 16
 
-        @Flag(name: .customLong("exact-text"), help: "`context` keeps chars above U+FFFF instead of one U+FFFD each.")
-        var exactText = false
+        @OptionGroup var sandbox: SandboxFlags
 
         func validate() throws {
             guard count > 0, batch > 0, concurrency > 0 else { throw ValidationError("--count, --batch and --concurrency must be positive") }
@@ -32,7 +31,7 @@ extension BenchCommand {
             let snapshot = try workspaceOptions.openSnapshot()
             var options = ReplOptions()
             options.batchConcurrency = concurrency
-            options.exactText = exactText
+            sandbox.apply(to: &options)
             let handler: SubCallHandler = { call in
                 guard case .llmQuery(let prompt, _, _) = call else { return "" }
                 if prompt.hasPrefix("sleep:") { try await Task.sleep(for: .milliseconds(100)) }

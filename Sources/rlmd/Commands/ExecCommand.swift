@@ -31,12 +31,7 @@ struct ExecCommand: AsyncParsableCommand {
     @Option(help: "Address-space limit of the REPL in MiB.")
     var memoryMB: Int = 8192
 
-    @Option(name: .customLong("sandbox-memory-mb"),
-            help: "Resident memory of the REPL's whole process tree, in MiB (default: 2048 + 3 per MiB of context; 0: off).")
-    var sandboxMemoryMB: Int?
-
-    @Flag(name: .customLong("exact-text"), help: "`context` keeps chars above U+FFFF as they are instead of one U+FFFD each.")
-    var exactText = false
+    @OptionGroup var sandbox: SandboxFlags
 
     @Option(help: "Sandbox: strongest (bubblewrap when present), unshare, or none.")
     var isolation: String = "strongest"
@@ -73,12 +68,8 @@ struct ExecCommand: AsyncParsableCommand {
         options.cellTimeout = .milliseconds(Int(timeout * 1000))
         options.outputLimit = outputLimit
         options.limits.addressSpaceBytes = memoryMB << 20
-        if let sandboxMemoryMB {
-            guard sandboxMemoryMB >= 0 else { throw CLIError("--sandbox-memory-mb must be 0 (off) or more") }
-            options.limits.treeMemoryBytes = sandboxMemoryMB << 20
-        }
         options.isolation = mode
-        options.exactText = exactText
+        sandbox.apply(to: &options)
         let snapshot = try workspaceOptions.openSnapshot()
         let echo = echoSubCalls
         let repl = ReplProcess(context: .store(snapshot), options: options) { call in
