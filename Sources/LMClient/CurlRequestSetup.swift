@@ -33,12 +33,11 @@ enum CurlRequestSetup {
         case "HEAD": check(rlmd_curl_easy_long(easy, CURLOPT_NOBODY, 1))
         case let method:
             if method != "POST" { check(rlmd_curl_easy_string(easy, CURLOPT_CUSTOMREQUEST, method)) }
-            let body = request.httpBody ?? Data()
+            // COPYPOSTFIELDS copies the bytes (NUL bytes included: the size is set first).
+            var body = [UInt8](request.httpBody ?? Data())
             check(rlmd_curl_easy_size(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
-            // COPYPOSTFIELDS copies the bytes, so the body needs to outlive nothing here.
-            body.withUnsafeBytes { bytes in
-                check(rlmd_curl_easy_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!)))
-            }
+            body.append(0)  // so that an empty body has an address too
+            check(rlmd_curl_easy_pointer(easy, CURLOPT_COPYPOSTFIELDS, &body))
         }
 
         // "Expect:" drops the 100-continue round trip libcurl adds before large bodies.

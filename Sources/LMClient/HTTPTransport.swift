@@ -39,10 +39,8 @@ public final class HTTPTransport: Sendable {
                     response.body.append(data)
                 }
             }
-        } catch let error as LMError {
-            throw error
         } catch {
-            throw Task.isCancelled ? .cancelled : .transport(String(describing: error))
+            throw .from(error)
         }
         // The stream ends without an error when the calling task is cancelled.
         if Task.isCancelled { throw .cancelled }
@@ -68,10 +66,8 @@ public final class HTTPTransport: Sendable {
                 guard let first = try await group.next(), let result = first else { throw LMError.timeout(seconds) }
                 return result
             }
-        } catch let error as LMError {
-            throw error
         } catch {
-            throw Task.isCancelled ? .cancelled : .transport(String(describing: error))
+            throw .from(error)
         }
     }
 }

@@ -36,3 +36,12 @@ public enum LMError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension LMError {
+    /// `error` as an `LMError`: itself when it is one, else cancelled (when the task is) or a
+    /// transport failure (what the streams of a transfer end with).
+    static func from(_ error: any Error) -> LMError {
+        if let error = error as? LMError { return error }
+        return Task.isCancelled ? .cancelled : .transport(String(describing: error))
+    }
+}

@@ -63,10 +63,8 @@ extension ModelClient {
                     }
                 }
             }
-        } catch let error as LMError {
-            throw error
         } catch {
-            throw Task.isCancelled ? .cancelled : .transport("\(error)")
+            throw .from(error)
         }
         if Task.isCancelled { throw .cancelled }
         guard (200..<300).contains(status) else {

@@ -85,8 +85,7 @@ public final class ModelClient: LanguageModel {
     }
 
     static func seconds(until deadline: ContinuousClock.Instant) -> Double {
-        let left = deadline - .now
-        return Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18
+        (deadline - .now) / .seconds(1)
     }
 
     private func priced(_ reply: Completion, request: CompletionRequest, attempts: Int) -> Completion {
