@@ -4,19 +4,14 @@
 wall time (utime + stime from /proc/PID/stat, sampled just before it exits) is reported. Target <= 1 %.
 Run after `make release`: `benchmarks/lm_wait_bench.py [--delay SECONDS] [--binary PATH]`.
 """
-import argparse, json, os, subprocess, sys, tempfile, time
+import argparse, os, subprocess, sys, time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SERVER = os.path.join(REPO, "Tests", "TestSupport", "scripted_lm_server.py")
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from lm_bench import start  # noqa: E402
+
 TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def start(steps):
-    script = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
-    json.dump(steps, script)
-    script.close()
-    process = subprocess.Popen([sys.executable, SERVER, script.name], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    return process, int(process.stdout.readline())
 
 
 def cpu_seconds(pid):

@@ -4,8 +4,7 @@
 - one 16 MB line (a `ping` carrying a 16 MB string): time from the first byte written to its answer
   (<= 0.2 s; every read rescanned the unfinished line before, 47.8 s);
 - a line over the 64 MiB limit: time to the -32700 answer with `"id": null`, and a `ping` behind it answered.
-Run `benchmarks/mcp_framing_bench.py [--runs N] [--binary PATH]`; without --binary it builds release
-(`swift build -c release`) when a source is newer than .build/release/rlmd.
+Run after `make release`: `benchmarks/mcp_framing_bench.py [--runs N] [--binary PATH]`.
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, threading, time
 
@@ -15,15 +14,6 @@ sys.path.insert(0, HERE)
 from store_bench import RLMD, sh  # noqa: E402
 
 LIMIT = 64 << 20
-
-
-def build_if_needed():
-    binaries = [RLMD, RLMD + "-lm"]
-    built = min((os.path.getmtime(b) for b in binaries if os.path.exists(b)), default=0) if all(map(os.path.exists, binaries)) else 0
-    newest = max(os.path.getmtime(os.path.join(d, f)) for d, _, fs in os.walk(os.path.join(REPO, "Sources")) for f in fs)
-    if newest > built:
-        print("building release (swift build -c release) ...", flush=True)
-        subprocess.run(["swift", "build", "-c", "release"], cwd=REPO, check=True)
 
 
 class MCP:
@@ -66,8 +56,8 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--binary", help="an rlmd built elsewhere (its rlmd-lm beside it)")
     args = parser.parse_args()
-    if not args.binary:
-        build_if_needed()
+    if not os.path.exists(args.binary or RLMD):
+        sys.exit("build first: make release")
     with tempfile.TemporaryDirectory() as tmp:
         root = os.path.join(tmp, "workspace")
         os.makedirs(root)
