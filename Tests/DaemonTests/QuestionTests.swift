@@ -75,7 +75,10 @@ import TestSupport
         ])
         for (sandbox, expected) in [(JSONValue.object([:]), "1 1"), (.object(["exactText": .bool(true)]), "0 1"),
                                     (.object(["memoryMb": .int(150)]), "lost")] {
-            guard case .object(var options) = Self.options(server) else { return }
+            guard case .object(var options) = Self.options(server) else {
+                Issue.record("the test's initializationOptions are not an object")
+                return
+            }
             options["sandbox"] = sandbox
             let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
             _ = await client.initialize(root: fixture.root, options: .object(options))
