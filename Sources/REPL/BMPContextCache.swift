@@ -6,9 +6,10 @@ import Glibc
 
 /// A non-ASCII snapshot's `context` as the 2-byte str holds it, kept beside the store's context
 /// file so that a REPL reads it straight into the str's buffer as it reads ASCII (decoding the
-/// UTF-8 in Python cost 6-16x the ASCII start). The file is the UTF-16LE text in context order,
-/// each char above U+FFFF as one U+FFFD, then the stand-ins: their count (Int64), char offsets
-/// (Int64 each) and code points (UInt32 each), little-endian. Its name carries a fingerprint of
+/// UTF-8 in Python cost 6-16x the ASCII start), or maps it as the str's buffer. The file is the
+/// UTF-16LE text in context order, each char above U+FFFF as one U+FFFD, the str's NUL padded to
+/// 8 bytes, then the stand-ins: their count (Int64), char offsets (Int64 each) and code points
+/// (UInt32 each), little-endian. Its name carries a fingerprint of
 /// the records and the context file, so a refresh or compaction makes a new one (older ones are
 /// removed); it is written under a temporary name and renamed, so concurrent REPLs agree.
 enum BMPContextCache {
@@ -18,6 +19,10 @@ enum BMPContextCache {
         let directory = snapshot.location.directory
         guard let name = fileName(snapshot: snapshot, layout: layout) else { return nil }
         let path = directory + "/" + name
+        // One writer per process: a REPL starting while the daemon makes the copy waits for it
+        // instead of transcoding the same text beside it.
+        writing.lock()
+        defer { writing.unlock() }
         let existing = open(path, O_RDONLY | O_CLOEXEC)
         if existing >= 0 { return existing }
         let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -35,6 +40,9 @@ enum BMPContextCache {
     }
 
     static let prefix = "context-bmp-"
+    private static let writing = NSLock()
+    /// In the name's fingerprint, so a copy of an older layout is never read as this one.
+    private static let formatVersion = 2
 
     private static func fileName(snapshot: ContextSnapshot, layout: ReplContext.Layout) -> String? {
         var st = stat()
@@ -47,7 +55,7 @@ enum BMPContextCache {
                 value >>= 8
             }
         }
-        [Int(st.st_dev), Int(st.st_ino), Int(st.st_size), layout.totalChars].forEach(mix)
+        [formatVersion, Int(st.st_dev), Int(st.st_ino), Int(st.st_size), layout.totalChars].forEach(mix)
         for record in layout.records { record.forEach(mix) }
         return prefix + String(hash, radix: 16) + ".u16"
     }
@@ -63,6 +71,16 @@ enum BMPContextCache {
             var at = offset
             let end = offset + length
             while at < end {
+                // Code is mostly ASCII: 8 bytes at a time while none has its high bit set.
+                if at + 8 <= end {
+                    let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+                    if word & 0x8080_8080_8080_8080 == 0 {
+                        out.appendWidened(word)
+                        chars += 8
+                        at += 8
+                        continue
+                    }
+                }
                 let lead = UInt32(bytes[at])
                 var scalar: UInt32, width: Int
                 switch lead {
@@ -92,6 +110,7 @@ enum BMPContextCache {
             }
         }
         guard chars == layout.totalChars else { return false }
+        out.append(UInt64(0))  // the str's NUL, then padding: a mapped str ends as CPython's do
         out.append(Int64(offsets.count))
         offsets.forEach { out.append($0) }
         scalars.forEach { out.append($0) }
@@ -108,6 +127,20 @@ enum BMPContextCache {
             }
             unlink(directory + "/" + other)
         }
+    }
+}
+
+extension ReplContext {
+    /// Makes the store's 2-byte copy of a non-ASCII snapshot now, so that the first REPL over it maps
+    /// the copy instead of writing it (100 MB of code: 0.5-1 s). The daemon calls this after each
+    /// refresh. False when there is nothing to make or it could not be made.
+    @discardableResult
+    public func prepareTwoByteCopy() -> Bool {
+        guard case .store(let snapshot) = self else { return false }
+        let layout = layout()
+        guard !layout.allASCII, let fd = BMPContextCache.descriptor(for: snapshot, layout: layout) else { return false }
+        close(fd)
+        return true
     }
 }
 
@@ -134,6 +167,24 @@ private final class FileOutput {
         if count + MemoryLayout<T>.size > Self.capacity { flush() }
         buffer.storeBytes(of: value.littleEndian, toByteOffset: count, as: T.self)
         count += MemoryLayout<T>.size
+    }
+
+    /// Eight ASCII bytes (little-endian in `word`) as eight UTF-16LE units.
+    @inline(__always)
+    func appendWidened(_ word: UInt64) {
+        if count + 16 > Self.capacity { flush() }
+        let low = word & 0xFFFF_FFFF, high = word >> 32
+        buffer.storeBytes(of: Self.widen(low).littleEndian, toByteOffset: count, as: UInt64.self)
+        buffer.storeBytes(of: Self.widen(high).littleEndian, toByteOffset: count + 8, as: UInt64.self)
+        count += 16
+    }
+
+    /// Four bytes in the low half of `value`, each moved into its own 16-bit lane.
+    @inline(__always)
+    private static func widen(_ value: UInt64) -> UInt64 {
+        var x = (value | value << 16) & 0x0000_FFFF_0000_FFFF
+        x = (x | x << 8) & 0x00FF_00FF_00FF_00FF
+        return x
     }
 
     private func flush() {

@@ -113,7 +113,7 @@ public struct ReplReady: Sendable, Codable, Equatable {
     public var chars: Int
     public var documents: Int
     /// How the context string was built: "filled" (read into the str's buffer), "filled-bmp" (so,
-    /// with chars above U+FFFF as stand-ins), "cached" (read from the store's 2-byte copy), "decoded", "empty".
+    /// with chars above U+FFFF as stand-ins), "mapped" (the store's 2-byte copy mapped as its buffer), "cached" (that copy read into it), "decoded", "empty".
     public var load: String
     /// Chars above U+FFFF that `context` holds as U+FFFD (`ReplOptions.exactText` off).
     public var standins: Int

@@ -53,8 +53,8 @@ import TestSupport
         for exact in [false, true] {
             let repl = Harness.repl(.store(snapshot)) { $0.exactText = exact }
             let ready = try await repl.start()
-            // A non-ASCII snapshot is read from the store's 2-byte copy, made by the first REPL.
-            #expect(ready.load == (whole.utf8.count != whole.unicodeScalars.count && !exact ? "cached" : "filled"), "\(name)")
+            // A non-ASCII snapshot's str is the store's 2-byte copy, mapped (made by the first REPL).
+            #expect(ready.load == (whole.utf8.count != whole.unicodeScalars.count && !exact ? "mapped" : "filled"), "\(name)")
             #expect(ready.chars == snapshot.totalChars && ready.standins == (exact ? 0 : astral))
             let result = try await repl.execute(Self.view)
             await repl.close()
@@ -139,8 +139,16 @@ import TestSupport
         let second = Harness.repl(.store(after))
         let ready = try await second.start()
         let text = try await second.execute("print(exact_text(0, len(context)))").stdout
+        // The mapped str outlives every name the model gives it, and a new str made from it is ordinary.
+        let dropped = try await second.execute("""
+            kept = context[:]
+            del context
+            import gc; gc.collect()
+            print(len(kept), ascii(kept[-8:]), (kept + "!").count("\u{FFFD}"))
+            """).stdout
         await second.close()
-        #expect(ready.load == "cached" && ready.standins == 2)
+        #expect(ready.load == "mapped" && ready.standins == 2)
+        #expect(dropped == "30 '\\ufffd and \\ufffd\\n' 2\n", "\(dropped)")
         #expect(text.contains("second → version with 😀 and 🚀") && !text.contains("first"), "\(text)")
         let copies = try FileManager.default.contentsOfDirectory(atPath: after.location.directory).filter { $0.hasPrefix("context-bmp-") }
         #expect(copies.count == 1, "\(copies)")
