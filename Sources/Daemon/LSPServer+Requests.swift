@@ -26,7 +26,8 @@ extension LSPServer {
         setup = ModelSetup(provider: options?.provider, baseURL: options?.baseUrl, model: options?.model, subModel: options?.subModel)
         budgets = options?.budgets
         sandbox = options?.sandbox
-        let workspace = Workspace(root: (root as NSString).standardizingPath, environment: environment, logger: logger)
+        let workspace = Workspace(root: (root as NSString).standardizingPath, environment: environment,
+                                  preparesTwoByteCopy: options?.sandbox?.exactText != true, logger: logger)
         self.workspace = workspace
         lifecycle = .running
         // The build starts now; its progress token needs the client's answer, which can only come

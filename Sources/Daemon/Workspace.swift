@@ -1,6 +1,7 @@
 import ContextStore
 import Foundation
 import Logging
+import REPL
 
 /// The daemon's workspace: its root, the index built in the background after `initialize`, and
 /// refreshes when files change. Asks wait for the current build.
@@ -15,10 +16,14 @@ actor Workspace {
     private var current: Task<IndexReport, Error>?
     private var refreshAgain = false
     private let logger: Logger
+    /// Whether REPLs read the store's 2-byte copy of a non-ASCII snapshot (not with exact text).
+    private let preparesTwoByteCopy: Bool
+    private var preparing: Task<Void, Never>?
 
-    init(root: String, environment: [String: String], logger: Logger) {
+    init(root: String, environment: [String: String], preparesTwoByteCopy: Bool = true, logger: Logger) {
         self.root = root
         location = StoreLocation.forWorkspace(root: root, environment: environment)
+        self.preparesTwoByteCopy = preparesTwoByteCopy
         self.logger = logger
     }
 
@@ -61,10 +66,28 @@ actor Workspace {
             files = report.files
             state = .ready
             lastError = nil
+            prepareTwoByteCopy()
         case .failure(let error):
             state = .failed
             lastError = "\(error)"
             logger.error("index failed: \(error)")
+        }
+    }
+
+    /// Makes the new snapshot's 2-byte copy in the background, after the one being made (asks do
+    /// not wait for it; a REPL starting meanwhile waits in `BMPContextCache` rather than write it too).
+    private func prepareTwoByteCopy() {
+        guard preparesTwoByteCopy else { return }
+        let location = location, logger = logger
+        preparing = Task.detached(priority: .background) { [previous = preparing] in
+            await previous?.value
+            await OffPool.run {
+                do {
+                    try ReplContext.store(ContextSnapshot.open(location)).prepareTwoByteCopy()
+                } catch {
+                    logger.debug("no 2-byte copy made: \(error)")
+                }
+            }
         }
     }
 
