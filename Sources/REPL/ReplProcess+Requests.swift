@@ -10,18 +10,18 @@ extension ReplProcess {
         let subCalls = subCalls, snapshot = context.snapshot, concurrency = max(1, options.batchConcurrency)
         let task = Task.detached {
             let reply: ReplMessage.Reply
-            switch message.method {
-            case "search":
+            switch message.method.flatMap(ReplRequestKind.init(rawValue:)) {
+            case .search:
                 // Off the pool: the first search of a session may wait for its index to catch up.
                 reply = await OffPool.run { Self.search(id: id, params: params, snapshot: snapshot) }
-            case "llm_query":
+            case .llmQuery:
                 reply = await Self.single(id: id, .llmQuery(prompt: params?.prompt ?? "", model: params?.model), subCalls)
-            case "rlm_query":
+            case .rlmQuery:
                 reply = await Self.single(id: id, .rlmQuery(prompt: params?.prompt ?? "", context: params?.context), subCalls)
-            case "llm_query_batched":
+            case .llmQueryBatched:
                 let items = await Self.batch(params?.prompts ?? [], model: params?.model, request: id, concurrency: concurrency, subCalls)
                 reply = ReplMessage.Reply(id: id, ok: true, value: .batch(items))
-            default:
+            case nil:
                 reply = ReplMessage.Reply(id: id, ok: false, error: "unknown request \(message.method ?? "")")
             }
             _ = connection.send(reply)

@@ -122,12 +122,12 @@ public actor ReplProcess {
             throw ReplError("the sandbox did not start (\(describe(status: status))): \(connection.output.take().prefix(2000))")
         }
         for await line in connection.messages {
-            guard let message = ReplMessage.Incoming.decode(line) else { continue }
-            if message.type == "fatal" {
+            guard case .success(let message) = ReplMessage.Incoming.decode(line) else { continue }
+            if message.type == .fatal {
                 connection.close()
                 throw ReplError(message.error ?? "the REPL could not start")
             }
-            guard message.type == "ready" else { continue }
+            guard message.type == .ready else { continue }
             let ready = ReplReady(python: message.python ?? python.version, chars: message.chars ?? 0, documents: message.docs ?? 0,
                                   load: message.load ?? "", standins: message.standins ?? 0, startMs: (ContinuousClock.now - started).milliseconds,
                                   loadMs: message.ms ?? 0, limits: message.limits ?? [:], uid: message.uid ?? -1,
@@ -224,7 +224,11 @@ public actor ReplProcess {
 
     private func collect(cell: Int, connection: ReplConnection, started: ContinuousClock.Instant, limit: Duration) async -> CellResult {
         for await line in connection.messages {
-            guard let message = ReplMessage.Incoming.decode(line) else {
+            let message: ReplMessage.Incoming
+            switch ReplMessage.Incoming.decode(line) {
+            case .success(let decoded): message = decoded
+            case .failure(.unknownKind): continue
+            case .failure(.malformed):
                 connection.close()
                 self.connection = nil
                 return CellResult(error: "the REPL's protocol pipe carried something that is not a message (did the cell write to "
@@ -232,9 +236,9 @@ public actor ReplProcess {
                                   durationMs: (ContinuousClock.now - started).milliseconds, stateLost: true)
             }
             switch message.type {
-            case "request":
+            case .request:
                 answer(message, connection: connection)
-            case "done" where message.id == cell:
+            case .done where message.id == cell:
                 answered = cell  // a memory watch or deadline firing from now on must leave the process be
                 var result = CellResult(stdout: message.stdout ?? "", stderr: message.stderr ?? "", error: message.error,
                                         durationMs: message.ms ?? (ContinuousClock.now - started).milliseconds,
