@@ -4,7 +4,7 @@ import Foundation
 /// Requests from model code: `search` answered from the snapshot, sub-calls handed to the caller's
 /// handler, batches answered concurrently and returned in order.
 extension ReplProcess {
-    func answer(_ message: ReplMessage.Incoming, connection: ReplConnection) {
+    func answer(_ message: ReplMessage.Incoming, cell: Int, connection: ReplConnection) {
         guard let id = message.id else { return }
         let params = message.params
         let subCalls = subCalls, snapshot = context.snapshot, concurrency = max(1, options.batchConcurrency)
@@ -26,7 +26,8 @@ extension ReplProcess {
             }
             _ = connection.send(reply)
         }
-        requestTasks.append(task)
+        // Cancelled when the cell ends, or now if it has (closed while its last lines were read).
+        if !updateCell(cell, { $0.requests.append(task) }) { task.cancel() }
     }
 
     private static func search(id: Int, params: ReplMessage.Incoming.Params?, snapshot: ContextSnapshot?) -> ReplMessage.Reply {
