@@ -5,13 +5,13 @@ extension ReplProcess {
     /// Runs one cell. Errors of model code are part of the result; this throws only when the
     /// sandbox cannot start or another cell is running.
     public func execute(_ code: String, timeout: Duration? = nil) async throws -> CellResult {
-        if case .running = state { throw ReplError("another cell is running in this REPL") }
+        if case .running = state { throw Self.busy }
         try await start()
         let live: Live
         switch state {
         case .ready(let ready): live = ready
         // Another caller waited for the same start and got in first.
-        case .running: throw ReplError("another cell is running in this REPL")
+        case .running: throw Self.busy
         case .idle, .starting: throw ReplError("the REPL is not running")
         }
         nextCell += 1
@@ -39,6 +39,8 @@ extension ReplProcess {
             Task { await self.interrupt() }
         }
     }
+
+    private static let busy = ReplError("another cell is running in this REPL")
 
     func stop(cell id: Int, cause: CellStopCause) {
         guard let current = running(id), current.cell.stopCause == nil else { return }
