@@ -5,7 +5,9 @@ extension ReplMessage.Init {
     /// This message as one line of JSON, written by hand (see `JSONText`).
     var jsonLine: Data {
         var json = JSONText(capacity: 64 + records.count * 48 + docs.count * 96)
-        json.raw(#"{"type":"init","records":"#)
+        json.raw(#"{"type":"#)
+        json.string(type.rawValue)
+        json.raw(#","records":"#)
         json.array(records) { json, record in json.array(record) { $0.int($1) } }
         json.raw(#","total_chars":"#)
         json.int(total_chars)

@@ -5,7 +5,7 @@ import Foundation
 enum ReplMessage {
     /// Everything the runtime may send; which fields are set depends on `type`.
     struct Incoming: Decodable {
-        var type: String
+        var type: IncomingKind
         var id: Int?
         // request
         var method: String?
@@ -34,13 +34,19 @@ enum ReplMessage {
             var k: Int?
         }
 
-        static func decode(_ line: Data) -> Incoming? {
-            try? JSONDecoder().decode(Incoming.self, from: line)
+        static func decode(_ line: Data) -> Result<Incoming, DecodeFailure> {
+            do {
+                return .success(try JSONDecoder().decode(Incoming.self, from: line))
+            } catch let failure as DecodeFailure {
+                return .failure(failure)
+            } catch {
+                return .failure(.malformed)
+            }
         }
     }
 
     struct Init: Encodable {
-        var type = "init"
+        var type = OutgoingKind.initialize
         var records: [[Int]]
         var total_chars: Int
         var all_ascii: Bool
@@ -54,18 +60,18 @@ enum ReplMessage {
     }
 
     struct Exec: Encodable {
-        var type = "exec"
+        var type = OutgoingKind.exec
         var id: Int
         var code: String
         var limit: Int
     }
 
     struct Interrupt: Encodable {
-        var type = "interrupt"
+        var type = OutgoingKind.interrupt
     }
 
     struct Reply: Encodable {
-        var type = "reply"
+        var type = OutgoingKind.reply
         var id: Int
         var ok: Bool
         var value: Value?

@@ -4,21 +4,21 @@ import Foundation
 extension ReplProcess {
     /// Sums the tree's resident memory four times a second while the cell runs (between cells
     /// nothing runs that could grow, bar a cell's background work, which the next cell's watch sees).
-    func watchMemory(of connection: ReplConnection, cell: Int) -> MemoryWatch.Token? {
-        guard let cap = memoryCap else { return nil }
-        return MemoryWatch.shared.watch(root: connection.process.pid, cap: cap) { [weak self] used in
+    func watchMemory(of live: Live, cell: Int) -> MemoryWatch.Token? {
+        guard let cap = live.memoryCap else { return nil }
+        return MemoryWatch.shared.watch(root: live.connection.process.pid, cap: cap) { [weak self] used in
             Task { await self?.killForMemory(cell: cell, used: used) }
         }
     }
 
     private func killForMemory(cell: Int, used: Int) {
-        guard isRunning(cell), let connection else { return }
-        memoryUsed = used
-        connection.process.kill()
+        guard let current = running(cell) else { return }
+        updateCell(cell) { $0.memoryUsed = used }
+        current.live.connection.process.kill()
     }
 
     /// The sandbox's root process while one runs (see `residentBytes(roots:)`).
-    public func processID() -> pid_t? { connection?.process.pid }
+    public func processID() -> pid_t? { live?.connection.process.pid }
 
     /// What the process trees under `roots` hold now, from one pass over `/proc`.
     public static func residentBytes(roots: [pid_t]) -> [Int] {

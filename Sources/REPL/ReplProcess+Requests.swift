@@ -4,29 +4,30 @@ import Foundation
 /// Requests from model code: `search` answered from the snapshot, sub-calls handed to the caller's
 /// handler, batches answered concurrently and returned in order.
 extension ReplProcess {
-    func answer(_ message: ReplMessage.Incoming, connection: ReplConnection) {
+    func answer(_ message: ReplMessage.Incoming, cell: Int, connection: ReplConnection) {
         guard let id = message.id else { return }
         let params = message.params
         let subCalls = subCalls, snapshot = context.snapshot, concurrency = max(1, options.batchConcurrency)
         let task = Task.detached {
             let reply: ReplMessage.Reply
-            switch message.method {
-            case "search":
+            switch message.method.flatMap(ReplRequestKind.init(rawValue:)) {
+            case .search:
                 // Off the pool: the first search of a session may wait for its index to catch up.
                 reply = await OffPool.run { Self.search(id: id, params: params, snapshot: snapshot) }
-            case "llm_query":
+            case .llmQuery:
                 reply = await Self.single(id: id, .llmQuery(prompt: params?.prompt ?? "", model: params?.model), subCalls)
-            case "rlm_query":
+            case .rlmQuery:
                 reply = await Self.single(id: id, .rlmQuery(prompt: params?.prompt ?? "", context: params?.context), subCalls)
-            case "llm_query_batched":
+            case .llmQueryBatched:
                 let items = await Self.batch(params?.prompts ?? [], model: params?.model, request: id, concurrency: concurrency, subCalls)
                 reply = ReplMessage.Reply(id: id, ok: true, value: .batch(items))
-            default:
+            case nil:
                 reply = ReplMessage.Reply(id: id, ok: false, error: "unknown request \(message.method ?? "")")
             }
             _ = connection.send(reply)
         }
-        requestTasks.append(task)
+        // Cancelled when the cell ends, or now if it has (closed while its last lines were read).
+        if !updateCell(cell, { $0.requests.append(task) }) { task.cancel() }
     }
 
     private static func search(id: Int, params: ReplMessage.Incoming.Params?, snapshot: ContextSnapshot?) -> ReplMessage.Reply {

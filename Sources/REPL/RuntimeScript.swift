@@ -10,11 +10,13 @@ import Glibc
 enum RuntimeScript {
     private static let compiled = CompiledFiles()
 
+    /// `repl_runtime.py` in the REPL's resource bundle.
+    static var sourceURL: URL? { Bundle.module.url(forResource: "repl_runtime", withExtension: "py") }
+
     /// Puts the runtime into `scratch` and returns its file name there: `rlmd_runtime.pyc`, or the
     /// source, `rlmd_runtime.py`, when no compiled form can be made here.
     static func install(into scratch: String, python: PythonInstallation, environment: [String: String]) throws -> String {
-        guard let url = Bundle.module.url(forResource: "repl_runtime", withExtension: "py"),
-              let source = FileManager.default.contents(atPath: url.path)
+        guard let url = sourceURL, let source = FileManager.default.contents(atPath: url.path)
         else { throw ReplError("the REPL runtime (repl_runtime.py) is missing beside rlmd") }
         if let code = compiledCode(source: source, sourcePath: url.path, python: python, environment: environment),
            FileManager.default.createFile(atPath: "\(scratch)/rlmd_runtime.pyc", contents: code) {

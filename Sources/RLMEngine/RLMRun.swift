@@ -167,18 +167,18 @@ actor RLMRun {
         guard options.allowSubCalls else { throw EngineMessage(Prompts.subCallsDisabled) }
         switch call {
         case .llmQuery(let prompt, let model, let batch):
-            return try await plainCall(prompt: prompt, model: model, kind: "llm_query", batch: batch)
+            return try await plainCall(prompt: prompt, model: model, kind: call.kind, batch: batch)
         case .rlmQuery(let prompt, let text):
-            guard depth < options.maxDepth else { return try await plainCall(prompt: prompt, model: nil, kind: "rlm_query") }
+            guard depth < options.maxDepth else { return try await plainCall(prompt: prompt, model: nil, kind: call.kind) }
             return try await child(prompt: prompt, text: text)
         }
     }
 
-    private func plainCall(prompt: String, model: String?, kind: String, batch: BatchPosition? = nil) async throws -> String {
+    private func plainCall(prompt: String, model: String?, kind: ReplRequestKind, batch: BatchPosition? = nil) async throws -> String {
         if let reason = await ledger.reserveCall() { throw EngineMessage("budget exhausted: \(await ledger.describe(reason))") }
         let sub = models.sub
         let name = model ?? sub.name
-        emit(.subCallStarted(depth: depth, kind: kind, prompt: String(prompt.prefix(200))))
+        emit(.subCallStarted(depth: depth, kind: kind.rawValue, prompt: String(prompt.prefix(200))))
         let started = ContinuousClock.now
         var record = newRecord(kind: kind, model: name, prompt: prompt)
         record.batch = batch
@@ -193,7 +193,7 @@ actor RLMRun {
             record.costUSD = completion.costUSD
             record.milliseconds = (ContinuousClock.now - started).milliseconds
             appendSubCall(record, turn: turn)
-            emit(.subCallFinished(depth: depth, kind: kind, usage: completion.usage, error: nil))
+            emit(.subCallFinished(depth: depth, kind: kind.rawValue, usage: completion.usage, error: nil))
             emit(.usage(await ledger.usage))
             return completion.text
         } catch {
@@ -201,14 +201,14 @@ actor RLMRun {
             record.error = error.description
             record.milliseconds = (ContinuousClock.now - started).milliseconds
             appendSubCall(record, turn: turn)
-            emit(.subCallFinished(depth: depth, kind: kind, usage: nil, error: error.description))
+            emit(.subCallFinished(depth: depth, kind: kind.rawValue, usage: nil, error: error.description))
             throw EngineMessage(error.description)
         }
     }
 
     private func child(prompt: String, text: String?) async throws -> String {
         if let reason = await ledger.exhausted() { throw EngineMessage("budget exhausted: \(await ledger.describe(reason))") }
-        emit(.subCallStarted(depth: depth, kind: "rlm_query", prompt: String(prompt.prefix(200))))
+        emit(.subCallStarted(depth: depth, kind: ReplRequestKind.rlmQuery.rawValue, prompt: String(prompt.prefix(200))))
         let started = ContinuousClock.now
         let childContext: ReplContext = text.map { .text($0, name: "context") } ?? context
         let run = RLMRun(depth: depth + 1, context: childContext, models: models, options: options, ledger: ledger, emit: emit)
@@ -216,7 +216,7 @@ actor RLMRun {
             guard let run else { throw EngineMessage("the child RLM has ended") }
             return try await run.handle(call)
         }
-        var record = newRecord(kind: "rlm_query", model: models.rootModel(depth: depth + 1).name, prompt: prompt)
+        var record = newRecord(kind: .rlmQuery, model: models.rootModel(depth: depth + 1).name, prompt: prompt)
         let turn = turns.count - 1
         defer { Task { await repl.close() } }
         do {
@@ -226,20 +226,20 @@ actor RLMRun {
             record.milliseconds = (ContinuousClock.now - started).milliseconds
             if outcome.partial { record.error = "partial: \(outcome.reason ?? "")" }
             appendSubCall(record, turn: turn)
-            emit(.subCallFinished(depth: depth, kind: "rlm_query", usage: nil, error: record.error))
+            emit(.subCallFinished(depth: depth, kind: ReplRequestKind.rlmQuery.rawValue, usage: nil, error: record.error))
             return outcome.partial ? "[partial answer: \(outcome.reason ?? "")] \(outcome.answer)" : outcome.answer
         } catch {
             record.error = "\(error)"
             record.milliseconds = (ContinuousClock.now - started).milliseconds
             appendSubCall(record, turn: turn)
-            emit(.subCallFinished(depth: depth, kind: "rlm_query", usage: nil, error: record.error))
+            emit(.subCallFinished(depth: depth, kind: ReplRequestKind.rlmQuery.rawValue, usage: nil, error: record.error))
             throw EngineMessage("\(error)")
         }
     }
 
     /// A record of a sub-call starting now, filed under the running cell.
-    private func newRecord(kind: String, model: String, prompt: String) -> Trajectory.SubCallRecord {
-        var record = Trajectory.SubCallRecord(kind: kind, model: model, prompt: Trajectory.clip(prompt), milliseconds: 0)
+    private func newRecord(kind: ReplRequestKind, model: String, prompt: String) -> Trajectory.SubCallRecord {
+        var record = Trajectory.SubCallRecord(kind: kind.rawValue, model: model, prompt: Trajectory.clip(prompt), milliseconds: 0)
         record.cell = runningCell
         record.startedMs = ledger.elapsedMilliseconds
         return record

@@ -1,8 +1,6 @@
 # The Python side of rlmd's REPL. rlmd starts this file inside the sandbox and speaks
 # newline-delimited JSON with it on two inherited pipes (fds 3 and 4); the cell's own
-# stdout/stderr never touch them. Protocol (one JSON object per line):
-#   rlmd -> here:  init, exec, reply, interrupt
-#   here -> rlmd:  ready, request (search, llm_query, llm_query_batched, rlm_query), done, fatal
+# stdout/stderr never touch them. One JSON object per line, its kind in "type" (see the table below).
 # Model code runs in the main thread; a reader thread takes rlmd's messages, so replies to
 # sub-calls and interrupts arrive while a cell runs, and the process ends when rlmd goes away.
 import _ast
@@ -17,6 +15,20 @@ import threading
 import time
 
 _PROTOCOL_IN, _PROTOCOL_OUT, _CONTEXT_FD = 3, 4, 5
+
+
+class _Kinds:
+    """One direction's names as attributes, so the code cannot use a name the table lacks."""
+
+    def __init__(self, *names):
+        self.__dict__.update(zip(names, names))
+
+
+# The protocol's kinds. The runtime sends and reads only these; ReplProtocolTableTests holds each
+# line against the Swift enum named beside it.
+_TO_RUNTIME = _Kinds("init", "exec", "reply", "interrupt")                    # ReplMessage.OutgoingKind
+_FROM_RUNTIME = _Kinds("ready", "request", "done", "fatal")                   # ReplMessage.IncomingKind
+_REQUESTS = _Kinds("search", "llm_query", "llm_query_batched", "rlm_query")   # ReplRequestKind
 
 
 def _private_fd(fd):
@@ -482,7 +494,7 @@ class Runtime:
             self.next_id += 1
             request_id = self.next_id
             slot = self.waiting[request_id] = [threading.Event(), None]
-        self.channel.send({"type": "request", "id": request_id, "method": method, "params": params})
+        self.channel.send({"type": _FROM_RUNTIME.request, "id": request_id, "method": method, "params": params})
         try:
             slot[0].wait()
         finally:
@@ -562,12 +574,12 @@ class Runtime:
 
         def search(query, k=20):
             """Ranked full-text search (SQLite FTS5, bm25): [{path, line, snippet, score}]."""
-            return runtime.request("search", {"query": str(query), "k": int(k)})
+            return runtime.request(_REQUESTS.search, {"query": str(query), "k": int(k)})
 
         def llm_query(prompt, model=None):
             """One call to the sub-model; returns its text (an error becomes a string starting 'Error:')."""
             try:
-                return runtime.request("llm_query", {"prompt": str(prompt), "model": model})
+                return runtime.request(_REQUESTS.llm_query, {"prompt": str(prompt), "model": model})
             except RuntimeError as error:
                 return f"Error: {error}"
 
@@ -577,7 +589,7 @@ class Runtime:
             if not prompts:
                 return []
             try:
-                values = runtime.request("llm_query_batched", {"prompts": prompts, "model": model})
+                values = runtime.request(_REQUESTS.llm_query_batched, {"prompts": prompts, "model": model})
             except RuntimeError as error:
                 return [f"Error: {error}"] * len(prompts)
             return [v if isinstance(v, str) else f"Error: {v.get('error')}" for v in values]
@@ -586,7 +598,7 @@ class Runtime:
             """A recursive language model call over `context` (text) or, by default, this context."""
             params = {"prompt": str(prompt), "context": None if context is None else str(context)}
             try:
-                return runtime.request("rlm_query", params)
+                return runtime.request(_REQUESTS.rlm_query, params)
             except RuntimeError as error:
                 return f"Error: {error}"
 
@@ -732,11 +744,11 @@ def _reader(channel, runtime, cells, main_thread):
             finally:
                 os._exit(0)
         kind = message.get("type")
-        if kind == "reply":
+        if kind == _TO_RUNTIME.reply:
             runtime.deliver(message)
-        elif kind == "interrupt":
+        elif kind == _TO_RUNTIME.interrupt:
             signal.pthread_kill(main_thread, signal.SIGINT)
-        elif kind == "exec":
+        elif kind == _TO_RUNTIME.exec:
             cells.put(message)
 
 
@@ -759,7 +771,7 @@ def main():
     os.dup2(null, 0)
     os.close(null)
     init = channel.receive()
-    if not init or init.get("type") != "init":
+    if not init or init.get("type") != _TO_RUNTIME.init:
         sys.exit(2)
     os.chdir(init.get("cwd") or os.getcwd())
     _apply_limits(init.get("limits", {}))
@@ -770,7 +782,7 @@ def main():
         context, standins, how = _load_context(init["records"], init["total_chars"], init["all_ascii"],
                                                bool(init.get("exact")), bool(init.get("bmp")))
     except (OSError, ValueError, MemoryError) as error:
-        channel.send({"type": "fatal", "error": f"could not load the context: {error}"})
+        channel.send({"type": _FROM_RUNTIME.fatal, "error": f"could not load the context: {error}"})
         sys.exit(3)
     try:
         os.close(_CONTEXT_FD)
@@ -786,7 +798,7 @@ def main():
     threading.Thread(target=_reader, args=(channel, runtime, cells, threading.get_ident()), daemon=True).start()
     limits = {name: resource.getrlimit(getattr(resource, "RLIMIT_" + name.upper()))[0]
               for name in ("as", "cpu", "fsize", "nproc")}
-    channel.send({"type": "ready", "python": sys.version.split()[0], "chars": len(context), "docs": len(runtime.docs),
+    channel.send({"type": _FROM_RUNTIME.ready, "python": sys.version.split()[0], "chars": len(context), "docs": len(runtime.docs),
                   "load": how, "standins": standins.count, "ms": (time.perf_counter() - started) * 1000, "limits": limits,
                   "uid": os.getuid()})
     while True:
@@ -795,7 +807,7 @@ def main():
             result = runtime.run_cell(cell.get("code", ""), int(cell.get("limit") or runtime.output_limit))
         except KeyboardInterrupt:  # an interrupt that arrived between cells
             continue
-        result.update(type="done", id=cell.get("id"))
+        result.update(type=_FROM_RUNTIME.done, id=cell.get("id"))
         channel.send(result)
 
 
