@@ -289,9 +289,10 @@ def _map_bmp(fd, total_chars):
     text = ctypes.cast(header, ctypes.py_object).value
     _MAPPED.append(text)
     edge = min(total_chars, 2048)
-    expected = (_pread_all(fd, 2 * edge, 0) + _pread_all(fd, 2 * edge, 2 * (total_chars - edge))).decode("utf-16-le")
+    head, tail = (_pread_all(fd, 2 * edge, at) for at in (0, 2 * (total_chars - edge)))
+    # As bytes: a str of Latin-1 chars only is 2-byte here (as when read), which CPython's == tells apart.
     if (len(text) != total_chars or sys.getsizeof(text) != offset + 2 * (total_chars + 1)
-            or text[:edge] + text[total_chars - edge:] != expected):
+            or text[:edge].encode("utf-16-le") != head or text[total_chars - edge:].encode("utf-16-le") != tail):
         return None  # left mapped: a str of this shape must not be freed
     return text
 
