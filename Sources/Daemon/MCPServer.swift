@@ -88,7 +88,7 @@ public actor MCPServer {
             return .object([
                 "protocolVersion": .string(Self.negotiate(params["protocolVersion"])),
                 "capabilities": .object(["tools": .object(["listChanged": .bool(false)])]),
-                "serverInfo": .object(["name": .string("rlmd"), "version": .string("0.1.0")]),
+                "serverInfo": .object(["name": .string(Initialize.ServerInfo.rlmd.name), "version": .string(Initialize.ServerInfo.rlmd.version)]),
                 "instructions": .string("Questions about this repository (ask_repo) or its AI-coding sessions (summarize_session) are answered by a recursive language model over the whole codebase; grep, read and search are instant lookups in rlmd's index."),
             ])
         case "ping":
