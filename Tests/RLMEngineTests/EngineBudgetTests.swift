@@ -132,4 +132,23 @@ import Testing
         #expect(trajectory.partial && trajectory.stopReason == "the question was cancelled")
         #expect(trajectory.turns.first?.cells.first?.result.error?.contains("KeyboardInterrupt") == true)
     }
+
+    @Test func aSecondQuestionWhileOneRunsIsRefusedAsBusy() async throws {
+        let harness = try await EngineHarness([reply("import time\ntime.sleep(30)")])
+        let session = harness.session()
+        let task = Task { try await session.ask("Q") }
+        for await event in session.events {
+            if case .code = event { break }
+        }
+        var refused = false
+        do {
+            _ = try await session.ask("Again?")
+        } catch RLMError.busy {
+            refused = true
+        }
+        #expect(refused)
+        task.cancel()
+        _ = try? await task.value
+        await session.close()
+    }
 }
