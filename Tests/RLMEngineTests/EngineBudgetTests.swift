@@ -109,13 +109,19 @@ import Testing
         #expect(given.reason?.contains("too many errors in a row (3): ") == true && given.reason?.contains("upstream down") == true)
     }
 
-    @Test func cancellingAQuestionStopsItAndKeepsItsTrajectory() async throws {
+    /// A session whose question is running a cell that sleeps for 30 s.
+    static func questionInACell() async throws -> (EngineHarness, RLMSession, Task<RLMAnswer, Error>) {
         let harness = try await EngineHarness([reply("import time\ntime.sleep(30)")])
         let session = harness.session()
         let task = Task { try await session.ask("Q") }
         for await event in session.events {
             if case .code = event { break }
         }
+        return (harness, session, task)
+    }
+
+    @Test func cancellingAQuestionStopsItAndKeepsItsTrajectory() async throws {
+        let (harness, session, task) = try await Self.questionInACell()
         try await Task.sleep(for: .milliseconds(200))
         let started = ContinuousClock.now
         task.cancel()
@@ -134,12 +140,7 @@ import Testing
     }
 
     @Test func aSecondQuestionWhileOneRunsIsRefusedAsBusy() async throws {
-        let harness = try await EngineHarness([reply("import time\ntime.sleep(30)")])
-        let session = harness.session()
-        let task = Task { try await session.ask("Q") }
-        for await event in session.events {
-            if case .code = event { break }
-        }
+        let (harness, session, task) = try await Self.questionInACell()
         var refused = false
         do {
             _ = try await session.ask("Again?")
@@ -150,5 +151,6 @@ import Testing
         task.cancel()
         _ = try? await task.value
         await session.close()
+        withExtendedLifetime(harness) {}  // its scripted server answers until here
     }
 }
