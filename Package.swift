@@ -84,6 +84,7 @@ let package = Package(
                 "CLISupport",
                 "ContextStore",
                 "REPL",
+                "RLMProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -95,6 +96,7 @@ let package = Package(
                 "LMClient",
                 "REPL",
                 "RLMEngine",
+                "RLMProtocol",
                 "Daemon",
                 "Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

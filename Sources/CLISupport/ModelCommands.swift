@@ -7,8 +7,6 @@ import Foundation
 /// before parsing; its help lists them from here.
 public enum ModelCommands {
     public static let executableName = "rlmd-lm"
-    /// The version both executables (and the daemon's `serverInfo`) report.
-    public static let version = "0.1.0"
 
     public struct Entry: Sendable {
         public var name: String

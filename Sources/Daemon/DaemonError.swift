@@ -30,6 +30,8 @@ enum DaemonError: Error {
             }
         case RLMError.repl(let message):
             return ResponseError(.sandboxUnavailable, message)
+        case RLMError.busy:
+            return ResponseError(.conversationBusy, RLMError.busy.description)
         case let error as LMError:
             if case .notConfigured = error { return ResponseError(.providerNotConfigured, error.description) }
             return ResponseError(.providerFailed, error.description)

@@ -44,7 +44,7 @@ extension LSPServer {
             capabilities: .init(executeCommandProvider: .init(commands: ExecuteCommand.commands),
                                 textDocumentSync: .init(openClose: false, save: true),
                                 experimental: ["rlm": ProtocolMethods.requests.filter { $0.hasPrefix("rlm/") }]),
-            serverInfo: .init(name: "rlmd", version: "0.1.0"))
+            serverInfo: .rlmd)
         return result
     }
 

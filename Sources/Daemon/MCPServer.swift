@@ -25,6 +25,8 @@ public actor MCPServer {
     /// version when it is one of them, else answers the newest (the spec's negotiation, as the SDK does).
     public static let protocolVersions = ["2025-06-18", "2025-03-26", "2024-11-05"]
 
+    static let instructions = "Questions about this repository (ask_repo) or its AI-coding sessions (summarize_session) are answered by a recursive language model over the whole codebase; grep, read and search are instant lookups in rlmd's index."
+
     static func negotiate(_ requested: JSONValue?) -> String {
         if let requested = requested?.stringValue, protocolVersions.contains(requested) { return requested }
         return protocolVersions[0]
@@ -66,7 +68,7 @@ public actor MCPServer {
 
     private func handle(id: RequestID, method: String, params: JSONValue) {
         let task = Task {
-            let result: Result<JSONValue, ResponseError>
+            let result: Result<any Encodable & Sendable, ResponseError>
             do {
                 result = .success(try await self.answer(method: method, params: params))
             } catch {
@@ -77,35 +79,35 @@ public actor MCPServer {
         running[id] = task
     }
 
-    private func finish(id: RequestID, result: Result<JSONValue, ResponseError>) {
+    private func finish(id: RequestID, result: Result<any Encodable & Sendable, ResponseError>) {
         running[id] = nil
-        connection.send(.response(id: id, result: result))
+        switch result {
+        case .success(let value): connection.sendResult(id: id, value)
+        case .failure(let error): connection.sendError(error, id: id)
+        }
     }
 
-    private func answer(method: String, params: JSONValue) async throws -> JSONValue {
+    private func answer(method: String, params: JSONValue) async throws -> any Encodable & Sendable {
         switch method {
-        case "initialize":
-            return .object([
-                "protocolVersion": .string(Self.negotiate(params["protocolVersion"])),
-                "capabilities": .object(["tools": .object(["listChanged": .bool(false)])]),
-                "serverInfo": .object(["name": .string("rlmd"), "version": .string("0.1.0")]),
-                "instructions": .string("Questions about this repository (ask_repo) or its AI-coding sessions (summarize_session) are answered by a recursive language model over the whole codebase; grep, read and search are instant lookups in rlmd's index."),
-            ])
+        case MCP.Initialize.method:
+            return MCP.Initialize.Result(protocolVersion: Self.negotiate(params["protocolVersion"]),
+                                         capabilities: .init(tools: .init(listChanged: false)), serverInfo: .rlmd,
+                                         instructions: Self.instructions)
         case "ping":
-            return .object([:])
-        case "tools/list":
-            return .object(["tools": .array(MCPTools.all)])
-        case "tools/call":
+            return JSONValue.object([:])
+        case MCP.ListTools.method:
+            return MCP.ListTools.Result(tools: MCPTools.all)
+        case MCP.CallTool.method:
             guard let name = params["name"]?.stringValue else { throw ResponseError(.invalidParams, "tools/call needs a tool name") }
             let arguments = params["arguments"] ?? .object([:])
             let token = params["_meta"]?["progressToken"]
             do {
-                return MCPTools.text(try await call(name, arguments, progressToken: token))
+                return MCP.CallTool.Result(text: try await call(name, arguments, progressToken: token))
             } catch let error as ResponseError where error.code == .invalidParams || error.code == .methodNotFound {
                 throw error
             } catch where !Task.isCancelled {
                 // Tool failures are results the model can read, per MCP; protocol errors stay errors.
-                return MCPTools.text(DaemonError.response(for: error).message, isError: true)
+                return MCP.CallTool.Result(text: DaemonError.response(for: error).message, isError: true)
             }
         default:
             throw ResponseError(.methodNotFound, "unknown method \(method)")
@@ -168,9 +170,7 @@ public actor MCPServer {
         let connection = connection
         let report: QuestionService.Report = { progress in
             guard let token = progressToken, progress.step == .modelCalled else { return }
-            connection.send(.notification(method: "notifications/progress", params: .object([
-                "progressToken": token, "progress": .int(progress.calls), "message": .string(progress.line),
-            ])))
+            connection.notify(MCP.Progress.self, .init(progressToken: token, progress: progress.calls, message: progress.line))
         }
         let answer = try await questions.ask(in: name, question, task: task, progress: report).answer
         var lines = [answer.partial ? "(partial answer: \(answer.reason ?? "stopped early"))\n\(answer.answer)" : answer.answer]

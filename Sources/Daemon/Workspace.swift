@@ -6,11 +6,12 @@ import REPL
 /// The daemon's workspace: its root, the index built in the background after `initialize`, and
 /// refreshes when files change. Asks wait for the current build.
 actor Workspace {
-    enum IndexState: String { case building, ready, failed }
+    /// Where the index stands, as `rlm/status` reports it (`index`).
+    enum IndexPhase: String { case building, ready, failed }
 
     let root: String
     let location: StoreLocation
-    private(set) var state = IndexState.building
+    private(set) var phase = IndexPhase.building
     private(set) var lastError: String?
     private(set) var files: Int?
     private var current: Task<IndexReport, Error>?
@@ -27,9 +28,9 @@ actor Workspace {
         self.logger = logger
     }
 
-    /// State, last error and file count in one hop (for `rlm/status`).
-    func summary() -> (state: String, error: String?, files: Int?) {
-        (state.rawValue, lastError, files)
+    /// Phase, last error and file count in one hop (for `rlm/status`).
+    func summary() -> (phase: String, error: String?, files: Int?) {
+        (phase.rawValue, lastError, files)
     }
 
     /// Starts a refresh, or marks one to follow the running one (file events arrive in bursts).
@@ -40,7 +41,7 @@ actor Workspace {
             refreshAgain = true
             return nil
         }
-        state = state == .ready ? .ready : .building
+        phase = phase == .ready ? .ready : .building
         let root = root, location = location, logger = logger
         let task = Task {
             try await OffPool.run { try Indexer.refresh(root: root, location: location, options: IndexOptions(progress: progress), logger: logger) }
@@ -59,16 +60,16 @@ actor Workspace {
         }
     }
 
-    /// What every refresh's outcome does to the state `rlm/status` reports.
+    /// What every refresh's outcome does to the phase `rlm/status` reports.
     private func record(_ result: Result<IndexReport, Error>) {
         switch result {
         case .success(let report):
             files = report.files
-            state = .ready
+            phase = .ready
             lastError = nil
             prepareTwoByteCopy()
         case .failure(let error):
-            state = .failed
+            phase = .failed
             lastError = "\(error)"
             logger.error("index failed: \(error)")
         }
@@ -94,7 +95,7 @@ actor Workspace {
     /// Waits for the running build (if any) and opens a snapshot.
     func snapshot() async throws -> ContextSnapshot {
         if let current { _ = try? await current.value }
-        if state == .failed { throw DaemonError.indexUnavailable(lastError ?? "the index could not be built") }
+        if phase == .failed { throw DaemonError.indexUnavailable(lastError ?? "the index could not be built") }
         do {
             return try ContextSnapshot.open(location)
         } catch {

@@ -73,12 +73,15 @@ public struct RLMAnswer: Sendable, Codable, Equatable {
 public enum RLMError: Error, CustomStringConvertible, Sendable {
     /// The REPL sandbox could not start.
     case repl(String)
+    /// A question of this session is still running: questions take turns.
+    case busy
     /// The question was cancelled; its partial trajectory was saved under this id.
     case cancelled(trajectoryID: String)
 
     public var description: String {
         switch self {
         case .repl(let message): "the REPL could not run: \(message)"
+        case .busy: "a question is already running in this session; ask again when it has answered"
         case .cancelled(let id): "cancelled (partial trajectory \(id))"
         }
     }

@@ -30,7 +30,7 @@ public actor RLMSession {
     /// Answers `question`; a later call is a follow-up. `task` adds instructions to the first
     /// message (the session-summary task, for instance).
     public func ask(_ question: String, task: String? = nil) async throws -> RLMAnswer {
-        guard !busy else { throw RLMError.repl("a question is already running in this session") }
+        guard !busy else { throw RLMError.busy }
         busy = true
         defer { busy = false }
         var trajectory = Trajectory(id: TrajectoryStore.newID(), question: question, kind: kindName, root: rootName,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CLISupport
 import LMClient
+import RLMProtocol
 
 /// The commands of rlmd that call language models (`rlmd` hands them over; see `ModelCommands`).
 /// Named `rlmd` so usage and help read as the user typed them.
@@ -8,7 +9,7 @@ struct RLMDModelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rlmd",
         abstract: "The commands of rlmd that call language models.",
-        version: ModelCommands.version,
+        version: RLMDVersion.current,
         subcommands: [AskCommand.self, SummarizeSessionCommand.self, TrajectoryCommand.self, ServeCommand.self, MCPCommand.self, CompleteCommand.self,
                       DoctorCommand.self, ModelsCommand.self, BenchModelsCommand.self]
     )

@@ -109,13 +109,19 @@ import Testing
         #expect(given.reason?.contains("too many errors in a row (3): ") == true && given.reason?.contains("upstream down") == true)
     }
 
-    @Test func cancellingAQuestionStopsItAndKeepsItsTrajectory() async throws {
+    /// A session whose question is running a cell that sleeps for 30 s.
+    static func questionInACell() async throws -> (EngineHarness, RLMSession, Task<RLMAnswer, Error>) {
         let harness = try await EngineHarness([reply("import time\ntime.sleep(30)")])
         let session = harness.session()
         let task = Task { try await session.ask("Q") }
         for await event in session.events {
             if case .code = event { break }
         }
+        return (harness, session, task)
+    }
+
+    @Test func cancellingAQuestionStopsItAndKeepsItsTrajectory() async throws {
+        let (harness, session, task) = try await Self.questionInACell()
         try await Task.sleep(for: .milliseconds(200))
         let started = ContinuousClock.now
         task.cancel()
@@ -131,5 +137,20 @@ import Testing
         let trajectory = try #require(try harness.store.load(trajectoryID))
         #expect(trajectory.partial && trajectory.stopReason == "the question was cancelled")
         #expect(trajectory.turns.first?.cells.first?.result.error?.contains("KeyboardInterrupt") == true)
+    }
+
+    @Test func aSecondQuestionWhileOneRunsIsRefusedAsBusy() async throws {
+        let (harness, session, task) = try await Self.questionInACell()
+        var refused = false
+        do {
+            _ = try await session.ask("Again?")
+        } catch RLMError.busy {
+            refused = true
+        }
+        #expect(refused)
+        task.cancel()
+        _ = try? await task.value
+        await session.close()
+        withExtendedLifetime(harness) {}  // its scripted server answers until here
     }
 }

@@ -1,7 +1,7 @@
 /// Claude Code transcripts (`~/.claude/projects/<cwd>/<session>.jsonl`): one JSON record per line,
 /// `type` user / assistant / system / summary, `message.content` a string or content blocks.
 struct ClaudeCodeRenderer: SessionRecordRenderer {
-    func messages(from record: JSONValue, raw: () -> String, line: Int, stats: inout ImportStats) -> [SessionMessage] {
+    func messages(from record: RecordJSON, raw: () -> String, line: Int, stats: inout ImportStats) -> [SessionMessage] {
         guard record.isObject else {
             stats.unknown("(not an object)")
             return [SessionMessage(role: "other", kind: "record", text: raw(), sourceLine: line)]
@@ -39,7 +39,7 @@ struct ClaudeCodeRenderer: SessionRecordRenderer {
         return [message]
     }
 
-    private func conversation(_ record: JSONValue, type: String, line: Int) -> SessionMessage {
+    private func conversation(_ record: RecordJSON, type: String, line: Int) -> SessionMessage {
         let body = record["message"]
         var text = ""
         var toolName: String?

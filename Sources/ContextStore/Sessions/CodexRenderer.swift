@@ -13,11 +13,11 @@ struct CodexRenderer: SessionRecordRenderer {
     static let duplicateEvents: Set<String> = ["user_message", "agent_message", "agent_reasoning", "agent_reasoning_raw_content"]
 
     /// The first line of a rollout written before `session_meta` existed.
-    static func isBareSessionMeta(_ record: JSONValue) -> Bool {
+    static func isBareSessionMeta(_ record: RecordJSON) -> Bool {
         record["type"] == nil && record["role"] == nil && record["id"]?.string != nil && record["timestamp"] != nil
     }
 
-    func messages(from record: JSONValue, raw: () -> String, line: Int, stats: inout ImportStats) -> [SessionMessage] {
+    func messages(from record: RecordJSON, raw: () -> String, line: Int, stats: inout ImportStats) -> [SessionMessage] {
         let type = record["type"]?.string ?? "(no type)"
         let payload = record["payload"] ?? .null
         let isBareItem = record["payload"] == nil && Self.responseItemTypes.contains(type)
@@ -57,14 +57,14 @@ struct CodexRenderer: SessionRecordRenderer {
         return [message]
     }
 
-    private func sessionMeta(_ payload: JSONValue, line: Int, stats: inout ImportStats) -> SessionMessage {
+    private func sessionMeta(_ payload: RecordJSON, line: Int, stats: inout ImportStats) -> SessionMessage {
         if stats.sessionID == nil { stats.sessionID = payload["id"]?.string }
         if stats.cwd == nil { stats.cwd = payload["cwd"]?.string }
         let fields = ["id", "cwd", "cli_version", "originator"].compactMap { key in payload[key]?.string.map { "\(key)=\($0)" } }
         return SessionMessage(role: "system", kind: "record", text: "[session] " + fields.joined(separator: " "), sourceLine: line)
     }
 
-    private func event(_ payload: JSONValue, type: String, line: Int) -> SessionMessage {
+    private func event(_ payload: RecordJSON, type: String, line: Int) -> SessionMessage {
         guard type == "token_count" else {
             var text = "[\(type)]"
             if let said = payload["message"]?.string ?? payload["text"]?.string {
@@ -88,7 +88,7 @@ struct CodexRenderer: SessionRecordRenderer {
         return message
     }
 
-    private func responseItem(_ payload: JSONValue, line: Int, stats: inout ImportStats) -> SessionMessage? {
+    private func responseItem(_ payload: RecordJSON, line: Int, stats: inout ImportStats) -> SessionMessage? {
         let itemType = payload["type"]?.string ?? "(no type)"
         var message: SessionMessage
         switch itemType {
@@ -113,7 +113,7 @@ struct CodexRenderer: SessionRecordRenderer {
                 } else {
                     text += "\n" + output
                 }
-            case .array(let parts)?: text += "\n" + JSONValue.array(parts).contentText
+            case .array(let parts)?: text += "\n" + RecordJSON.array(parts).contentText
             case let output?: ToolText.appendFields(of: output, to: &text)
             case nil: break
             }

@@ -3,7 +3,7 @@ import Foundation
 /// OpenAI-style messages `{role, content, tool_calls?, name?}`, one per JSONL line or inside a
 /// `{"messages": [...]}` file.
 struct GenericRenderer: SessionRecordRenderer {
-    func messages(from record: JSONValue, raw: () -> String, line: Int, stats: inout ImportStats) -> [SessionMessage] {
+    func messages(from record: RecordJSON, raw: () -> String, line: Int, stats: inout ImportStats) -> [SessionMessage] {
         guard record.isObject, let role = record["role"]?.string else {
             stats.unknown(record.isObject ? "(no role)" : "(not an object)")
             return [SessionMessage(role: "other", kind: "record", text: raw(), sourceLine: line)]

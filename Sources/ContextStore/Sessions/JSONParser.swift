@@ -18,7 +18,7 @@ struct JSONParser {
 
     /// `skipping` names members of the top-level object that are checked but not kept (Claude
     /// Code's `toolUseResult`, for one, repeats a tool's whole output).
-    static func parse(_ bytes: UnsafeRawBufferPointer, skipping: [String] = []) throws(JSONParseError) -> JSONValue {
+    static func parse(_ bytes: UnsafeRawBufferPointer, skipping: [String] = []) throws(JSONParseError) -> RecordJSON {
         var parser = JSONParser(bytes: bytes)
         parser.skippedKeys = skipping
         parser.skipWhitespace()
@@ -28,7 +28,7 @@ struct JSONParser {
         return value
     }
 
-    static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+    static func parse(_ text: String) throws(JSONParseError) -> RecordJSON {
         let bytes = Array(text.utf8)
         do {
             return try bytes.withUnsafeBytes { raw in try parse(raw) }
@@ -52,7 +52,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseValue() throws(JSONParseError) -> JSONValue {
+    private mutating func parseValue() throws(JSONParseError) -> RecordJSON {
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject()
@@ -79,11 +79,11 @@ struct JSONParser {
         if depth > Self.maxDepth { throw error("nesting deeper than \(Self.maxDepth)") }
     }
 
-    private mutating func parseObject() throws(JSONParseError) -> JSONValue {
+    private mutating func parseObject() throws(JSONParseError) -> RecordJSON {
         try enter()
         defer { depth -= 1 }
         index += 1
-        var members: [(String, JSONValue)] = []
+        var members: [(String, RecordJSON)] = []
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -110,11 +110,11 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseArray() throws(JSONParseError) -> JSONValue {
+    private mutating func parseArray() throws(JSONParseError) -> RecordJSON {
         try enter()
         defer { depth -= 1 }
         index += 1
-        var values: [JSONValue] = []
+        var values: [RecordJSON] = []
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
             index += 1

@@ -35,7 +35,7 @@ public enum SessionFormat: String, Sendable, CaseIterable, Codable {
     }
 
     /// The format one record belongs to, when it tells.
-    private static func recordFormat(_ record: JSONValue) -> SessionFormat? {
+    private static func recordFormat(_ record: RecordJSON) -> SessionFormat? {
         if record["payload"] != nil && record["type"] != nil { return .codex }
         if record["sessionId"] != nil || record["parentUuid"] != nil || record["leafUuid"] != nil { return .claude }
         if let type = record["type"]?.string {

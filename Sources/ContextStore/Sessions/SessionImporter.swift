@@ -235,7 +235,7 @@ public enum SessionImporter {
     private static func wholeFileMessages(_ data: Data, format: SessionFormat, stats: inout ImportStats) -> [SessionMessage] {
         let data = data.starts(with: SessionPrefix.byteOrderMark) ? data.dropFirst(3) : data
         if format == .aider { return AiderParser.messages(String(decoding: data, as: UTF8.self), stats: &stats) }
-        let value: JSONValue
+        let value: RecordJSON
         do {
             value = try data.withUnsafeBytes { try JSONParser.parse($0) }
         } catch {

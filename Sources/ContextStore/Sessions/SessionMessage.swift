@@ -109,10 +109,10 @@ public struct MessageCounts: Sendable, Equatable, Codable {
 protocol SessionRecordRenderer {
     /// `raw` gives the line as written, kept verbatim for record types we do not know (made
     /// only then: decoding every line twice cost a tenth of an import).
-    func messages(from record: JSONValue, raw: () -> String, line: Int, stats: inout ImportStats) -> [SessionMessage]
+    func messages(from record: RecordJSON, raw: () -> String, line: Int, stats: inout ImportStats) -> [SessionMessage]
 }
 
-extension JSONValue {
+extension RecordJSON {
     /// The text of a content value: a string, or the text parts of a list of blocks.
     var contentText: String {
         if let string { return string }

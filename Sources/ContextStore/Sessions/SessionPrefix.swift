@@ -53,7 +53,7 @@ struct SessionPrefix {
     }
 
     /// The lines that parse as JSON objects, in order, parsed as they are asked for.
-    var records: some Sequence<JSONValue> {
+    var records: some Sequence<RecordJSON> {
         lines.lazy.compactMap { line in
             guard line.first == UInt8(ascii: "{") else { return nil }
             return (try? line.withUnsafeBytes { try JSONParser.parse($0) }).flatMap { $0.isObject ? $0 : nil }

@@ -83,7 +83,7 @@ struct SessionSource: Sendable {
     }
 
     /// The first line of a JSONL file that parses as an object, within its first lines.
-    static func firstRecord(of path: String) -> JSONValue? {
+    static func firstRecord(of path: String) -> RecordJSON? {
         guard let prefix = SessionPrefix(path: path, lines: 20) else { return nil }
         var records = prefix.records.makeIterator()
         return records.next()

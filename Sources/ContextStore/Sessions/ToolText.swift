@@ -5,7 +5,7 @@ enum ToolText {
     /// Appends `value`'s fields to `text`, each on a line of its own after a line break. Nested
     /// fields are labelled by their path (`edits[0].old_string:`); a list of strings is one value,
     /// its items separated by spaces (a command's words). `except` leaves out one top-level field.
-    static func appendFields(of value: JSONValue, except: String? = nil, to text: inout String) {
+    static func appendFields(of value: RecordJSON, except: String? = nil, to text: inout String) {
         if let except, case .object(let members) = value {
             append(.object(members.filter { $0.0 != except }), label: "", to: &text)
         } else {
@@ -15,7 +15,7 @@ enum ToolText {
 
     /// The `{"output": …, "metadata": …}` wrapper Codex 0.40-era rollouts put around a tool's
     /// output, as a string; nil for any other text.
-    static func codexOutputWrapper(_ output: String) -> JSONValue? {
+    static func codexOutputWrapper(_ output: String) -> RecordJSON? {
         guard output.utf8.first == UInt8(ascii: "{"), let value = try? JSONParser.parse(output),
               case .object(let members) = value, value["output"]?.string != nil,
               members.allSatisfy({ $0.0 == "output" || $0.0 == "metadata" }) else { return nil }
@@ -24,7 +24,7 @@ enum ToolText {
 
     /// Appends a call's arguments: Codex and OpenAI `function_call`s write them as a JSON string,
     /// labelled by field when it holds an object (other strings are appended as they are).
-    static func appendArguments(_ arguments: JSONValue, to text: inout String) {
+    static func appendArguments(_ arguments: RecordJSON, to text: inout String) {
         if let string = arguments.string, string.utf8.first == UInt8(ascii: "{"),
            let parsed = try? JSONParser.parse(string), parsed.isObject {
             appendFields(of: parsed, to: &text)
@@ -33,7 +33,7 @@ enum ToolText {
         }
     }
 
-    private static func append(_ value: JSONValue, label: String, to text: inout String) {
+    private static func append(_ value: RecordJSON, label: String, to text: inout String) {
         switch value {
         case .object(let members):
             for (key, member) in members { append(member, label: label.isEmpty ? key : "\(label).\(key)", to: &text) }

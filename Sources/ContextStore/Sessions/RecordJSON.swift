@@ -1,14 +1,15 @@
-/// A parsed JSON value. Objects keep their members in order as a small array: session records
-/// have a dozen keys, where a linear scan beats hashing every key into a dictionary.
-enum JSONValue: Sendable, Equatable {
+/// A parsed JSON value of a session record (RLMProtocol's `JSONValue` is the wire's). Objects keep
+/// their members in order as a small array: session records have a dozen keys, where a linear scan
+/// beats hashing every key into a dictionary.
+enum RecordJSON: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
     case string(String)
-    case array([JSONValue])
-    case object([(String, JSONValue)])
+    case array([RecordJSON])
+    case object([(String, RecordJSON)])
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    public static func == (lhs: RecordJSON, rhs: RecordJSON) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
         case (.bool(let a), .bool(let b)): a == b
@@ -20,7 +21,7 @@ enum JSONValue: Sendable, Equatable {
         }
     }
 
-    public subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> RecordJSON? {
         guard case .object(let members) = self else { return nil }
         for (name, value) in members where name == key { return value }
         return nil
@@ -41,7 +42,7 @@ enum JSONValue: Sendable, Equatable {
         return nil
     }
 
-    public var array: [JSONValue]? {
+    public var array: [RecordJSON]? {
         if case .array(let value) = self { return value }
         return nil
     }
