@@ -6,37 +6,22 @@ it, so the RLM's turn costs what the harness costs; `direct` sends the context c
 Peak RSS sums every process of the run (rlmd-lm and the sandboxed python), sampled every 10 ms.
 Run after `make release`: `benchmarks/bench_harness_bench.py [--sizes 1m,10m] [--methods rlm,direct]`.
 """
-import argparse, json, os, subprocess, sys, tempfile, threading, time
+import argparse, json, os, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from engine_bench import tree_rss_mb  # noqa: E402
-from lm_bench import start  # noqa: E402
-from store_bench import RLMD  # noqa: E402
+from common import RLMD, ScriptedLM, bench_env, require_binary, run_sampled  # noqa: E402
 
 SCRIPT = [{"model": "root-model", "body": "openai:```repl\nhits = grep(r'special magic numbers for')\nFINAL('Answer: ' + hits[0][2])\n```"}]
 
 
-def run(size, methods, port, env, folder):
-    command = [RLMD, "bench", "niah", "--sizes", size, "--methods", methods, "--base-url", f"http://127.0.0.1:{port}/v1",
+def run(size, methods, lm, env, folder):
+    command = [RLMD, "bench", "niah", "--sizes", size, "--methods", methods, "--base-url", lm.base_url,
                "--model", "root-model", "--sub-model", "sub-model", "--out", folder, "--json"]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    peak, done = [0.0], threading.Event()
-
-    def sample():
-        while not done.is_set():
-            peak[0] = max(peak[0], tree_rss_mb(process.pid))
-            time.sleep(0.01)
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    out, err = process.communicate()
-    done.set()
-    sampler.join()
-    seconds = time.perf_counter() - started
-    if process.returncode != 0:
-        sys.exit(f"rlmd bench niah --sizes {size} failed: {err.decode()[-2000:]}")
-    return seconds, peak[0], json.loads(out)
+    done = run_sampled(command, env=env)
+    if done.returncode != 0:
+        sys.exit(f"rlmd bench niah --sizes {size} failed: {done.err.decode()[-2000:]}")
+    return done.seconds, done.peak_rss_mb, json.loads(done.out)
 
 
 def main():
@@ -44,19 +29,19 @@ def main():
     parser.add_argument("--sizes", default="1m,10m")
     parser.add_argument("--methods", default="rlm,direct")
     args = parser.parse_args()
-    server, port = start(SCRIPT)
+    require_binary(RLMD)
+    lm = ScriptedLM(SCRIPT)
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            env = dict(os.environ, XDG_CACHE_HOME=tmp + "/cache", XDG_STATE_HOME=tmp + "/state", XDG_CONFIG_HOME=tmp + "/config",
-                       XDG_DATA_HOME=tmp + "/data", OPENAI_API_KEY="", ANTHROPIC_API_KEY="", RLMD_BASE_URL="")
+            env = bench_env(tmp)
             print(f"{'size':>5}  {'wall s':>7}  {'peak RSS MB':>11}  {'contexts built (MB, s)':<40}  scores")
             for size in args.sizes.split(","):
-                seconds, peak, report = run(size, args.methods, port, env, f"{tmp}/{size}")
+                seconds, peak, report = run(size, args.methods, lm, env, f"{tmp}/{size}")
                 built = ", ".join(f"{c['name']}: {c['bytes'] / 1048576:.1f} MB in {c['seconds']:.2f} s" for c in report["contexts"])
                 scores = ", ".join(f"{row['method']} {row['score']:.2f}" for row in report["rows"])
                 print(f"{size:>5}  {seconds:7.2f}  {peak:11.0f}  {built:<40}  {scores}")
     finally:
-        server.kill()
+        lm.close()
 
 
 if __name__ == "__main__":

@@ -7,44 +7,27 @@ children is sampled every 100 ms. Run once with the REPL budget off (`[sandbox] 
 conversation (its REPL closed, so restarted) and on the last (its REPL alive) are timed.
 Run after `make release`: `benchmarks/daemon_memory_bench.py [--mb 100]`.
 """
-import argparse, json, os, sys, tempfile, threading, time
+import argparse, os, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from daemon_bench import Daemon  # noqa: E402
-from engine_bench import tree_rss_mb  # noqa: E402
-from lm_bench import start  # noqa: E402
-from repl_bench import stdlib_copies  # noqa: E402
-from store_bench import RLMD, sh  # noqa: E402
+from common import (RLMD, Daemon, PeakSampler, ScriptedLM, bench_env, require_binary, sh, stdlib_copies,  # noqa: E402
+                    tree_rss_mb, write_json)
 
 ASKS = 16
 REPLY = {"model": "root-model", "body": "openai:```repl\nsize = len(context)\nFINAL(f'{size} chars')\n```"}
 
 
-class PeakSampler(threading.Thread):
-    def __init__(self, pid):
-        super().__init__(daemon=True)
-        self.pid, self.peak, self.running = pid, 0, True
-
-    def run(self):
-        while self.running:
-            self.peak = max(self.peak, tree_rss_mb(self.pid))
-            time.sleep(0.1)
-
-
-def run(root, tmp, budget_mb, port):
+def run(root, tmp, budget_mb, lm):
     config = os.path.join(tmp, f"config-{budget_mb}", "rlmd")
     os.makedirs(config, exist_ok=True)
     if budget_mb is not None:
         with open(os.path.join(config, "config.toml"), "w") as f:
             f.write(f"[sandbox]\nconversations_memory_mb = {budget_mb}\n")
-    env = dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, "cache"), XDG_STATE_HOME=os.path.join(tmp, "state"),
-               XDG_CONFIG_HOME=os.path.dirname(config), RLMD_BASE_URL=f"http://127.0.0.1:{port}/v1",
-               RLMD_MODEL="root-model", OPENAI_API_KEY="", ANTHROPIC_API_KEY="")
+    env = bench_env(tmp, lm, XDG_CONFIG_HOME=os.path.dirname(config), RLMD_MODEL="root-model")
     daemon = Daemon(root, env)
-    daemon.send({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"rootUri": "file://" + root}})
-    daemon.wait(0)
-    sampler = PeakSampler(daemon.process.pid)
+    daemon.initialize()
+    sampler = PeakSampler(daemon.process.pid, interval=0.1)
     sampler.start()
     conversations = []
     for n in range(ASKS):
@@ -62,31 +45,28 @@ def run(root, tmp, budget_mb, port):
         at, reply = daemon.wait(id, timeout=300)
         assert "result" in reply, reply
         follow[label] = (at - sent) * 1000
-    sampler.running = False
-    sampler.join()
+    peak = sampler.stop()
     daemon.close()
-    return sampler.peak, settled, follow
+    return peak, settled, follow
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--mb", type=int, default=100)
     args = parser.parse_args()
-    if not os.path.exists(RLMD):
-        sys.exit("build first: make release")
+    require_binary(RLMD)
     with tempfile.TemporaryDirectory() as tmp:
         root = stdlib_copies(tmp, args.mb)
-        lm, port = start([REPLY] * (2 * (ASKS + 2)))
+        lm = ScriptedLM([REPLY] * (2 * (ASKS + 2)))
         sh([RLMD, "index", root], env=dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, "cache")))
         results = {}
         for label, budget in (("budget off", 0), ("default budget", None)):
-            peak, settled, follow = run(root, tmp, budget, port)
+            peak, settled, follow = run(root, tmp, budget, lm)
             results[label] = {"peak_mb": peak, "settled_mb": settled, "follow_up_ms": follow}
             followed = ", ".join(f"{name} {ms:.0f} ms" for name, ms in follow.items())
             print(f"{label:15} peak RSS of the daemon and its REPLs {peak:.0f} MB, after 16 asks {settled:.0f} MB; follow-up: {followed}")
-        lm.kill()
-    os.makedirs(os.path.join(HERE, "out"), exist_ok=True)
-    json.dump(results, open(os.path.join(HERE, "out", "daemon_memory.json"), "w"), indent=2)
+        lm.close()
+    write_json("daemon_memory.json", results)
 
 
 if __name__ == "__main__":

@@ -12,12 +12,13 @@ sample workspace (3 small files) and this repository's own tracked files (real S
 Usage: benchmarks/editor_emacs_bench.py [-n 10] [--workspace DIR ...]
 The daemon is `$RLMD_BIN_DIR/rlmd` (default .build/debug of this checkout): say which build the figures are of.
 """
-import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, shutil, statistics, subprocess, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(REPO, "Tests", "editors"))
-import harness  # noqa: E402
+sys.path.insert(0, HERE)
+from common import REPO, ScriptedLM, editor_harness, require_binary, tracked_files  # noqa: E402
+
+harness = editor_harness()
 
 DRIVER = r'''
 (progn
@@ -37,15 +38,6 @@ DRIVER = r'''
         (if (= i 0) (setq first (- shown start)) (push (- shown start) samples))))
     (princ (format "BENCH %s\n" (json-encode (list :first first :samples (vconcat (nreverse samples))))))))
 '''
-
-
-def copy_tracked(repo, target):
-    """This repository's tracked files (as committed at HEAD) in a fresh git workspace."""
-    os.makedirs(target)
-    archive = subprocess.run(["git", "-C", repo, "archive", "HEAD"], check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", target], input=archive, check=True)
-    subprocess.run(["git", "init", "-q", target], check=True)
-    return target
 
 
 def direct_asks(env, workspace, count):
@@ -90,11 +82,11 @@ def direct_asks(env, workspace, count):
 
 def measure(workspace_files, label, count, workspace=None):
     box = harness.Sandbox(workspace_files)
-    lm = harness.ScriptedLM(harness.INSTANT)
+    lm = ScriptedLM(harness.INSTANT)
     try:
         if workspace:
             shutil.rmtree(box.workspace)
-            copy_tracked(workspace, box.workspace)
+            tracked_files(workspace, box.workspace)
         visited = next(os.path.join(box.workspace, f) for f in ("src/app.py", "README.md") if os.path.exists(os.path.join(box.workspace, f)))
         env = box.environment(lm, {"BENCH_COUNT": str(count), "BENCH_FILE": visited})
         started = time.perf_counter()
@@ -128,9 +120,7 @@ def main():
     args = parser.parse_args()
     if shutil.which("emacs") is None:
         sys.exit("emacs is not installed (Debian: apt-get install emacs-nox)")
-    rlmd = os.path.join(harness.BIN, "rlmd")
-    if not os.path.exists(rlmd):
-        sys.exit(f"no rlmd in {harness.BIN}: build it or set RLMD_BIN_DIR")
+    rlmd = require_binary(os.path.join(harness.BIN, "rlmd"), f"no rlmd in {harness.BIN}: build it or set RLMD_BIN_DIR")
     print(f"rlmd: {rlmd}; Emacs: {subprocess.run(['emacs', '--version'], capture_output=True, text=True).stdout.splitlines()[0]}")
     measure(harness.FILES, "sample workspace", args.n)
     for folder in args.workspace or [REPO]:

@@ -11,11 +11,10 @@ RLM_NVIM another Neovim).
 import json, os, statistics, subprocess, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(REPO, "Tests", "editors"))
-import daemon_bench  # noqa: E402
-import harness  # noqa: E402
+from common import REPO, Daemon, ScriptedLM, editor_harness, require_binary, write_json  # noqa: E402
+
+harness = editor_harness()
 
 RUNS = 10
 NVIM = os.environ.get("RLM_NVIM", "nvim")
@@ -35,11 +34,9 @@ def in_neovim(workspace, env, out):
 
 
 def over_pipes(workspace, env):
-    """The same questions straight to `rlmd serve --stdio`: the daemon's share of the time."""
-    daemon_bench.RLMD = RLMD  # its client runs the release build; here the build the plugin runs
-    daemon = daemon_bench.Daemon(workspace, env)
-    daemon.send({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"rootUri": "file://" + workspace}})
-    daemon.wait(0)
+    """The same questions straight to `rlmd serve --stdio` (the build the plugin runs): the daemon's share of the time."""
+    daemon = Daemon(workspace, env, binary=RLMD)
+    daemon.initialize()
     samples = []
     for n in range(RUNS + 1):
         sent = time.perf_counter()
@@ -52,7 +49,7 @@ def over_pipes(workspace, env):
 
 
 def measure(name, workspace, sandbox):
-    lm = harness.ScriptedLM(harness.INSTANT)
+    lm = ScriptedLM(harness.INSTANT)
     try:
         env = sandbox.environment(lm)
         editor = in_neovim(workspace, env, os.path.join(sandbox.root, "bench.json"))
@@ -66,8 +63,7 @@ def measure(name, workspace, sandbox):
 
 
 def main():
-    if not os.path.exists(RLMD):
-        sys.exit(f"no rlmd in {harness.BIN}: build it or set RLMD_BIN_DIR")
+    require_binary(RLMD, f"no rlmd in {harness.BIN}: build it or set RLMD_BIN_DIR")
     results = []
     sample = harness.Sandbox()
     try:
@@ -85,9 +81,7 @@ def main():
               f"then median of {RUNS} {r['median_ms']:.1f} ms (min {r['min_ms']:.1f}, max {r['max_ms']:.1f}); "
               f"the same ask over raw pipes {r['pipes_median_ms']:.1f} ms; "
               f"the plugin opening and filling the answer buffer and quickfix list {r['render_median_ms']:.2f} ms (median of 100)")
-    os.makedirs(os.path.join(HERE, "out"), exist_ok=True)
-    with open(os.path.join(HERE, "out", "editor_neovim.json"), "w") as f:
-        json.dump(results, f, indent=2)
+    write_json("editor_neovim.json", results)
 
 
 if __name__ == "__main__":

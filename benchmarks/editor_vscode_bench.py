@@ -16,27 +16,12 @@ Usage: benchmarks/editor_vscode_bench.py [--count N]; RLMD_BIN_DIR picks the rlm
 import argparse, json, os, shutil, statistics, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(REPO, "Tests", "editors"))
-from harness import BIN, INSTANT, Sandbox, ScriptedLM  # noqa: E402
+sys.path.insert(0, HERE)
+from common import REPO, ScriptedLM, editor_harness, require_binary, tracked_files  # noqa: E402
 
+harness = editor_harness()
+BIN, INSTANT, Sandbox = harness.BIN, harness.INSTANT, harness.Sandbox
 BENCH_JS = os.path.join(REPO, "editors", "vscode", "test", "bench.js")
-
-
-def copy_of_this_repository(target):
-    """This checkout's tracked files (no .build), as a fresh git work tree; returns (files, bytes)."""
-    listed = subprocess.run(["git", "-C", REPO, "ls-files", "-z"], check=True, capture_output=True).stdout.decode().split("\0")
-    files = size = 0
-    for name in filter(None, listed):
-        source = os.path.join(REPO, name)
-        if not os.path.isfile(source):
-            continue
-        destination = os.path.join(target, name)
-        os.makedirs(os.path.dirname(destination), exist_ok=True)
-        shutil.copyfile(source, destination)
-        files, size = files + 1, size + os.path.getsize(source)
-    subprocess.run(["git", "init", "-q", target], check=True)
-    return files, size
 
 
 def run(label, workspace, env, count):
@@ -59,6 +44,7 @@ def main():
     args = parser.parse_args()
     if not shutil.which("node"):
         sys.exit("node is not installed")
+    require_binary(os.path.join(BIN, "rlmd"), f"no rlmd in {BIN}: build it or set RLMD_BIN_DIR")
     version = subprocess.run([os.path.join(BIN, "rlmd"), "--version"], capture_output=True, text=True).stdout.strip()
     print(f"rlmd {version} from {BIN}; node {subprocess.run(['node', '--version'], capture_output=True, text=True).stdout.strip()}")
     lm = ScriptedLM(INSTANT)
@@ -72,7 +58,7 @@ def main():
         copy = Sandbox(files={})
         try:
             shutil.rmtree(copy.workspace)
-            files, size = copy_of_this_repository(copy.workspace)
+            files, size = tracked_files(REPO, copy.workspace)
             run(f"this repository ({files} files, {size / 1e6:.1f} MB)", copy.workspace, copy.environment(lm), args.count)
         finally:
             copy.close()

@@ -12,13 +12,12 @@ The trees' mtimes are set a minute back (a refresh re-reads files written in the
 Peak RSS of rlmd sums every process of the question (rlmd-lm and the sandboxed python), sampled every 10 ms.
 Run `make bench` or `benchmarks/engine_bench.py [--sizes 1,10,100] [--runs 3]` after `make release`.
 """
-import argparse, glob, json, os, statistics, subprocess, sys, tempfile, threading, time, urllib.request
+import argparse, json, os, statistics, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from store_bench import RLMD, big_tree, sh  # noqa: E402
-from repl_bench import RLMS_VENV, stdlib_in_files  # noqa: E402
-from lm_bench import start  # noqa: E402
+from common import (RLMD, ScriptedLM, bench_env, big_tree, largest_context_file, require_binary, rlms_python,  # noqa: E402
+                    run_sampled, sh, stdlib_in_files, write_json)
 
 SCRIPT = [
     {"model": "root-model", "body": "openai:I will measure the context.\n```repl\nn = len(context)\nprint(n)\n```"},
@@ -42,69 +41,19 @@ print(json.dumps({"seconds": time.perf_counter() - started, "answer": str(getatt
 """
 
 
-def reset(base):
-    urllib.request.urlopen(urllib.request.Request(base + "/_reset", data=b"", method="POST")).read()
+def run_rlmd(root, lm, env):
+    lm.reset()
+    run = run_sampled([RLMD, "ask", "How long is the context?", "--workspace", root, "--json"], env=env)
+    if run.returncode != 0:
+        raise SystemExit(f"rlmd ask failed ({run.returncode}): {run.err.decode()[-500:]}")
+    answer = json.loads(run.out)
+    return {"seconds": run.seconds, "peak_rss_mb": run.peak_rss_mb, "answer": answer["answer"], "calls": answer["usage"]["calls"]}
 
 
-def tree_rss_mb(root_pid):
-    """Sum of VmRSS over root_pid and its descendants."""
-    parents = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                pass
-    family, frontier = {root_pid}, [root_pid]
-    while frontier:
-        parent = frontier.pop()
-        for pid, ppid in parents.items():
-            if ppid == parent and pid not in family:
-                family.add(pid)
-                frontier.append(pid)
-    total = 0
-    for pid in family:
-        try:
-            with open(f"/proc/{pid}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
-
-
-def run_rlmd(root, base, env):
-    reset(base)
-    started = time.perf_counter()
-    process = subprocess.Popen([RLMD, "ask", "How long is the context?", "--workspace", root, "--json"], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    peak = [0.0]
-
-    def sample():
-        while process.poll() is None:
-            peak[0] = max(peak[0], tree_rss_mb(process.pid))
-            time.sleep(0.01)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    out, err = process.communicate()
-    seconds = time.perf_counter() - started
-    sampler.join()
-    if process.returncode != 0:
-        raise SystemExit(f"rlmd ask failed ({process.returncode}): {err.decode()[-500:]}")
-    answer = json.loads(out)
-    return {"seconds": seconds, "peak_rss_mb": peak[0], "answer": answer["answer"], "calls": answer["usage"]["calls"]}
-
-
-def run_rlms(base, context_file):
-    python = os.path.join(RLMS_VENV, "bin", "python")
-    if not os.path.exists(python):
-        sh([sys.executable, "-m", "venv", RLMS_VENV])
-        sh([python, "-m", "pip", "install", "-q", "rlms==0.1.3"])
-    reset(base)
-    out = sh([python, "-c", RLMS_RUN, base + "/v1", context_file]).stdout
+def run_rlms(lm, context_file):
+    python = rlms_python()
+    lm.reset()
+    out = sh([python, "-c", RLMS_RUN, lm.base_url, context_file]).stdout
     return json.loads(out.decode().strip().splitlines()[-1])
 
 
@@ -115,12 +64,10 @@ def main():
     parser.add_argument("--skip-rlms", action="store_true")
     parser.add_argument("--contents", default="generated,stdlib", help="generated (ASCII text) and/or stdlib (real code)")
     args = parser.parse_args()
-    if not os.path.exists(RLMD):
-        sys.exit("build first: make release")
+    require_binary(RLMD)
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        server, port = start(SCRIPT)
-        base = f"http://127.0.0.1:{port}"
+        lm = ScriptedLM(SCRIPT)
         try:
             for content, size in [(c, int(s)) for s in args.sizes.split(",") for c in args.contents.split(",")]:
                 if content == "stdlib":
@@ -134,18 +81,16 @@ def main():
                     for name in names:
                         os.utime(os.path.join(folder, name), (past, past))
                 cache = os.path.join(tmp, f"cache-{content}{size}")
-                env = dict(os.environ, XDG_CACHE_HOME=cache, XDG_STATE_HOME=os.path.join(tmp, "state"),
-                           RLMD_BASE_URL=base + "/v1", RLMD_MODEL="root-model", RLMD_SUB_MODEL="sub-model",
-                           OPENAI_API_KEY="", ANTHROPIC_API_KEY="")
+                env = bench_env(tmp, lm, XDG_CACHE_HOME=cache, RLMD_MODEL="root-model", RLMD_SUB_MODEL="sub-model")
                 sh([RLMD, "index", root], env=env)
-                context_file = max(glob.glob(os.path.join(cache, "rlmd", "*", "context-*.txt")), key=os.path.getsize)
-                ours = [run_rlmd(root, base, env) for _ in range(args.runs)]
+                context_file = largest_context_file(cache)
+                ours = [run_rlmd(root, lm, env) for _ in range(args.runs)]
                 entry = {"content": content, "mb": os.path.getsize(context_file) / 2**20, "rlmd": ours}
                 if not args.skip_rlms:
-                    entry["rlms"] = [run_rlms(base, context_file) for _ in range(args.runs)]
+                    entry["rlms"] = [run_rlms(lm, context_file) for _ in range(args.runs)]
                 results[f"{content} {size}"] = entry
         finally:
-            server.kill()
+            lm.close()
     for size, entry in results.items():
         ours = entry["rlmd"]
         seconds = statistics.median(r["seconds"] for r in ours)
@@ -161,9 +106,7 @@ def main():
             ascii_seconds = statistics.median(r["seconds"] for r in generated["rlmd"])
             line += f"\n{'':26}real code / ASCII: {seconds / ascii_seconds:.2f}x (<= 1.3x)"
         print(line)
-    os.makedirs(os.path.join(HERE, "out"), exist_ok=True)
-    with open(os.path.join(HERE, "out", "engine.json"), "w") as f:
-        json.dump(results, f, indent=2)
+    write_json("engine.json", results)
 
 
 if __name__ == "__main__":

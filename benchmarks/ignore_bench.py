@@ -8,10 +8,12 @@ machine's Python standard library (no __pycache__/) plus copies under non-ASCII 
 its own paths. Reports the median cold index (fresh store) and no-change refresh of each, and the ratio.
 Build first: `swift build -c release`, then `benchmarks/ignore_bench.py [--runs N] [--rlmd PATH]`.
 """
-import argparse, json, os, random, resource, shutil, statistics, subprocess, sys, sysconfig, tempfile, time
+import argparse, json, os, random, shutil, statistics, sys, sysconfig, tempfile, time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-RLMD = os.path.join(REPO, ".build", "release", "rlmd")
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from common import RLMD, require_binary, timed, write_json  # noqa: E402
+
 EXTENSIONS = ["txt", "log", "swift", "py", "md", "o", "tar.gz", "tmp"]
 
 
@@ -65,7 +67,7 @@ def ignore_lines(universe, folders, rng, count=10_000):
     return "\n".join(lines) + "\n"
 
 
-def stdlib_tree(root):
+def stdlib_with_foreign_names(root):
     source = sysconfig.get_paths()["stdlib"]
     shutil.copytree(source, root, symlinks=True,
                     ignore=lambda d, names: [n for n in names if n == "__pycache__" or (d == source and n in ("site-packages", "dist-packages"))])
@@ -92,26 +94,16 @@ def stdlib_universe(paths, rng):
     return universe, folders
 
 
-def timed(cmd, env):
-    """Wall seconds, CPU seconds (user + system, steadier on a shared machine) and the output."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    out = subprocess.run(cmd, env=env, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), out
-
-
 def measure(rlmd, root, runs, tmp, label):
     env = dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, f"cache-{label}"))
     cold, report = [], None
     for _ in range(runs):
         shutil.rmtree(env["XDG_CACHE_HOME"], ignore_errors=True)
-        wall, cpu, out = timed([rlmd, "index", root, "--json"], env)
+        wall, cpu, out = timed([rlmd, "index", root, "--json"], env=env)
         cold.append(wall)
         report = json.loads(out.stdout)
     time.sleep(2.1)  # past the racy-mtime window, so a no-change refresh reads nothing
-    nochange = [timed([rlmd, "index", root, "--json"], env) for _ in range(runs)]
+    nochange = [timed([rlmd, "index", root, "--json"], env=env) for _ in range(runs)]
     return {"files": report["files"], "ignored": report["skipped"]["ignored"], "git": report["git"],
             "cold_s": statistics.median(cold), "nochange_s": statistics.median(r[0] for r in nochange),
             "nochange_cpu_s": statistics.median(r[1] for r in nochange)}
@@ -133,8 +125,7 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--rlmd", default=RLMD, help="the binary to measure (default: this checkout's release build)")
     args = parser.parse_args()
-    if not os.access(args.rlmd, os.X_OK):
-        sys.exit(f"build the release binary first: swift build -c release ({args.rlmd} missing)")
+    require_binary(args.rlmd)
     rng = random.Random(18)
     tmp = tempfile.mkdtemp(prefix="rlmd-ignore-bench-")
     try:
@@ -144,7 +135,7 @@ def main():
         universe, folders = generated_tree(generated, rng)
         results.append(pair(args.rlmd, "generated-2k", generated, ignore_lines(universe, folders, rng), args.runs, tmp))
         stdlib = os.path.join(tmp, "stdlib")
-        universe, folders = stdlib_universe(stdlib_tree(stdlib), rng)
+        universe, folders = stdlib_universe(stdlib_with_foreign_names(stdlib), rng)
         results.append(pair(args.rlmd, "python-stdlib", stdlib, ignore_lines(universe, folders, rng), args.runs, tmp))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -159,10 +150,7 @@ def main():
               f"{(w['nochange_s'] - wo['nochange_s']) * 1e3:>6.1f}ms | {w['nochange_cpu_s'] * 1e3:>12.1f}ms "
               f"{wo['nochange_cpu_s'] * 1e3:>6.1f}ms {w['nochange_cpu_s'] / wo['nochange_cpu_s']:>5.2f}")
     print("targets: deep-40 adds <= 50 ms; 10,000 lines cost <= 2x the same tree without them")
-    out = os.path.join(REPO, "benchmarks", "out")
-    os.makedirs(out, exist_ok=True)
-    with open(os.path.join(out, "ignore.json"), "w") as f:
-        json.dump(results, f, indent=2)
+    write_json("ignore.json", results)
 
 
 if __name__ == "__main__":

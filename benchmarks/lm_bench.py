@@ -6,26 +6,15 @@
 - the number of TCP connections the server saw (connections are reused).
 Run after `make release`: `benchmarks/lm_bench.py`.
 """
-import http.client, json, os, statistics, subprocess, sys, tempfile, time
+import http.client, json, os, statistics, subprocess, sys, time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-RLMD = os.path.join(REPO, ".build", "release", "rlmd")
-SERVER = os.path.join(REPO, "Tests", "TestSupport", "scripted_lm_server.py")
-
-
-def start(steps):
-    script = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
-    json.dump(steps, script)
-    script.close()
-    process = subprocess.Popen([sys.executable, SERVER, script.name], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    port = int(process.stdout.readline())
-    return process, port
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from common import RLMD, ScriptedLM, require_binary  # noqa: E402
 
 
-def connections(port):
-    conn = http.client.HTTPConnection("127.0.0.1", port)
-    conn.request("GET", "/_log")
-    return len({entry["connection"] for entry in json.loads(conn.getresponse().read())})
+def connections(lm):
+    return len({entry["connection"] for entry in lm.requests()})
 
 
 def bench(port, calls, concurrency):
@@ -47,21 +36,20 @@ def python_baseline(port, calls):
 
 
 def main():
-    if not os.access(RLMD, os.X_OK):
-        sys.exit(f"build the release binary first: make release ({RLMD} missing)")
-    server, port = start([{"body": "openai:pong"}])
+    require_binary(RLMD)
+    lm = ScriptedLM([{"body": "openai:pong"}])
     try:
-        python_ms = python_baseline(port, 300)
-        sequential = bench(port, 500, 1)
-        seen = connections(port)
+        python_ms = python_baseline(lm.port, 300)
+        sequential = bench(lm.port, 500, 1)
+        seen = connections(lm)
     finally:
-        server.kill()
-    server, port = start([{"body": "openai:pong", "delay": 0.1}])
+        lm.close()
+    lm = ScriptedLM([{"body": "openai:pong", "delay": 0.1}])
     try:
-        concurrent = bench(port, 64, 16)
-        concurrent_connections = connections(port)
+        concurrent = bench(lm.port, 64, 16)
+        concurrent_connections = connections(lm)
     finally:
-        server.kill()
+        lm.close()
     print(f"sequential calls, instant server: rlmd median {sequential['median_ms']:.2f} ms, python http.client "
           f"{python_ms:.2f} ms -> client overhead {sequential['median_ms'] - python_ms:.2f} ms (<= 1 ms); "
           f"{seen} TCP connection(s) for 500 calls")

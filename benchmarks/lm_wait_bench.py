@@ -7,9 +7,8 @@ Run after `make release`: `benchmarks/lm_wait_bench.py [--delay SECONDS] [--bina
 import argparse, os, subprocess, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from lm_bench import start  # noqa: E402
+from common import RLMD_LM, ScriptedLM, require_binary  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -44,18 +43,17 @@ def measure(binary, port, extra):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--delay", type=float, default=10)
-    parser.add_argument("--binary", default=os.path.join(REPO, ".build", "release", "rlmd-lm"))
+    parser.add_argument("--binary", default=RLMD_LM)
     args = parser.parse_args()
-    if not os.access(args.binary, os.X_OK):
-        sys.exit(f"build the release binary first: make release ({args.binary} missing)")
-    server, port = start([{"body": "openai:pong", "delay": args.delay}, {"stream": ["po", "ng"], "delay": args.delay}])
+    require_binary(args.binary)
+    lm = ScriptedLM([{"body": "openai:pong", "delay": args.delay}, {"stream": ["po", "ng"], "delay": args.delay}])
     try:
         rows = []
         for name, extra in [("complete", []), ("complete --stream", ["--stream"])]:
-            cpu, wall, out = measure(args.binary, port, extra)
+            cpu, wall, out = measure(args.binary, lm.port, extra)
             rows.append((name, cpu, wall, out))
     finally:
-        server.kill()
+        lm.close()
     print(f"{'command':<20} {'wall s':>7} {'cpu s':>7} {'cpu %':>6}")
     for name, cpu, wall, out in rows:
         print(f"{name:<20} {wall:7.2f} {cpu:7.2f} {100 * cpu / wall:6.2f}  ({out!r})")

@@ -9,9 +9,8 @@ Run after `make release`: `benchmarks/mcp_framing_bench.py [--runs N] [--binary 
 import argparse, json, os, statistics, subprocess, sys, tempfile, threading, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from store_bench import RLMD, sh  # noqa: E402
+from common import RLMD, bench_env, require_binary, sh, write_json  # noqa: E402
 
 LIMIT = 64 << 20
 
@@ -56,15 +55,13 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--binary", help="an rlmd built elsewhere (its rlmd-lm beside it)")
     args = parser.parse_args()
-    if not os.path.exists(args.binary or RLMD):
-        sys.exit("build first: make release")
+    require_binary(args.binary or RLMD)
     with tempfile.TemporaryDirectory() as tmp:
         root = os.path.join(tmp, "workspace")
         os.makedirs(root)
         open(os.path.join(root, "a.py"), "w").write("print(1)\n")
         sh(["git", "init", "-q", root])
-        env = dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, "cache"), XDG_STATE_HOME=os.path.join(tmp, "state"),
-                   OPENAI_API_KEY="", ANTHROPIC_API_KEY="")
+        env = bench_env(tmp)
         mcp = MCP(args.binary or RLMD, root, env)
         mcp.send(json.dumps({"jsonrpc": "2.0", "id": 0, "method": "initialize",
                              "params": {"protocolVersion": "2025-06-18", "capabilities": {}}}).encode() + b"\n")
@@ -95,8 +92,7 @@ def main():
           f"max {result['line_max_s']:.3f} s over {args.runs} runs (<= 0.2 s)")
     print(f"a {len(over) / 1e6:.1f} MB line (over the 64 MiB limit) refused in {skipped:.3f} s: {refused['error']['message']}; "
           "the ping behind it answered")
-    os.makedirs(os.path.join(HERE, "out"), exist_ok=True)
-    json.dump(result, open(os.path.join(HERE, "out", "mcp_framing.json"), "w"), indent=2)
+    write_json("mcp_framing.json", result)
 
 
 if __name__ == "__main__":

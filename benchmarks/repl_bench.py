@@ -12,14 +12,12 @@ rows show the exact 4-byte str. Bounds (issue 16): ready within 2x of ASCII, pea
 2.3 bytes per UTF-8 byte + 60 MB.
 Run `make bench` or `benchmarks/repl_bench.py [--mb 100] [--skip-rlms]` after `make release`.
 """
-import argparse, glob, json, os, shutil, statistics, subprocess, sys, sysconfig, tempfile, time
+import argparse, json, os, shutil, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from store_bench import RLMD, big_tree, sh  # noqa: E402
-
-OUT = os.path.join(HERE, "out")
-RLMS_VENV = os.path.join(OUT, "venv-rlms")
+from common import (RLMD, big_tree, largest_context_file, require_binary, rlms_python, sh, stdlib_copies,  # noqa: E402
+                    write_json)
 
 RLMS_PROBE = r"""
 import json, resource, statistics, sys, time
@@ -35,40 +33,6 @@ for _ in range(300):
 print(json.dumps({"ready_ms": ready * 1000, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "cell_median_ms": statistics.median(samples), "chars": len(text)}))
 """
-
-
-def stdlib_copies(tmp, megabytes):
-    source = sysconfig.get_paths()["stdlib"]
-    target = os.path.join(tmp, "stdlib-copies")
-    total, copy = 0, 0
-    while total < megabytes << 20:
-        folder = os.path.join(target, f"copy{copy}")
-        shutil.copytree(source, folder, ignore=lambda d, names: [n for n in names if n in ("__pycache__", "site-packages")
-                                                                    or n.endswith((".pyc", ".so", ".exe", ".whl"))])
-        total = int(sh(["du", "-sb", target]).stdout.split()[0])
-        copy += 1
-    return target
-
-
-def stdlib_in_files(tmp, megabytes, files=200):
-    """The standard library's .py sources, concatenated over and over into `files` files of about
-    megabytes/files MiB each (the shape of the generated trees: same content as stdlib_copies,
-    few documents)."""
-    source = sysconfig.get_paths()["stdlib"]
-    texts = [open(path, encoding="utf-8", errors="replace").read()
-             for path in sorted(glob.glob(os.path.join(source, "**", "*.py"), recursive=True)) if "site-packages" not in path]
-    target = os.path.join(tmp, "stdlib-in-files")
-    os.makedirs(target, exist_ok=True)
-    each, at = (megabytes << 20) // files, 0
-    for n in range(files):
-        parts, size = [], 0
-        while size < each:
-            parts.append(texts[at % len(texts)])
-            size += len(parts[-1].encode())
-            at += 1
-        with open(os.path.join(target, f"part{n:03d}.py"), "w", encoding="utf-8") as f:
-            f.write("".join(parts))
-    return target
 
 
 def emoji_tree(tmp, megabytes):
@@ -93,16 +57,11 @@ def bench_rlmd(root, cache, exact=False):
     env = dict(os.environ, XDG_CACHE_HOME=cache)
     sh([RLMD, "index", root], env=env)
     report = json.loads(sh([RLMD, "bench", "repl", "--workspace", root] + (["--exact-text"] if exact else []), env=env).stdout)
-    context_file = max(glob.glob(os.path.join(cache, "rlmd", "*", "context-*.txt")), key=os.path.getsize)
-    return report, context_file
+    return report, largest_context_file(cache)
 
 
 def bench_rlms(context_file):
-    python = os.path.join(RLMS_VENV, "bin", "python")
-    if not os.path.exists(python):
-        sh([sys.executable, "-m", "venv", RLMS_VENV])
-        sh([python, "-m", "pip", "install", "-q", "rlms==0.1.3"])
-    return json.loads(sh([python, "-c", RLMS_PROBE, context_file]).stdout)
+    return json.loads(sh([rlms_python(), "-c", RLMS_PROBE, context_file]).stdout)
 
 
 def main():
@@ -110,9 +69,7 @@ def main():
     parser.add_argument("--mb", type=int, default=100, help="context size in MiB")
     parser.add_argument("--skip-rlms", action="store_true", help="do not install and measure PyPI rlms")
     args = parser.parse_args()
-    if not os.path.exists(RLMD):
-        sys.exit("build first: make release")
-    os.makedirs(OUT, exist_ok=True)
+    require_binary(RLMD)
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         trees = {"generated text": big_tree(tmp, args.mb)[0], "stdlib copies": stdlib_copies(tmp, args.mb),
@@ -150,8 +107,7 @@ def main():
                   f"{rlms['peak_rss_mb'] / mb:.2f} B/byte, cell median {rlms['cell_median_ms']:.3f} ms")
         elif rlms:
             print(f"  rlms  skipped: {rlms['skipped']}")
-    with open(os.path.join(OUT, "repl.json"), "w") as f:
-        json.dump(results, f, indent=2)
+    write_json("repl.json", results)
 
 
 if __name__ == "__main__":

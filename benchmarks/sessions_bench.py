@@ -7,11 +7,11 @@ Run `benchmarks/sessions_bench.py [--mb 1024] [--cold-runs 3] [--runs 5]` after 
 `--rlmd PATH` times another build (say, of the base commit, to compare a change run by run); `--emoji`
 puts an emoji or an accented word every ~12 words, written as raw UTF-8 as Claude Code writes them.
 """
-import argparse, json, os, random, shutil, statistics, subprocess, sys, sysconfig, tempfile, time
+import argparse, json, os, random, shutil, statistics, subprocess, sys, sysconfig, tempfile
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-RLMD = os.path.join(REPO, ".build", "release", "rlmd")
-
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from common import RLMD, require_binary, timed, timed_peak_rss, write_json  # noqa: E402
 
 EMOJI = ["\U0001F680", "\u2705", "\U0001F914", "caf\u00e9", "\U0001F525", "na\u00efve", "\u2192", "\U0001F44D"]
 
@@ -66,12 +66,6 @@ def write_session(path, megabytes, emoji=False):
 PYTHON_PARSE = "import json,sys\nn=0\nwith open(sys.argv[1],'rb') as f:\n    for line in f:\n        json.loads(line); n+=1\nprint(n)"
 
 
-def timed(cmd, env=None):
-    start = time.perf_counter()
-    out = subprocess.run(cmd, env=env, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    return time.perf_counter() - start, out
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=int, default=1024)
@@ -80,9 +74,7 @@ def main():
     parser.add_argument("--emoji", action="store_true", help="emoji and accented words in the text")
     parser.add_argument("--rlmd", default=RLMD, help="the rlmd binary to time (default: this checkout's release build)")
     args = parser.parse_args()
-    rlmd = os.path.abspath(args.rlmd)
-    if not os.access(rlmd, os.X_OK):
-        sys.exit(f"build the release binary first: swift build -c release ({rlmd} missing)")
+    rlmd = require_binary(os.path.abspath(args.rlmd))
     tmp = tempfile.mkdtemp(prefix="rlmd-sessions-bench-")
     try:
         session = os.path.join(tmp, "bench-session.jsonl")
@@ -92,20 +84,17 @@ def main():
 
         python_runs, rlmd_runs, rss_runs = [], [], []
         for _ in range(args.cold_runs):
-            python_runs.append(timed([sys.executable, "-c", PYTHON_PARSE, session])[0])
+            python_runs.append(timed([sys.executable, "-c", PYTHON_PARSE, session]).seconds)
             shutil.rmtree(store, ignore_errors=True)
-            start = time.perf_counter()
-            out = subprocess.run(["/usr/bin/time", "-f", "%M", rlmd, "index", "--session", session, "--store", store, "--json"],
-                                 check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            rlmd_runs.append(time.perf_counter() - start)
-            rss_runs.append(int(out.stderr.decode().strip().splitlines()[-1]) / 1024)
+            seconds, rss, out = timed_peak_rss([rlmd, "index", "--session", session, "--store", store, "--json"])
+            rlmd_runs.append(seconds)
+            rss_runs.append(rss)
         python_s, rlmd_s, rss_mb = statistics.median(python_runs), statistics.median(rlmd_runs), max(rss_runs)
         report = json.loads(out.stdout)
 
-        search = ["/usr/bin/time", "-f", "%M", rlmd, "search", "retry budget", "--store", store, "--json"]
-        first_search_s, out = timed(search)
-        search_rss_mb = int(out.stderr.decode().strip().splitlines()[-1]) / 1024
-        second_search_s, _ = timed(search)
+        search = [rlmd, "search", "retry budget", "--store", store, "--json"]
+        first_search_s, search_rss_mb, _ = timed_peak_rss(search)
+        second_search_s, _, _ = timed_peak_rss(search)
 
         appended = "".join(realistic_lines(1200, seed=99, emoji=args.emoji))
         appended = appended[: appended.rfind("\n", 0, 1 << 20) + 1]
@@ -113,8 +102,7 @@ def main():
         for _ in range(args.runs):
             with open(session, "a") as f:
                 f.write(appended)
-            seconds, _ = timed([rlmd, "index", "--session", session, "--store", store, "--json"])
-            increments.append(seconds)
+            increments.append(timed([rlmd, "index", "--session", session, "--store", store, "--json"]).seconds)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -125,12 +113,10 @@ def main():
     print(f"first search (builds the deferred full-text index): {first_search_s:.2f} s, peak RSS {search_rss_mb:.0f} MB; "
           f"second search {second_search_s * 1e3:.0f} ms")
     print(f"re-import after appending {len(appended) / 1e6:.2f} MB: median {statistics.median(increments) * 1e3:.0f} ms (<= 100 ms)")
-    os.makedirs(os.path.join(REPO, "benchmarks", "out"), exist_ok=True)
-    with open(os.path.join(REPO, "benchmarks", "out", "sessions.json"), "w") as f:
-        json.dump({"bytes": size, "python_s": python_s, "rlmd_s": rlmd_s, "rss_mb": rss_mb,
-                   "python_runs": python_runs, "rlmd_runs": rlmd_runs,
-                   "first_search_s": first_search_s, "search_rss_mb": search_rss_mb, "second_search_s": second_search_s,
-                   "append_bytes": len(appended), "append_s": increments}, f, indent=2)
+    write_json("sessions.json", {"bytes": size, "python_s": python_s, "rlmd_s": rlmd_s, "rss_mb": rss_mb,
+                                 "python_runs": python_runs, "rlmd_runs": rlmd_runs,
+                                 "first_search_s": first_search_s, "search_rss_mb": search_rss_mb,
+                                 "second_search_s": second_search_s, "append_bytes": len(appended), "append_s": increments})
 
 
 if __name__ == "__main__":

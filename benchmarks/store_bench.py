@@ -6,71 +6,12 @@ Trees: (a) this machine's Python standard library without site-packages/ and __p
 temporary git repository; (b) this repository (a clone of HEAD); (c) a generated 1 GB tree for peak RSS.
 Run `make bench` (builds release first) or `benchmarks/store_bench.py [--runs N] [--big-mb MB]`.
 """
-import argparse, json, os, random, shutil, statistics, subprocess, sys, sysconfig, tempfile, time
+import argparse, json, os, shutil, sys, tempfile, time
+from statistics import median
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-RLMD = os.path.join(REPO, ".build", "release", "rlmd")
-
-
-def sh(cmd, cwd=None, env=None, check=True):
-    return subprocess.run(cmd, cwd=cwd, env=env, shell=isinstance(cmd, str), check=check,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
-def timed(cmd, cwd=None, env=None):
-    start = time.perf_counter()
-    sh(cmd, cwd=cwd, env=env)
-    return time.perf_counter() - start
-
-
-def peak_rss_mb(cmd, env):
-    out = sh(["/usr/bin/time", "-f", "%M"] + cmd, env=env)
-    return int(out.stderr.decode().strip().splitlines()[-1]) / 1024
-
-
-def git_repo(path):
-    sh(["git", "init", "-q", path])
-    sh(["git", "-C", path, "add", "-A"])
-    sh(["git", "-C", path, "-c", "user.email=b@b", "-c", "user.name=bench", "commit", "-qm", "tree"])
-
-
-def stdlib_tree(tmp):
-    source = sysconfig.get_paths()["stdlib"]
-    target = os.path.join(tmp, "stdlib")
-    shutil.copytree(source, target, symlinks=True,
-                    ignore=lambda d, names: [n for n in names if n == "__pycache__" or (d == source and n == "site-packages")])
-    git_repo(target)
-    return target
-
-
-def this_repo(tmp):
-    target = os.path.join(tmp, "rlmd")
-    sh(["git", "clone", "-q", REPO, target])
-    return target
-
-
-def big_tree(tmp, megabytes):
-    """Text files of ~512 KiB made of words from the standard library, outside git."""
-    target = os.path.join(tmp, "big")
-    words = open(os.path.join(sysconfig.get_paths()["stdlib"], "argparse.py")).read().split()
-    rng = random.Random(7)
-    line = lambda: " ".join(rng.choice(words) for _ in range(12)) + "\n"
-    block = "".join(line() for _ in range(6000))  # ~500 KiB
-    total = 0
-    index = 0
-    while total < megabytes << 20:
-        folder = os.path.join(target, f"d{index // 100:03d}")
-        os.makedirs(folder, exist_ok=True)
-        text = f"file {index}\n" + block[rng.randrange(1000):]
-        with open(os.path.join(folder, f"f{index:05d}.txt"), "w") as f:
-            f.write(text)
-        total += len(text)
-        index += 1
-    return target, total
-
-
-def median(samples):
-    return statistics.median(samples)
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from common import RLMD, big_tree, require_binary, sh, stdlib_tree, this_repo, timed, timed_peak_rss, write_json  # noqa: E402
 
 
 def bench_tree(name, root, runs, tmp):
@@ -78,18 +19,18 @@ def bench_tree(name, root, runs, tmp):
     index = [RLMD, "index", root, "--json"]
     cat = "git ls-files -z | xargs -0 cat > /dev/null"
     timed(cat, cwd=root)  # warm the page cache
-    cat_s = median([timed(cat, cwd=root) for _ in range(runs)])
-    status_s = median([timed(["git", "status", "--porcelain"], cwd=root) for _ in range(runs)])
+    cat_s = median([timed(cat, cwd=root).seconds for _ in range(runs)])
+    status_s = median([timed(["git", "status", "--porcelain"], cwd=root).seconds for _ in range(runs)])
 
     cold = []
     for _ in range(runs):
         shutil.rmtree(env["XDG_CACHE_HOME"], ignore_errors=True)
-        cold.append(timed(index, env=env))
+        cold.append(timed(index, env=env).seconds)
     shutil.rmtree(env["XDG_CACHE_HOME"], ignore_errors=True)
-    rss_mb = peak_rss_mb(index, env)
+    _, rss_mb, _ = timed_peak_rss(index, env)
     report = json.loads(sh(index, env=env).stdout)
     time.sleep(2.1)  # past the racy-mtime window of the files the cold index just read
-    nochange = [timed(index, env=env) for _ in range(runs)]
+    nochange = [timed(index, env=env).seconds for _ in range(runs)]
 
     listed = sh(["git", "ls-files"], cwd=root).stdout.decode().split("\n")
     victim = next(p for p in listed if p.endswith((".py", ".swift", ".md")))
@@ -97,7 +38,7 @@ def bench_tree(name, root, runs, tmp):
     for i in range(runs):
         with open(os.path.join(root, victim), "a") as f:
             f.write(f"# bench edit {i}\n")
-        onefile.append(timed(index, env=env))
+        onefile.append(timed(index, env=env).seconds)
         time.sleep(2.1)  # so the next no-op does not re-read this racily-clean file
     slices = json.loads(sh([RLMD, "bench", "slices", "--workspace", root, "--count", "20000"], env=env).stdout)
     return {
@@ -114,8 +55,7 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--big-mb", type=int, default=1024, help="size of the generated tree for peak RSS (0 skips)")
     args = parser.parse_args()
-    if not os.access(RLMD, os.X_OK):
-        sys.exit(f"build the release binary first: swift build -c release ({RLMD} missing)")
+    require_binary(RLMD)
     tmp = tempfile.mkdtemp(prefix="rlmd-bench-")
     try:
         results = [bench_tree("python-stdlib", stdlib_tree(tmp), args.runs, tmp),
@@ -124,9 +64,8 @@ def main():
         if args.big_mb:
             root, size = big_tree(tmp, args.big_mb)
             env = dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, "cache-big"))
-            start = time.perf_counter()
-            rss = peak_rss_mb([RLMD, "index", root, "--json"], env)
-            big = {"bytes": size, "seconds": time.perf_counter() - start, "index_peak_rss_mb": rss}
+            seconds, rss, _ = timed_peak_rss([RLMD, "index", root, "--json"], env)
+            big = {"bytes": size, "seconds": seconds, "index_peak_rss_mb": rss}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -140,10 +79,7 @@ def main():
     if big:
         print(f"generated tree: {big['bytes'] / 1e9:.2f} GB indexed in {big['seconds']:.1f} s, "
               f"peak RSS {big['index_peak_rss_mb']:.0f} MB (<= 200 MB)")
-    out = os.path.join(REPO, "benchmarks", "out")
-    os.makedirs(out, exist_ok=True)
-    with open(os.path.join(out, "store.json"), "w") as f:
-        json.dump({"trees": results, "big": big}, f, indent=2)
+    write_json("store.json", {"trees": results, "big": big})
 
 
 if __name__ == "__main__":

@@ -10,8 +10,7 @@ import json, os, re, shutil, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from lm_bench import start  # noqa: E402
-from store_bench import RLMD  # noqa: E402
+from common import RLMD, ScriptedLM, bench_env, require_binary  # noqa: E402
 
 TURNS, BATCH, PROMPT, REPLY = 10, 30, 8_000, 8_000
 BATCH_CODE = (f"parts = llm_query_batched([(context * 100)[:{PROMPT - 4}] + f'{{i:04}}' for i in range({BATCH})])\n"
@@ -33,15 +32,15 @@ def chromium(*args):
 
 
 def main():
-    server, port = start(SCRIPT)
+    require_binary(RLMD)
+    lm = ScriptedLM(SCRIPT)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             os.makedirs(f"{tmp}/ws")
             with open(f"{tmp}/ws/a.py", "w") as f:
                 f.write("def a():\n    return 'naïve café ☕ 😀'\n" * 200)
-            env = dict(os.environ, XDG_CACHE_HOME=f"{tmp}/cache", XDG_STATE_HOME=f"{tmp}/state", XDG_CONFIG_HOME=f"{tmp}/config",
-                       XDG_DATA_HOME=f"{tmp}/data", OPENAI_API_KEY="", ANTHROPIC_API_KEY="", RLMD_BASE_URL="")
-            asked = subprocess.run([RLMD, "ask", "Batch it all", "--workspace", f"{tmp}/ws", "--base-url", f"http://127.0.0.1:{port}/v1",
+            env = bench_env(tmp)
+            asked = subprocess.run([RLMD, "ask", "Batch it all", "--workspace", f"{tmp}/ws", "--base-url", lm.base_url,
                                     "--model", "root-model", "--sub-model", "sub-model", "--max-iterations", str(TURNS + 2),
                                     "--max-calls", "400", "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             answer = json.loads(asked.stdout)
@@ -59,7 +58,7 @@ def main():
             print(f"chromium load to DOM dump: {load * 1000:.0f} ms wall (incl. chromium start); the page's script: "
                   f"{script_ms.group(1) if script_ms else '?'} ms; a search over the page: {search_ms.group(1) if search_ms else '?'} ms")
     finally:
-        server.kill()
+        lm.close()
 
 
 if __name__ == "__main__":

@@ -5,12 +5,13 @@ The tests drive real editors (Neovim headless, Emacs in batch mode, node running
 against a stand-in `vscode` module) against the real `rlmd serve --stdio`; nothing here fakes the daemon.
 Run them all with `python3 -m unittest discover -s Tests/editors -v` (the README's `make test` does).
 """
-import json, os, shutil, statistics, subprocess, sys, tempfile, time, unittest, urllib.request
+import json, os, shutil, statistics, subprocess, sys, tempfile, time, unittest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # The folder holding `rlmd` and `rlmd-lm` (and their resource bundles); the plugins find rlmd on PATH.
 BIN = os.environ.get("RLMD_BIN_DIR") or os.path.join(REPO, ".build", "debug")
-SCRIPTED_SERVER = os.path.join(REPO, "Tests", "TestSupport", "scripted_lm_server.py")
+sys.path.insert(0, os.path.join(REPO, "Tests", "TestSupport"))
+from scripted_lm import ScriptedLM  # noqa: E402,F401  (the tests' scripted LM server, started from Python)
 
 # The sample workspace: a file to cite and a README.
 FILES = {
@@ -40,34 +41,6 @@ def require(executable, why):
     """Skips the calling test, saying why, when `executable` is not on PATH."""
     if shutil.which(executable) is None:
         raise unittest.SkipTest(f"{executable} is not installed ({why}); `make test` installs it with apt-get when it can")
-
-
-class ScriptedLM:
-    """The tests' scripted LM server (OpenAI and Anthropic wire formats) on 127.0.0.1."""
-
-    def __init__(self, steps):
-        self.folder = tempfile.mkdtemp(prefix="rlmd-editor-lm-")
-        script = os.path.join(self.folder, "script.json")
-        with open(script, "w") as f:
-            json.dump(steps, f)
-        self.process = subprocess.Popen([sys.executable, SCRIPTED_SERVER, script], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        self.port = int(self.process.stdout.readline())
-        self.base_url = f"http://127.0.0.1:{self.port}/v1"
-
-    def requests(self):
-        """The requests the server saw, in order: [{"path", "headers", "body", "connection"}]."""
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_log") as response:
-            return json.load(response)
-
-    def reset(self):
-        """Forgets the requests and starts the script over."""
-        urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{self.port}/_reset", data=b"", method="POST")).read()
-
-    def close(self):
-        self.process.kill()
-        self.process.wait()
-        self.process.stdout.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class Sandbox:
@@ -113,6 +86,19 @@ class Sandbox:
 
     def close(self):
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+class EditorTestCase(unittest.TestCase):
+    """A test in a fresh Sandbox (`self.sandbox`); the scripted LM servers it starts stop when it ends."""
+
+    def setUp(self):
+        self.sandbox = Sandbox()
+        self.addCleanup(self.sandbox.close)
+
+    def scripted(self, steps):
+        lm = ScriptedLM(steps)
+        self.addCleanup(lm.close)
+        return lm
 
 
 def session_records(session_id="s1"):

