@@ -98,6 +98,8 @@ def main():
             print(f"  {label}: ready {r['ready_ms']:.0f} ms = {r['ready_ms'] / ascii_ready:.2f}x ASCII (first in a process "
                   f"{r['first_ready_ms']:.0f} ms; load {r['load_ms']:.0f} ms, {r.get('standins', 0):.0f} stand-ins), peak RSS {r['peak_rss_mb']:.0f} MB "
                   f"= {r['peak_rss_mb'] / mb:.2f} B/byte (bound 2.3 B/byte + 60 MB = {2.3 * mb + 60:.0f} MB)")
+            print(f"        one pass over all of it (context.count) {r['scan_ms']:.0f} ms, peak RSS after it "
+                  f"{r['scanned_peak_rss_mb']:.0f} MB = {r['scanned_peak_rss_mb'] / mb:.2f} B/byte")
             print(f"        cell median {r['cell_median_ms']:.3f} ms (p90 {r['cell_p90_ms']:.3f}), llm_query bridge median "
                   f"{r['llm_query_bridge_median_ms']:.3f} ms, {r['batch']:.0f} batched x 100 ms at {r['batch_concurrency']:.0f}: "
                   f"{r['batch_seconds']:.2f} s")

@@ -49,6 +49,15 @@ extension BenchCommand {
                 """)
             let rss = memory.stdout.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
             guard rss.count == 2 else { throw CLIError("could not read the REPL's memory: \(memory.stdout) \(memory.error ?? "")") }
+            // A mapped context's pages come in as the model reads them: one pass over all of it, and the peak after.
+            let scan = try await repl.execute("""
+                import time
+                t = time.perf_counter(); context.count('\\n'); took = (time.perf_counter() - t) * 1000
+                fields = dict(line.split(':', 1) for line in open('/proc/self/status') if line.startswith('Vm'))
+                print(took, int(fields['VmHWM'].split()[0]) // 1024)
+                """)
+            let scanned = scan.stdout.split(whereSeparator: \.isWhitespace).compactMap { Double($0) }
+            guard scanned.count == 2 else { throw CLIError("the scan cell failed: \(scan.stdout) \(scan.error ?? "")") }
 
             var cells: [Double] = []
             for _ in 0..<count {
@@ -76,6 +85,7 @@ extension BenchCommand {
                 "context_chars": Double(snapshot.totalChars), "context_bytes": Double(snapshot.contextBytes),
                 "documents": Double(snapshot.documents.count), "first_ready_ms": firstReady.startMs, "ready_ms": ready.startMs, "load_ms": ready.loadMs, "standins": Double(ready.standins),
                 "filled": ["filled", "filled-bmp", "cached", "mapped"].contains(ready.load) ? 1 : 0, "peak_rss_mb": Double(rss[0]), "rss_mb": Double(rss[1]),
+                "scan_ms": scanned[0], "scanned_peak_rss_mb": scanned[1],
                 "cell_median_ms": cells[cells.count / 2], "cell_p90_ms": cells[cells.count * 9 / 10],
                 "llm_query_bridge_median_ms": bridgeMs, "batch": Double(batch), "batch_concurrency": Double(concurrency),
                 "batch_seconds": batchSeconds,
