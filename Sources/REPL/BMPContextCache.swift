@@ -8,7 +8,7 @@ import Glibc
 /// file so that a REPL reads it straight into the str's buffer as it reads ASCII (decoding the
 /// UTF-8 in Python cost 6-16x the ASCII start), or maps it as the str's buffer. The file is the
 /// UTF-16LE text in context order, each char above U+FFFF as one U+FFFD, the str's NUL padded to
-/// 8 bytes, then the stand-ins: their count (Int64), char offsets (Int64 each) and code points
+/// 4 bytes, the widest char (UInt32), then the stand-ins: their count (Int64), char offsets (Int64 each) and code points
 /// (UInt32 each), little-endian. Its name carries a fingerprint of
 /// the records and the context file, so a refresh or compaction makes a new one (older ones are
 /// removed); it is written under a temporary name and renamed, so concurrent REPLs agree.
@@ -42,7 +42,7 @@ enum BMPContextCache {
     static let prefix = "context-bmp-"
     private static let writing = NSLock()
     /// In the name's fingerprint, so a copy of an older layout is never read as this one.
-    private static let formatVersion = 2
+    private static let formatVersion = 3
 
     private static func fileName(snapshot: ContextSnapshot, layout: ReplContext.Layout) -> String? {
         var st = stat()
@@ -64,7 +64,7 @@ enum BMPContextCache {
     private static func write(_ bytes: UnsafeRawBufferPointer, layout: ReplContext.Layout, to path: String) -> Bool {
         guard let out = FileOutput(path: path) else { return false }
         var offsets: [Int64] = [], scalars: [UInt32] = []
-        var chars = 0
+        var chars = 0, widest: UInt32 = 0x7F
         for record in layout.records {
             let (offset, length, charOffset) = (record[0], record[1], record[2])
             guard chars == charOffset, offset >= 0, length >= 0, offset + length <= bytes.count else { return false }
@@ -98,6 +98,7 @@ enum BMPContextCache {
                         scalar = scalar << 6 | (byte & 0x3F)
                     }
                 }
+                widest = max(widest, min(scalar, 0xFFFD))
                 if scalar > 0xFFFF {
                     offsets.append(Int64(chars))
                     scalars.append(scalar)
@@ -110,7 +111,8 @@ enum BMPContextCache {
             }
         }
         guard chars == layout.totalChars else { return false }
-        out.append(UInt64(0))  // the str's NUL, then padding: a mapped str ends as CPython's do
+        out.append(UInt32(0))  // the str's NUL and padding: a mapped str ends as CPython's do
+        out.append(widest)  // below 0x100 the str must be 1-byte: CPython's strs are as narrow as their text
         out.append(Int64(offsets.count))
         offsets.forEach { out.append($0) }
         scalars.forEach { out.append($0) }

@@ -62,7 +62,7 @@ final class MemoryWatch: @unchecked Sendable {  // state under `condition`
             guard !current.isEmpty else { continue }
             let table = ProcessTree.Table.read()
             for (id, watch) in current {
-                let used = table.residentBytes(root: watch.root)
+                let used = table.anonymousBytes(root: watch.root)
                 // Stopped meanwhile: the cell ended, and its own check at the end decides.
                 if used > watch.cap, stop(id) { watch.over(used) }
             }

@@ -11,9 +11,11 @@ enum ProcessTree {
         var residentPages: Int
     }
 
-    /// Resident bytes of `root` and every process below it. Pages shared after a fork count once
-    /// per process, so this errs high, as a cap should.
-    static func residentBytes(root: pid_t) -> Int { Table.read().residentBytes(root: root) }
+    /// Resident bytes of `root` and every process below it that no file backs. A mapped context's
+    /// pages are the page cache's, shared by every REPL over that snapshot and reclaimable, so they
+    /// do not count; anonymous pages shared after a fork count once per process, so this errs high,
+    /// as a cap should.
+    static func anonymousBytes(root: pid_t) -> Int { Table.read().anonymousBytes(root: root) }
 
     static func members(root: pid_t) -> [Member] { Table.read().tree(root: root) }
 
@@ -58,9 +60,22 @@ enum ProcessTree {
             return found
         }
 
-        func residentBytes(root: pid_t) -> Int {
-            tree(root: root).reduce(0) { $0 + $1.residentPages * Self.pageSize }
+        func anonymousBytes(root: pid_t) -> Int {
+            tree(root: root).reduce(0) { $0 + max(0, $1.residentPages - ProcessTree.fileBackedPages($1.pid)) * Self.pageSize }
         }
+    }
+
+    /// The resident pages of `pid` that files (or shared memory) back: the third field of `/proc/PID/statm`.
+    static func fileBackedPages(_ pid: pid_t) -> Int {
+        let fd = open("/proc/\(pid)/statm", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return 0 }
+        var bytes = [UInt8](repeating: 0, count: 128)
+        let count = read(fd, &bytes, bytes.count)
+        close(fd)
+        guard count > 0 else { return 0 }
+        let fields = bytes[..<count].split(separator: UInt8(ascii: " "))
+        guard fields.count > 2 else { return 0 }
+        return fields[2].reduce(0) { (48...57).contains($1) ? $0 * 10 + Int($1 - 48) : $0 }
     }
 
     /// Fields of `/proc/PID/stat`: the command name in parentheses may hold spaces and

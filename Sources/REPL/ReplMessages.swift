@@ -119,7 +119,7 @@ public struct ReplReady: Sendable, Codable, Equatable {
     public var chars: Int
     public var documents: Int
     /// How the context string was built: "filled" (read into the str's buffer), "filled-bmp" (so,
-    /// with chars above U+FFFF as stand-ins), "mapped" (the store's 2-byte copy mapped as its buffer), "cached" (that copy read into it), "decoded", "empty".
+    /// with chars above U+FFFF as stand-ins), "mapped" (the store's 2-byte copy mapped as its buffer), "cached" (that copy read into it), "narrowed" (a copy of Latin-1 chars only, as a 1-byte str), "decoded", "empty".
     public var load: String
     /// Chars above U+FFFF that `context` holds as U+FFFD (`ReplOptions.exactText` off).
     public var standins: Int

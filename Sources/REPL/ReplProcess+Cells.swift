@@ -100,7 +100,7 @@ extension ReplProcess {
             result.error = "TimeoutError: the cell ran longer than \(limit.secondsDescription) s and was interrupted; variables are kept"
         }
         // A cell quicker than the watch's interval may end holding more than the cap.
-        if let cap = current?.live.memoryCap, case let used = ProcessTree.residentBytes(root: connection.process.pid), used > cap {
+        if let cap = current?.live.memoryCap, case let used = ProcessTree.anonymousBytes(root: connection.process.pid), used > cap {
             connection.close()
             result.stateLost = true
             result.error = [result.error, "MemoryError: " + memoryMessage(used: used, cap: cap)].compactMap { $0 }.joined(separator: "\n")

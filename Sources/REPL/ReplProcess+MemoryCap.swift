@@ -17,13 +17,13 @@ extension ReplProcess {
         current.live.connection.process.kill()
     }
 
-    /// The sandbox's root process while one runs (see `residentBytes(roots:)`).
+    /// The sandbox's root process while one runs (see `anonymousBytes(roots:)`).
     public func processID() -> pid_t? { live?.connection.process.pid }
 
     /// What the process trees under `roots` hold now, from one pass over `/proc`.
-    public static func residentBytes(roots: [pid_t]) -> [Int] {
+    public static func anonymousBytes(roots: [pid_t]) -> [Int] {
         let table = ProcessTree.Table.read()
-        return roots.map { table.residentBytes(root: $0) }
+        return roots.map { table.anonymousBytes(root: $0) }
     }
 
     func memoryMessage(used: Int, cap: Int) -> String {

@@ -152,7 +152,7 @@ extension QuestionService {
         }
         guard !live.isEmpty else { return }
         let roots = live.map(\.pid)
-        let sizes = await OffPool.run { ReplProcess.residentBytes(roots: roots) }
+        let sizes = await OffPool.run { ReplProcess.anonymousBytes(roots: roots) }
         let held = zip(live, sizes).map { (name: $0.name, bytes: $1) }
         var total = held.reduce(0) { $0 + $1.bytes }
         for (name, bytes) in held where total > replMemoryBudget && name != current && !running.contains(name) {

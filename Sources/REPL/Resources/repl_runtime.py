@@ -240,6 +240,8 @@ def _load_bmp(fd, total_chars):
     in, their table after the text): mapped as the str's buffer, or else read straight into one."""
     size = total_chars * 2
     standins = _Standins.read(fd, size + _BMP_TABLE_GAP)
+    if int.from_bytes(_pread_all(fd, 4, size + 4), "little") < 0x100 and _fill_works(255):
+        return _narrowed(fd, total_chars), standins, "narrowed"
     mapped = _map_bmp(fd, total_chars)
     if mapped is not None:
         return mapped, standins, "mapped"
@@ -251,7 +253,18 @@ def _load_bmp(fd, total_chars):
     return text, standins, "cached"
 
 
-_BMP_TABLE_GAP = 8  # the str's NUL after the text, padded to 8 bytes
+_BMP_TABLE_GAP = 8  # after the text: the str's NUL padded to 4 bytes, the widest char (uint32)
+
+
+def _narrowed(fd, total_chars):
+    """A copy of Latin-1 chars only as the 1-byte str CPython makes of such text (a 2-byte one
+    compares unequal to it), converted 4 Mi chars at a time."""
+    text = _new_str(total_chars, 255)
+    address, step = id(text) + _data_offset(255), 1 << 22
+    for at in range(0, total_chars, step):
+        count = min(step, total_chars - at)
+        ctypes.memmove(address + at, _pread_all(fd, 2 * count, 2 * at).decode("utf-16-le").encode("latin-1"), count)
+    return text
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.mmap.restype = ctypes.c_void_p
 _libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
