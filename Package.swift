@@ -19,9 +19,12 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
+        // General helpers with no dependencies (locks, blocking queues, EINTR-safe I/O, hand-written JSON).
+        .target(name: "RLMSupport"),
         .target(
             name: "ContextStore",
             dependencies: [
+                "RLMSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -41,7 +44,7 @@ let package = Package(
         ),
         .target(
             name: "REPL",
-            dependencies: ["ContextStore"],
+            dependencies: ["ContextStore", "RLMSupport"],
             resources: [.copy("Resources/repl_runtime.py")]
         ),
         .target(
@@ -50,6 +53,7 @@ let package = Package(
                 "ContextStore",
                 "LMClient",
                 "REPL",
+                "RLMSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -58,7 +62,8 @@ let package = Package(
         // The benchmark suites of `rlmd bench`: tasks, scoring, the runner and its results.
         .target(
             name: "Bench",
-            dependencies: ["RLMEngine", "ContextStore", "LMClient", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["RLMEngine", "ContextStore", "LMClient", "RLMSupport",
+                           .product(name: "Logging", package: "swift-log")],
             resources: [.process("Resources")]
         ),
         .target(name: "RLMProtocol"),
@@ -66,7 +71,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: ["RLMProtocol", "JSONRPC", "RLMEngine", "ContextStore", "LMClient", "REPL",
-                           .product(name: "Logging", package: "swift-log")]
+                           "RLMSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "CLISupport",
@@ -106,7 +111,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["ContextStore"],
+            dependencies: ["ContextStore", "RLMSupport"],
             path: "Tests/TestSupport",
             exclude: ["scripted_lm_server.py", "png_stats.py"]
         ),
@@ -132,7 +137,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["ContextStore", "rlmd", "rlmd-lm", "TestSupport"]
+            dependencies: ["ContextStore", "RLMSupport", "rlmd", "rlmd-lm", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

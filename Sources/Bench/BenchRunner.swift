@@ -3,6 +3,7 @@ import Foundation
 import LMClient
 import Logging
 import RLMEngine
+import RLMSupport
 
 /// Runs a suite's tasks with each method through the question service (the same path as `rlmd ask`),
 /// scores them and keeps every result in the output folder as it arrives.

@@ -5,6 +5,7 @@ import LMClient
 import REPL
 import RLMEngine
 import RLMProtocol
+import RLMSupport
 
 extension LSPServer {
     func initialize(_ params: Initialize.Params) async throws -> Initialize.Result {

@@ -1,4 +1,5 @@
 import Foundation
+import RLMSupport
 
 /// A message with everything its write needs, made on the reading thread.
 struct PreparedMessage: Sendable {

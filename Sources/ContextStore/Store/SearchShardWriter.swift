@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RLMSupport
 
 /// What a shard writer is asked to do; texts are owned bytes or a range of the old context file.
 enum SearchJob: Sendable {
