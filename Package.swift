@@ -89,6 +89,7 @@ let package = Package(
                 "CLISupport",
                 "ContextStore",
                 "REPL",
+                "RLMSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -102,6 +103,7 @@ let package = Package(
                 "RLMEngine",
                 "Daemon",
                 "Bench",
+                "RLMSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -155,7 +155,3 @@ public struct BenchRunner: Sendable {
                      referenceFilesCited: found.count)
     }
 }
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

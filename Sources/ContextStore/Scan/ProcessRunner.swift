@@ -1,4 +1,5 @@
 import Foundation
+import RLMSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -50,8 +51,7 @@ public enum ProcessRunner {
                     return nil
                 }
                 var descriptor = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
-                let milliseconds = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1
-                let ready = poll(&descriptor, 1, Int32(clamping: milliseconds))
+                let ready = poll(&descriptor, 1, Int32(clamping: Int(remaining.milliseconds) + 1))
                 if ready < 0 && errno != EINTR {
                     kill()
                     return nil
