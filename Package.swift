@@ -36,6 +36,7 @@ let package = Package(
             name: "LMClient",
             dependencies: [
                 "CCurl",
+                "RLMSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
