@@ -68,7 +68,7 @@ let package = Package(
             resources: [.process("Resources")]
         ),
         .target(name: "RLMProtocol"),
-        .target(name: "JSONRPC", dependencies: ["RLMProtocol"]),
+        .target(name: "JSONRPC", dependencies: ["RLMProtocol", "RLMSupport"]),
         .target(
             name: "Daemon",
             dependencies: ["RLMProtocol", "JSONRPC", "RLMEngine", "ContextStore", "LMClient", "REPL",
@@ -79,6 +79,7 @@ let package = Package(
             dependencies: [
                 "ContextStore",
                 "REPL",
+                "RLMSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,4 +1,5 @@
 import Foundation
+import RLMSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,8 +20,7 @@ enum MessageReader {
             var pending = Data()
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
             while true {
-                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
+                let n = buffer.withUnsafeMutableBytes { DescriptorIO.read(fd, into: $0) }
                 guard n > 0 else { return }
                 var start = 0
                 buffer.withUnsafeBytes { bytes in
@@ -57,8 +57,7 @@ final class OutputCollector: @unchecked Sendable {
             defer { close(fd) }
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
             while true {
-                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
+                let n = buffer.withUnsafeMutableBytes { DescriptorIO.read(fd, into: $0) }
                 guard n > 0 else { return }
                 append(buffer[0..<n])
             }

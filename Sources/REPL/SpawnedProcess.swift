@@ -1,5 +1,6 @@
 import ContextStore
 import Foundation
+import RLMSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -119,20 +120,7 @@ final class SpawnedProcess: @unchecked Sendable {
 
     /// Writes all of `data` to the child's protocol pipe; false once the child has closed it.
     func send(_ data: Data) -> Bool {
-        data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(toChild, buffer.baseAddress! + offset, buffer.count - offset)
-                if n > 0 {
-                    offset += n
-                } else if n < 0 && errno == EINTR {
-                    continue
-                } else {
-                    return false
-                }
-            }
-            return true
-        }
+        DescriptorIO.writeAll(toChild, data)
     }
 
     /// Kills the child's whole session (its process group) and reaps the child.

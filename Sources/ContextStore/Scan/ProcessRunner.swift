@@ -57,10 +57,10 @@ public enum ProcessRunner {
                     return nil
                 }
                 if ready <= 0 { continue }
-                let n = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
+                let n = buffer.withUnsafeMutableBytes { DescriptorIO.read(output, into: $0) }
                 if n > 0 {
                     data.append(buffer, count: n)
-                } else if n < 0 && (errno == EINTR || errno == EAGAIN) {
+                } else if n < 0 && errno == EAGAIN {
                     continue
                 } else {
                     break
