@@ -89,14 +89,10 @@ final class SpawnedProcess: @unchecked Sendable {
         let setsid: Int32 = 0x80  // glibc's POSIX_SPAWN_SETSID, hidden behind _GNU_SOURCE
         posix_spawnattr_setflags(&attributes, Int16(setsid | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
-        let cArguments = argv.map { strdup($0) } + [nil]
-        let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            cArguments.forEach { free($0) }
-            cEnvironment.forEach { free($0) }
-        }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, cEnvironment)
+        let result = withCStringArray(argv) { cArguments in
+            withCStringArray(environmentStrings(environment)) { posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, $0) }
+        }
         close(request[0])
         close(reply[1])
         close(output[1])

@@ -108,14 +108,10 @@ public enum ProcessRunner {
         posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
 
-        let cArguments = argv.map { strdup($0) } + [nil]
-        let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            cArguments.forEach { free($0) }
-            cEnvironment.forEach { free($0) }
-        }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, argv[0], &actions, nil, cArguments, cEnvironment)
+        let result = withCStringArray(argv) { cArguments in
+            withCStringArray(environmentStrings(environment)) { posix_spawn(&pid, argv[0], &actions, nil, cArguments, $0) }
+        }
         close(fds[1])
         guard result == 0 else {
             close(fds[0])
