@@ -5,7 +5,7 @@ import RLMSupport
 /// One JSON-RPC peer over a pair of descriptors: one reader thread turns bytes into messages, in
 /// order (`messages`); one writer thread sends what `send` queues, in order. The daemon never
 /// blocks on a client that does not read: writes wait in the queue, not in the caller.
-public final class Connection: @unchecked Sendable {
+public final class Connection: @unchecked Sendable {  // queue under `condition`; `onFramingError` is set before `start()`
     public let messages: AsyncStream<Result<Message, BadMessage>>
     private let continuation: AsyncStream<Result<Message, BadMessage>>.Continuation
     private let input: Int32

@@ -44,7 +44,7 @@ enum MessageReader {
 /// Drains the child's stdout/stderr (what bypasses Python's `sys.stdout`: subprocesses,
 /// `os.write(1, ...)`, interpreter crashes) into a bounded buffer: the first and last
 /// `limit / 2` bytes since the last `take()`.
-final class OutputCollector: @unchecked Sendable {
+final class OutputCollector: @unchecked Sendable {  // `head`, `tail` and `dropped` only under `lock`
     private let lock = NSLock()
     private var head = Data(), tail = Data(), dropped = 0
     private let half: Int

@@ -14,7 +14,7 @@ import Glibc
 /// the *thread* that spawned exits, and Dispatch retires idle worker threads, so a sandbox
 /// spawned from a pool thread could die minutes later for no reason. Every spawn here runs on
 /// one thread that lives as long as rlmd (`SpawnThread`).
-final class SpawnedProcess: @unchecked Sendable {
+final class SpawnedProcess: @unchecked Sendable {  // `exitStatus` is only touched under `lock`; the rest is immutable
     let pid: pid_t
     /// Writes to the child's fd 3.
     let toChild: Int32

@@ -2,7 +2,7 @@ import Foundation
 
 /// A FIFO between threads, bounded by the total weight (bytes) of what it holds, so a fast
 /// producer runs ahead of a slow consumer by a fixed amount of memory however big the tree.
-public final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
+public final class BlockingQueue<Element: Sendable>: @unchecked Sendable {  // state under `condition`
     private let condition = NSCondition()
     private var items: [(element: Element, weight: Int)?] = []
     private var head = 0
