@@ -63,7 +63,7 @@ let package = Package(
         // The benchmark suites of `rlmd bench`: tasks, scoring, the runner and its results.
         .target(
             name: "Bench",
-            dependencies: ["RLMEngine", "ContextStore", "LMClient", "RLMSupport",
+            dependencies: ["RLMEngine", "ContextStore", "LMClient", "REPL", "RLMSupport",
                            .product(name: "Logging", package: "swift-log")],
             resources: [.process("Resources")]
         ),
@@ -93,6 +93,7 @@ let package = Package(
                 "REPL",
                 "RLMSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -105,13 +106,16 @@ let package = Package(
                 "RLMEngine",
                 "Daemon",
                 "Bench",
+                "JSONRPC",
                 "RLMSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "ContextStoreTests",
-            dependencies: ["ContextStore", "TestSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["ContextStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "TestSupport",
