@@ -123,6 +123,7 @@ let package = Package(
             path: "Tests/TestSupport",
             exclude: ["scripted_lm_server.py", "png_stats.py"]
         ),
+        .testTarget(name: "RLMSupportTests", dependencies: ["RLMSupport"]),
         .testTarget(
             name: "LMClientTests",
             dependencies: ["LMClient", "TestSupport"]
