@@ -1,4 +1,5 @@
 import RLMSupport
+
 /// A parsed JSON value. Objects keep their members in order as a small array: session records
 /// have a dozen keys, where a linear scan beats hashing every key into a dictionary.
 enum JSONValue: Sendable, Equatable {
