@@ -19,9 +19,12 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
+        // General helpers with no dependencies (locks, blocking queues, EINTR-safe I/O, hand-written JSON).
+        .target(name: "RLMSupport"),
         .target(
             name: "ContextStore",
             dependencies: [
+                "RLMSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -33,6 +36,7 @@ let package = Package(
             name: "LMClient",
             dependencies: [
                 "CCurl",
+                "RLMSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -41,7 +45,7 @@ let package = Package(
         ),
         .target(
             name: "REPL",
-            dependencies: ["ContextStore"],
+            dependencies: ["ContextStore", "RLMSupport"],
             resources: [.copy("Resources/repl_runtime.py")]
         ),
         .target(
@@ -50,6 +54,7 @@ let package = Package(
                 "ContextStore",
                 "LMClient",
                 "REPL",
+                "RLMSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -58,21 +63,23 @@ let package = Package(
         // The benchmark suites of `rlmd bench`: tasks, scoring, the runner and its results.
         .target(
             name: "Bench",
-            dependencies: ["RLMEngine", "ContextStore", "LMClient", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["RLMEngine", "ContextStore", "LMClient", "REPL", "RLMSupport",
+                           .product(name: "Logging", package: "swift-log")],
             resources: [.process("Resources")]
         ),
         .target(name: "RLMProtocol"),
-        .target(name: "JSONRPC", dependencies: ["RLMProtocol"]),
+        .target(name: "JSONRPC", dependencies: ["RLMProtocol", "RLMSupport"]),
         .target(
             name: "Daemon",
             dependencies: ["RLMProtocol", "JSONRPC", "RLMEngine", "ContextStore", "LMClient", "REPL",
-                           .product(name: "Logging", package: "swift-log")]
+                           "RLMSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "CLISupport",
             dependencies: [
                 "ContextStore",
                 "REPL",
+                "RLMSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -85,7 +92,9 @@ let package = Package(
                 "ContextStore",
                 "REPL",
                 "RLMProtocol",
+                "RLMSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -99,19 +108,24 @@ let package = Package(
                 "RLMProtocol",
                 "Daemon",
                 "Bench",
+                "JSONRPC",
+                "RLMSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "ContextStoreTests",
-            dependencies: ["ContextStore", "TestSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["ContextStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["ContextStore"],
+            dependencies: ["ContextStore", "RLMSupport"],
             path: "Tests/TestSupport",
             exclude: ["scripted_lm_server.py", "png_stats.py"]
         ),
+        .testTarget(name: "RLMSupportTests", dependencies: ["RLMSupport"]),
         .testTarget(
             name: "LMClientTests",
             dependencies: ["LMClient", "TestSupport"]
@@ -134,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["ContextStore", "rlmd", "rlmd-lm", "TestSupport"]
+            dependencies: ["ContextStore", "RLMSupport", "rlmd", "rlmd-lm", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -3,6 +3,7 @@ import Foundation
 import LMClient
 import Logging
 import RLMEngine
+import RLMSupport
 
 /// Runs a suite's tasks with each method through the question service (the same path as `rlmd ask`),
 /// scores them and keeps every result in the output folder as it arrives.
@@ -153,8 +154,4 @@ public struct BenchRunner: Sendable {
         return .init(total: citations.count, resolved: citations.filter(\.resolved).count, referenceFiles: files.count,
                      referenceFilesCited: found.count)
     }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -2,6 +2,7 @@ import ContextStore
 import Foundation
 import REPL
 import RLMEngine
+import RLMSupport
 
 /// rlmd's own overhead, with a model that answers at once (`InstantModel`): how long the REPL takes to
 /// start over a context, what a turn and a sub-call cost beyond the model's time, and peak memory.

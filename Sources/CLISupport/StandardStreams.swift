@@ -1,4 +1,5 @@
 import Foundation
+import RLMSupport
 
 /// Writes to stdout and stderr that survive a reader going away. The REPL sets SIGPIPE to be
 /// ignored (a sandbox that dies must not kill rlmd), so a closed pipe shows up here as EPIPE:
@@ -8,17 +9,8 @@ public enum StandardStreams {
     public static func err(_ text: String) { write(text, to: STDERR_FILENO) }
 
     private static func write(_ text: String, to fd: Int32) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-            if n > 0 {
-                bytes = bytes.dropFirst(n)
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else {
-                if errno == EPIPE { exit(128 + SIGPIPE) }
-                return
-            }
-        }
+        var text = text
+        let written = text.withUTF8 { DescriptorIO.writeAll(fd, UnsafeRawBufferPointer($0)) }
+        if !written && errno == EPIPE { exit(128 + SIGPIPE) }
     }
 }

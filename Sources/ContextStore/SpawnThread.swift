@@ -3,7 +3,7 @@ import Foundation
 /// One thread that lives as long as the process and performs every spawn of a child that must die
 /// with rlmd (REPL sandboxes, git), so that "die with parent" (`PR_SET_PDEATHSIG`, which on Linux
 /// follows the spawning *thread*) means "die with rlmd".
-public final class SpawnThread: @unchecked Sendable {
+public final class SpawnThread: @unchecked Sendable {  // `jobs` only under `condition`
     public static let shared = SpawnThread()
 
     private let condition = NSCondition()

@@ -5,6 +5,7 @@ import LMClient
 import REPL
 import RLMEngine
 import RLMProtocol
+import RLMSupport
 
 extension LSPServer {
     func initialize(_ params: Initialize.Params) async throws -> Initialize.Result {
@@ -197,7 +198,7 @@ extension LSPServer {
 
 /// Index progress as `$/progress` reports under a token that may arrive after the build started:
 /// until then reports are dropped; afterwards at most one per 100 ms.
-final class IndexProgressRelay: @unchecked Sendable {
+final class IndexProgressRelay: @unchecked Sendable {  // `token` and `last` only under `lock`
     private let connection: Connection
     private let lock = NSLock()
     private var token: ProgressToken?

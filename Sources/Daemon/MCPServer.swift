@@ -6,6 +6,7 @@ import Logging
 import REPL
 import RLMEngine
 import RLMProtocol
+import RLMSupport
 
 /// `rlmd mcp`: the Model Context Protocol over stdio (newline-delimited JSON-RPC), for Claude Code,
 /// Cursor and other MCP clients. Tools: ask_repo, follow_up, summarize_session, grep, read, search.

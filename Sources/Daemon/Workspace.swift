@@ -2,6 +2,7 @@ import ContextStore
 import Foundation
 import Logging
 import REPL
+import RLMSupport
 
 /// The daemon's workspace: its root, the index built in the background after `initialize`, and
 /// refreshes when files change. Asks wait for the current build.

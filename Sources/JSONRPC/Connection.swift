@@ -1,10 +1,11 @@
 import Foundation
 import RLMProtocol
+import RLMSupport
 
 /// One JSON-RPC peer over a pair of descriptors: one reader thread turns bytes into messages, in
 /// order (`messages`); one writer thread sends what `send` queues, in order. The daemon never
 /// blocks on a client that does not read: writes wait in the queue, not in the caller.
-public final class Connection: @unchecked Sendable {
+public final class Connection: @unchecked Sendable {  // queue under `condition`; `onFramingError` is set before `start()`
     public let messages: AsyncStream<Result<Message, BadMessage>>
     private let continuation: AsyncStream<Result<Message, BadMessage>>.Continuation
     private let input: Int32
@@ -85,8 +86,7 @@ public final class Connection: @unchecked Sendable {
         var lsp = LSPFrameParser(), lines = LineFrameParser()
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
+            let n = buffer.withUnsafeMutableBytes { DescriptorIO.read(input, into: $0) }
             guard n > 0 else { break }
             let chunk = Data(buffer[0..<n])
             let frames = framing == .lsp ? lsp.push(chunk) : lines.push(chunk)
@@ -112,14 +112,7 @@ public final class Connection: @unchecked Sendable {
             }
             let next = pending.removeFirst()
             condition.unlock()
-            var offset = 0
-            let ok = next.withUnsafeBytes { bytes -> Bool in
-                while offset < bytes.count {
-                    let n = write(output, bytes.baseAddress! + offset, bytes.count - offset)
-                    if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { return false }
-                }
-                return true
-            }
+            let ok = DescriptorIO.writeAll(output, next)
             condition.lock()
             if !ok { closed = true; pending.removeAll() }
             condition.broadcast()

@@ -11,7 +11,7 @@ import FoundationNetworking
 /// always-writable socket then fired nonstop and waiting for a model cost a core (98 %, ~38k
 /// syscalls/s while a reply took 12 s; `benchmarks/lm_wait_bench.py`). The multi handle keeps
 /// connections open and reuses them across calls.
-final class CurlSession: @unchecked Sendable {
+final class CurlSession: @unchecked Sendable {  // `arriving`/`leaving` under `lock`; the rest loop thread only
     static let shared = CurlSession()
 
     /// Set once in `init`, then used only on the loop thread, except `curl_multi_wakeup` (thread-safe).

@@ -7,7 +7,7 @@ import FoundationNetworking
 /// One request on `CurlSession`, through its redirects. Apart from the immutable fields and the
 /// continuation (thread-safe), it is touched only on the session's loop thread, from libcurl's
 /// callbacks and between `curl_multi_perform` calls.
-final class CurlTransfer: @unchecked Sendable {
+final class CurlTransfer: @unchecked Sendable {  // mutable state is touched on the session's loop thread only
     static let maxRedirects = 10
     private static let redirectStatuses: Set<Int> = [301, 302, 303, 307, 308]
 

@@ -46,7 +46,7 @@ public enum LocalModel {
 }
 
 /// A running local llama.cpp server; it stops when this object is released or rlmd exits.
-public final class LocalModelServer: @unchecked Sendable {
+public final class LocalModelServer: @unchecked Sendable {  // immutable after init; `process` is only terminated, in deinit
     public let baseURL: URL
     private let process: Process
     private let input: Pipe

@@ -1,4 +1,5 @@
 import Foundation
+import RLMSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -24,12 +25,12 @@ extension ModelClient {
     private func streamWithRetries(_ request: CompletionRequest,
                                    onText: @escaping @Sendable (String) -> Void) async throws(LMError) -> Completion {
         let urlRequest = try api.makeStreamingRequest(request, timeout: timeout)
-        let sent = SentText()
-        return try await withRetries(request, mayRetry: { !sent.any }) { (seconds: Double) async throws(LMError) -> Completion in
+        let sent = Locked(false)  // whether any text has been passed on (after which it is not retried)
+        return try await withRetries(request, mayRetry: { !sent.withLock { $0 } }) { (seconds: Double) async throws(LMError) -> Completion in
             // The whole exchange within the attempt's time, as for a plain call.
             try await HTTPTransport.within(seconds) { () async throws(LMError) -> Completion in
                 try await self.streamOnce(urlRequest) { text in
-                    sent.any = true
+                    sent.withLock { $0 = true }
                     onText(text)
                 }
             }
@@ -72,16 +73,5 @@ extension ModelClient {
         }
         guard decoder.reply.isFinished else { throw .transport("the stream ended before the reply was complete") }
         return decoder.reply.completion(text: text)
-    }
-}
-
-/// Whether a stream has passed any text on (after which it is not retried).
-private final class SentText: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-
-    var any: Bool {
-        get { lock.withLock { value } }
-        set { lock.withLock { value = newValue } }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RLMSupport
 
 /// Replies to deterministic calls (temperature 0), reused when the same request comes again.
 public protocol ResponseCache: Sendable {
@@ -36,10 +37,9 @@ public struct CacheKey: Sendable, Equatable {
 ///
 /// The file is opened at the first lookup: most requests (any temperature but 0) never use the
 /// cache, and every `rlmd ask` would otherwise open it and write its schema before the first call.
-public final class SQLiteResponseCache: ResponseCache, @unchecked Sendable {
+public final class SQLiteResponseCache: ResponseCache, Sendable {
     private let path: String
-    private let lock = NSLock()
-    private var opened: DatabaseQueue?
+    private let opened = Locked<DatabaseQueue?>(nil)
 
     public init(path: String) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -48,7 +48,7 @@ public final class SQLiteResponseCache: ResponseCache, @unchecked Sendable {
 
     private var database: DatabaseQueue {
         get throws {
-            try lock.withLock {
+            try opened.withLock { opened in
                 if let opened { return opened }
                 let database = try Self.open(path)
                 opened = database

@@ -1,4 +1,5 @@
 import Foundation
+import RLMSupport
 
 /// Removes API keys from text a provider sent back. Providers echo keys in their errors (OpenAI
 /// shows `sk-proj-****abcd`, a proxy may show the whole key), and those errors reach stderr, JSON
@@ -111,31 +112,16 @@ extension SecretRedactor {
     public static func forProcess(adding secrets: [String],
                                   environment: [String: String] = ProcessInfo.processInfo.environment) -> SecretRedactor {
         let variables = environment.filter { $0.key.hasSuffix("_API_KEY") && $0.value.utf8.count >= 8 }.map(\.value)
-        return SecretRedactor(secrets: secrets + variables + KnownSecrets.shared.all)
+        return SecretRedactor(secrets: secrets + variables + knownSecrets.withLock { Array($0) })
     }
 
     public static func register(_ secret: String?) {
-        if let secret, !secret.isEmpty { KnownSecrets.shared.add(secret) }
+        if let secret, !secret.isEmpty { knownSecrets.withLock { _ = $0.insert(secret) } }
     }
 }
 
-private final class KnownSecrets: @unchecked Sendable {
-    static let shared = KnownSecrets()
-    private let lock = NSLock()
-    private var secrets: Set<String> = []
-
-    var all: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return Array(secrets)
-    }
-
-    func add(_ secret: String) {
-        lock.lock()
-        secrets.insert(secret)
-        lock.unlock()
-    }
-}
+/// The keys of the providers resolved so far in this process (`SecretRedactor.register`).
+private let knownSecrets = Locked<Set<String>>([])
 
 extension LMError {
     /// The same error with keys taken out of every message.

@@ -1,5 +1,6 @@
 import ContextStore
 import Foundation
+import RLMSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -190,11 +191,7 @@ private final class FileOutput {
     }
 
     private func flush() {
-        var at = 0
-        while at < count, !failed {
-            let n = Glibc.write(fd, buffer + at, count - at)
-            if n > 0 { at += n } else if n < 0 && errno == EINTR { continue } else { failed = true }
-        }
+        if !failed { failed = !DescriptorIO.writeAll(fd, UnsafeRawBufferPointer(start: buffer, count: count)) }
         count = 0
     }
 

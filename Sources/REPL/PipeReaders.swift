@@ -1,4 +1,5 @@
 import Foundation
+import RLMSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,8 +20,7 @@ enum MessageReader {
             var pending = Data()
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
             while true {
-                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
+                let n = buffer.withUnsafeMutableBytes { DescriptorIO.read(fd, into: $0) }
                 guard n > 0 else { return }
                 var start = 0
                 buffer.withUnsafeBytes { bytes in
@@ -44,7 +44,7 @@ enum MessageReader {
 /// Drains the child's stdout/stderr (what bypasses Python's `sys.stdout`: subprocesses,
 /// `os.write(1, ...)`, interpreter crashes) into a bounded buffer: the first and last
 /// `limit / 2` bytes since the last `take()`.
-final class OutputCollector: @unchecked Sendable {
+final class OutputCollector: @unchecked Sendable {  // `head`, `tail` and `dropped` only under `lock`
     private let lock = NSLock()
     private var head = Data(), tail = Data(), dropped = 0
     private let half: Int
@@ -57,8 +57,7 @@ final class OutputCollector: @unchecked Sendable {
             defer { close(fd) }
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
             while true {
-                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
+                let n = buffer.withUnsafeMutableBytes { DescriptorIO.read(fd, into: $0) }
                 guard n > 0 else { return }
                 append(buffer[0..<n])
             }

@@ -1,5 +1,6 @@
 import ContextStore
 import Foundation
+import RLMSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,14 +22,9 @@ enum Probe {
             var data = Data()
             var buffer = [UInt8](repeating: 0, count: 1 << 14)
             while true {
-                let n = buffer.withUnsafeMutableBytes { read(process.output, $0.baseAddress, $0.count) }
-                if n > 0 {
-                    if data.count < 1 << 16 { data.append(buffer, count: n) }
-                } else if n < 0 && errno == EINTR {
-                    continue
-                } else {
-                    break
-                }
+                let n = buffer.withUnsafeMutableBytes { DescriptorIO.read(process.output, into: $0) }
+                guard n > 0 else { break }
+                if data.count < 1 << 16 { data.append(buffer, count: n) }
             }
             close(process.output)
             return Result(status: process.waitForExit(), output: String(decoding: data, as: UTF8.self))

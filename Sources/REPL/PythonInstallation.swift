@@ -1,5 +1,6 @@
 import ContextStore
 import Foundation
+import RLMSupport
 
 /// The real interpreter behind `python3` (pyenv and venvs put scripts and symlinks in front of
 /// it) and the folders the sandbox must expose read-only for it to start.
@@ -9,14 +10,14 @@ struct PythonInstallation: Sendable, Equatable, Codable {
     /// `sys.base_prefix` and `sys.prefix`.
     var prefixes: [String]
 
-    private static let cache = Cache()
+    private static let cache = Locked<[String: PythonInstallation]>([:])
 
     /// Looked up once per process and name, and remembered on disk (`python.json` in the cache
     /// root) while the interpreter found on PATH is unchanged: asking python about itself costs
     /// 20 ms directly and over 100 ms through pyenv's shell shims, at every REPL start.
     static func find(_ requested: String?, environment: [String: String]) throws -> PythonInstallation {
         let name = requested ?? environment["RLMD_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "python3"
-        if let known = cache.get(name) { return known }
+        if let known = cache.withLock({ $0[name] }) { return known }
         guard let path = name.contains("/") ? name : ProcessRunner.which(name, environment: environment) else {
             throw ReplError("no \(name) found on PATH: install python3 (apt-get install python3) or set RLMD_PYTHON")
         }
@@ -24,11 +25,11 @@ struct PythonInstallation: Sendable, Equatable, Codable {
         let diskCache = DiskCache(path: StoreLocation.cacheRoot(environment: environment) + "/python.json")
         if let remembered = diskCache.entry(for: path), remembered.stamp == stamp,
            FileManager.default.isExecutableFile(atPath: remembered.python.executable) {
-            cache.set(name, remembered.python)
+            cache.withLock { $0[name] = remembered.python }
             return remembered.python
         }
         let found = try probe(path, environment: environment)
-        cache.set(name, found)
+        cache.withLock { $0[name] = found }
         diskCache.store(DiskCache.Entry(stamp: stamp, python: found), for: path)
         return found
     }
@@ -69,14 +70,6 @@ struct PythonInstallation: Sendable, Equatable, Codable {
             guard FileManager.default.createFile(atPath: temporary, contents: data) else { return }
             _ = rename(temporary, path)
         }
-    }
-
-    private final class Cache: @unchecked Sendable {
-        private let lock = NSLock()
-        private var found: [String: PythonInstallation] = [:]
-
-        func get(_ key: String) -> PythonInstallation? { lock.withLock { found[key] } }
-        func set(_ key: String, _ value: PythonInstallation) { lock.withLock { found[key] = value } }
     }
 
     private static func probe(_ path: String, environment: [String: String]) throws -> PythonInstallation {

@@ -5,7 +5,7 @@ import Glibc
 
 /// One running sandboxed Python: its process, its message stream, its stray output and its
 /// scratch folder. Dropping the connection kills the process and removes the folder.
-final class ReplConnection: @unchecked Sendable {
+final class ReplConnection: @unchecked Sendable {  // `closed` only under `cleanup`; the rest is immutable
     let process: SpawnedProcess
     let messages: AsyncStream<Data>
     let output: OutputCollector

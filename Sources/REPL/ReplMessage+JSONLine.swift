@@ -1,5 +1,6 @@
 import ContextStore
 import Foundation
+import RLMSupport
 
 extension ReplMessage.Init {
     /// This message as one line of JSON, written by hand (see `JSONText`).

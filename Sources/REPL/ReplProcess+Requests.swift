@@ -1,5 +1,6 @@
 import ContextStore
 import Foundation
+import RLMSupport
 
 /// Requests from model code: `search` answered from the snapshot, sub-calls handed to the caller's
 /// handler, batches answered concurrently and returned in order.

@@ -1,5 +1,6 @@
 import ContextStore
 import Foundation
+import RLMSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,5 @@
 import Foundation
+import RLMSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,6 @@
 import ContextStore
 import Foundation
+import RLMSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,7 +9,8 @@ import Glibc
 /// interpreter and script version into the cache root, because compiling its source took 6 ms of
 /// every start. Python runs a `.pyc` given as the script like the source.
 enum RuntimeScript {
-    private static let compiled = CompiledFiles()
+    /// Cache files this process has tried to compile, so a failure is not retried at every start.
+    private static let compiled = Locked<Set<String>>([])
 
     /// `repl_runtime.py` in the REPL's resource bundle.
     static var sourceURL: URL? { Bundle.module.url(forResource: "repl_runtime", withExtension: "py") }
@@ -35,7 +37,7 @@ enum RuntimeScript {
         let key = String(fingerprint(source + Data("\(python.executable)\n\(python.version)".utf8)), radix: 16)
         let path = StoreLocation.cacheRoot(environment: environment) + "/repl-runtime-\(key).pyc"
         if let code = FileManager.default.contents(atPath: path) { return code }
-        guard compiled.shouldTry(path) else { return nil }
+        guard compiled.withLock({ $0.insert(path).inserted }) else { return nil }
         try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let temporary = path + ".\(getpid()).tmp"
         let compile = "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)"
@@ -50,12 +52,5 @@ enum RuntimeScript {
     /// FNV-1a, 64 bits: a stable name for a cache file (Swift's `Hasher` is seeded per process).
     private static func fingerprint(_ data: Data) -> UInt64 {
         data.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
-    }
-
-    private final class CompiledFiles: @unchecked Sendable {
-        private let lock = NSLock()
-        private var tried: Set<String> = []
-
-        func shouldTry(_ path: String) -> Bool { lock.withLock { tried.insert(path).inserted } }
     }
 }

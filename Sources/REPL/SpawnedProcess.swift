@@ -1,5 +1,6 @@
 import ContextStore
 import Foundation
+import RLMSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,7 +14,7 @@ import Glibc
 /// the *thread* that spawned exits, and Dispatch retires idle worker threads, so a sandbox
 /// spawned from a pool thread could die minutes later for no reason. Every spawn here runs on
 /// one thread that lives as long as rlmd (`SpawnThread`).
-final class SpawnedProcess: @unchecked Sendable {
+final class SpawnedProcess: @unchecked Sendable {  // `exitStatus` is only touched under `lock`; the rest is immutable
     let pid: pid_t
     /// Writes to the child's fd 3.
     let toChild: Int32
@@ -88,14 +89,10 @@ final class SpawnedProcess: @unchecked Sendable {
         let setsid: Int32 = 0x80  // glibc's POSIX_SPAWN_SETSID, hidden behind _GNU_SOURCE
         posix_spawnattr_setflags(&attributes, Int16(setsid | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
-        let cArguments = argv.map { strdup($0) } + [nil]
-        let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            cArguments.forEach { free($0) }
-            cEnvironment.forEach { free($0) }
-        }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, cEnvironment)
+        let result = withCStringArray(argv) { cArguments in
+            withCStringArray(environmentStrings(environment)) { posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, $0) }
+        }
         close(request[0])
         close(reply[1])
         close(output[1])
@@ -119,20 +116,7 @@ final class SpawnedProcess: @unchecked Sendable {
 
     /// Writes all of `data` to the child's protocol pipe; false once the child has closed it.
     func send(_ data: Data) -> Bool {
-        data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(toChild, buffer.baseAddress! + offset, buffer.count - offset)
-                if n > 0 {
-                    offset += n
-                } else if n < 0 && errno == EINTR {
-                    continue
-                } else {
-                    return false
-                }
-            }
-            return true
-        }
+        DescriptorIO.writeAll(toChild, data)
     }
 
     /// Kills the child's whole session (its process group) and reaps the child.

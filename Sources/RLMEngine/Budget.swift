@@ -1,5 +1,6 @@
 import Foundation
 import LMClient
+import RLMSupport
 
 /// Limits shared by a whole question: the root run and every child `rlm_query` starts.
 public struct BudgetLimits: Sendable, Equatable, Codable {

@@ -3,6 +3,7 @@ import Foundation
 import LMClient
 import Logging
 import REPL
+import RLMSupport
 
 /// The one way a question is answered, shared by every front end (the CLI, the LSP and MCP servers,
 /// the bench): models resolved once per setup, contexts opened (a session imported), conversations

@@ -2,6 +2,7 @@ import ContextStore
 import Foundation
 import LMClient
 import REPL
+import RLMSupport
 
 /// One RLM at one depth answering one question: the root model's turns, the cells they run and the
 /// sub-calls those cells make. Child RLMs (`rlm_query`) are runs of their own, sharing the ledger.

@@ -2,6 +2,7 @@ import ContextStore
 import Foundation
 import LMClient
 import REPL
+import RLMSupport
 
 /// Questions about one context. The session keeps its REPL (variables survive) and the earlier
 /// questions and answers, so follow-ups build on what came before. One question at a time.

@@ -1,5 +1,6 @@
 import ContextStore
 import Foundation
+import RLMSupport
 
 /// Runs the built `rlmd` binary the way a user does, with its own cache folder (removed with it).
 final class CLI: Sendable {

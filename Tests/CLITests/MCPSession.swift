@@ -1,5 +1,6 @@
 import ContextStore
 import Foundation
+import RLMSupport
 
 /// The real `rlmd mcp` over real pipes: lines written to its stdin, its stdout read line by line on a thread.
 final class MCPSession: @unchecked Sendable {

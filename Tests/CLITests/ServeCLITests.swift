@@ -1,5 +1,6 @@
 import ContextStore
 import Foundation
+import RLMSupport
 import Testing
 
 /// The real binaries over real pipes: `rlmd serve --stdio` and `rlmd mcp`.

@@ -1,5 +1,6 @@
 import ContextStore
 import Foundation
+import RLMSupport
 
 /// Headless Chromium (Debian's `chromium`; `make test` installs it when missing) for tests of the
 /// pages rlmd writes: the DOM after the page's script ran, and screenshots.

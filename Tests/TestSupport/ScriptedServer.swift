@@ -1,5 +1,6 @@
 import Foundation
 import ContextStore
+import RLMSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

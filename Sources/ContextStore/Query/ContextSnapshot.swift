@@ -11,7 +11,7 @@ public struct ContextLocation: Sendable, Equatable, Codable {
 
 /// A consistent, read-only view of a store: the documents of one committed transaction and
 /// the memory-mapped context file they point into. Refreshes running meanwhile do not change it.
-public final class ContextSnapshot: @unchecked Sendable {
+public final class ContextSnapshot: Sendable {
     public let root: String
     public let location: StoreLocation
     /// In context order.

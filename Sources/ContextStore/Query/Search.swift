@@ -3,7 +3,7 @@ import GRDB
 
 /// Read connections to a snapshot's search shards, opened on first use and kept for later queries.
 /// When the snapshot's rows are not all searchable yet, the first use catches the shards up.
-final class SearchShardReaders: @unchecked Sendable {
+final class SearchShardReaders: @unchecked Sendable {  // `opened`, `needsCatchUp` only under `lock`
     private let location: StoreLocation
     private let lock = NSLock()
     private var opened: [DatabaseQueue]?

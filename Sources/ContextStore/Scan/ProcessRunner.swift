@@ -1,4 +1,5 @@
 import Foundation
+import RLMSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -50,17 +51,16 @@ public enum ProcessRunner {
                     return nil
                 }
                 var descriptor = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
-                let milliseconds = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1
-                let ready = poll(&descriptor, 1, Int32(clamping: milliseconds))
+                let ready = poll(&descriptor, 1, Int32(clamping: Int(remaining.milliseconds) + 1))
                 if ready < 0 && errno != EINTR {
                     kill()
                     return nil
                 }
                 if ready <= 0 { continue }
-                let n = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
+                let n = buffer.withUnsafeMutableBytes { DescriptorIO.read(output, into: $0) }
                 if n > 0 {
                     data.append(buffer, count: n)
-                } else if n < 0 && (errno == EINTR || errno == EAGAIN) {
+                } else if n < 0 && errno == EAGAIN {
                     continue
                 } else {
                     break
@@ -108,14 +108,10 @@ public enum ProcessRunner {
         posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
 
-        let cArguments = argv.map { strdup($0) } + [nil]
-        let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            cArguments.forEach { free($0) }
-            cEnvironment.forEach { free($0) }
-        }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, argv[0], &actions, nil, cArguments, cEnvironment)
+        let result = withCStringArray(argv) { cArguments in
+            withCStringArray(environmentStrings(environment)) { posix_spawn(&pid, argv[0], &actions, nil, cArguments, $0) }
+        }
         close(fds[1])
         guard result == 0 else {
             close(fds[0])

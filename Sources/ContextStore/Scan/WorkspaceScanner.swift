@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RLMSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -31,7 +32,7 @@ public enum WorkspaceScanner {
 
     /// Roots where git ran out of time in this process: later listings walk at once rather than
     /// wait for git again (a daemon refreshes before every question).
-    private static let gitTimedOut = TimedOutRoots()
+    private static let gitTimedOut = Locked<Set<String>>([])
 
     public static func list(root: String, logger: Logger = Logger(label: "rlmd.scan")) -> WorkspaceListing {
         start(root: root, logger: logger).finish()
@@ -52,7 +53,7 @@ public enum WorkspaceScanner {
             guard let git else { return WorkspaceScanner.walk(root: root) }
             guard let main = git.main.finish() else {
                 git.ignored?.kill()
-                WorkspaceScanner.gitTimedOut.insert(root)
+                WorkspaceScanner.gitTimedOut.withLock { _ = $0.insert(root) }
                 logger.warning("""
                     git ls-files took over \(WorkspaceScanner.gitTimeout) in \(root) and was killed; \
                     listing with rlmd's own walker for the rest of this process (it reads .gitignore files as \
@@ -77,7 +78,7 @@ public enum WorkspaceScanner {
 
     private static func startGit(root: String, logger: Logger) -> (main: ProcessRunner.Running, ignored: ProcessRunner.Running?)? {
         guard WorkspaceLocator.mayBeInGitWorkTree(root), let git = ProcessRunner.which("git") else { return nil }
-        if gitTimedOut.contains(root) {
+        if gitTimedOut.withLock({ $0.contains(root) }) {
             logger.debug("git timed out in \(root) earlier in this process; walking the tree")
             return nil
         }
@@ -188,12 +189,4 @@ public enum WorkspaceScanner {
         }
         return listing
     }
-}
-
-private final class TimedOutRoots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var roots: Set<String> = []
-
-    func insert(_ root: String) { lock.withLock { _ = roots.insert(root) } }
-    func contains(_ root: String) -> Bool { lock.withLock { roots.contains(root) } }
 }

@@ -1,3 +1,4 @@
+import RLMSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -28,11 +29,8 @@ enum LineReader {
         }
         while true {
             if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }  // a line longer than the buffer
-            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + filled, $0.count - filled, off_t(bufferOffset + filled)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw StoreError.io(path: path, reason: String(cString: strerror(errno)))
-            }
+            let n = buffer.withUnsafeMutableBytes { DescriptorIO.read(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]), at: bufferOffset + filled) }
+            if n < 0 { throw StoreError.io(path: path, reason: String(cString: strerror(errno))) }
             if n == 0 {
                 guard filled > 0, !continuesLine, let isComplete else { return filled }
                 let taken = try buffer.withUnsafeBytes { raw in

@@ -1,3 +1,5 @@
+import RLMSupport
+
 /// A parsed JSON value of a session record (RLMProtocol's `JSONValue` is the wire's). Objects keep
 /// their members in order as a small array: session records have a dozen keys, where a linear scan
 /// beats hashing every key into a dictionary.

@@ -1,4 +1,5 @@
 import Foundation
+import RLMSupport
 
 /// A message with everything its write needs, made on the reading thread.
 struct PreparedMessage: Sendable {
@@ -17,7 +18,7 @@ enum SessionLinePipeline {
     /// Prepared messages travel in batches of about this many bytes; the queue holds 16 of them.
     private static let batchBytes = 1 << 20
 
-    private final class Shared: @unchecked Sendable {
+    private final class Shared: @unchecked Sendable {  // `stopped` under `lock`; `result`, `error` handed over by `done`
         private let lock = NSLock()
         private var stopped = false
         // Written by the reading thread before it signals `done`; read after the wait.

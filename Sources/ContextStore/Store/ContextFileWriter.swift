@@ -1,3 +1,4 @@
+import RLMSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -46,17 +47,9 @@ final class ContextFileWriter {
     }
 
     func flush() throws(StoreError) {
-        var written = 0
         let fileOffset = length - buffer.count
-        while written < buffer.count {
-            let n = buffer.withUnsafeBytes { raw in
-                pwrite(descriptor, raw.baseAddress! + written, raw.count - written, off_t(fileOffset + written))
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .notWritable(path: path, reason: String(cString: strerror(errno)))
-            }
-            written += n
+        guard DescriptorIO.writeAll(descriptor, buffer, at: fileOffset) else {
+            throw .notWritable(path: path, reason: String(cString: strerror(errno)))
         }
         // Starts writing these pages back now, so that `sync` at commit waits for the last few
         // megabytes instead of the whole import (a gigabyte took 0.6 s to sync). On Linux this

@@ -1,3 +1,4 @@
+import RLMSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -51,7 +52,7 @@ enum FileReader {
         }
         guard before.kind == .regular else { return skip(.notRegular) }
         guard before.size <= maxBytes else { return skip(.tooLarge) }
-        guard let bytes = readAll(fd, limit: maxBytes + 1) else { return skip(.unreadable) }
+        guard let bytes = DescriptorIO.readAll(fd, limit: maxBytes + 1) else { return skip(.unreadable) }
         guard bytes.count <= maxBytes else { return skip(.tooLarge) }
         let probe = min(bytes.count, binaryProbeBytes)
         let isBinary = probe > 0 && bytes.withUnsafeBufferPointer { memchr($0.baseAddress!, 0, probe) != nil }
@@ -61,26 +62,5 @@ enum FileReader {
         let decoded = TextDecoder.decode(bytes)
         let digest = decoded.bytes.withUnsafeBytes { SHA256.hash($0) }
         return PreparedFile(path: path, stat: before, changedWhileReading: changed, outcome: .text(decoded, sha256: digest))
-    }
-
-    private static func readAll(_ fd: Int32, limit: Int) -> [UInt8]? {
-        var buffer = [UInt8](repeating: 0, count: min(limit, 1 << 16))
-        var count = 0
-        while count < limit {
-            if count == buffer.count {
-                buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, limit - buffer.count)))
-            }
-            let n = buffer.withUnsafeMutableBytes { raw in
-                read(fd, raw.baseAddress! + count, raw.count - count)
-            }
-            if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                return nil
-            }
-            if n == 0 { break }
-            count += n
-        }
-        buffer.removeSubrange(count...)
-        return buffer
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RLMSupport
 
 /// The workspace half of a refresh's write transaction: consumes the files the reader thread
 /// prepared and turns them into removals and appends on a `RecordWriter`.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import RLMSupport
 
 /// Builds and refreshes the index of one workspace root.
 ///

@@ -10,7 +10,7 @@ import Darwin
 /// The file stays open (close-on-exec) for as long as the mapping, so a process that should read
 /// the same snapshot (the REPL) can be handed `descriptor` instead of a path that may be gone
 /// (-1 for an empty store without a file).
-public final class MappedFile: @unchecked Sendable {
+public final class MappedFile: @unchecked Sendable {  // immutable, and the mapping is read-only
     public let bytes: UnsafeRawBufferPointer
     public let descriptor: Int32
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RLMSupport
 
 /// What a shard writer is asked to do; texts are owned bytes or a range of the old context file.
 enum SearchJob: Sendable {
@@ -15,7 +16,7 @@ enum SearchJob: Sendable {
 
 /// Writes one shard on its own thread, in one transaction: it opens the shard and reports the stamp
 /// it holds (`waitUntilReady`), applies the jobs it is given, and commits on `finish()`.
-final class SearchShardWriter: @unchecked Sendable {
+final class SearchShardWriter: @unchecked Sendable {  // `batch`, `ended`: the one calling thread; the rest is synchronised
     /// Jobs travel in batches of about `batchBytes`: one queue hand-off per job cost more in
     /// thread wake-ups than the small messages of a session took to index.
     private let queue = BlockingQueue<[SearchJob]>(capacity: 16 << 20)
@@ -28,7 +29,7 @@ final class SearchShardWriter: @unchecked Sendable {
     /// Set once `finish()` or `abort()` has waited for the thread (called from one thread only).
     private var ended = false
 
-    private final class Shared: @unchecked Sendable {
+    private final class Shared: @unchecked Sendable {  // written by the thread before it signals `ready`/`done`, read after
         var error: (any Error)?
         var foundStamp: String?
     }

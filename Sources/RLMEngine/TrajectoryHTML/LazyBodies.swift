@@ -1,4 +1,5 @@
 import ContextStore
+import RLMSupport
 
 /// Long texts (prompts, replies, outputs) kept out of the DOM until asked for. The page shows the
 /// head of each and keeps the whole in one inert `<script type="application/json">` block, which

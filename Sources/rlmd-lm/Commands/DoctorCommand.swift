@@ -4,6 +4,7 @@ import ContextStore
 import Foundation
 import LMClient
 import REPL
+import RLMSupport
 
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

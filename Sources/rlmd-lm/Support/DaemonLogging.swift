@@ -17,7 +17,7 @@ enum DaemonLogging {
         }
     }
 
-    final class LogFile: TextOutputStream, @unchecked Sendable {
+    final class LogFile: TextOutputStream, @unchecked Sendable {  // `handle` is only written under `lock`
         private let handle: FileHandle
         private let lock = NSLock()
 

@@ -3,6 +3,7 @@ import CLISupport
 import ContextStore
 import Foundation
 import REPL
+import RLMSupport
 
 extension BenchCommand {
     struct REPLBench: AsyncParsableCommand {

@@ -3,7 +3,7 @@ import ContextStore
 import Foundation
 
 /// Indexing progress on stderr: a redrawn bar on a terminal, a plain line every few seconds otherwise.
-final class ProgressReporter: @unchecked Sendable {
+final class ProgressReporter: @unchecked Sendable {  // its state is only touched under `lock`
     private let isTerminal = isatty(STDERR_FILENO) == 1
     private let lock = NSLock()
     private var lastDraw = Date.distantPast

@@ -2,7 +2,7 @@ import Foundation
 
 /// A FIFO between threads, bounded by the total weight (bytes) of what it holds, so a fast
 /// producer runs ahead of a slow consumer by a fixed amount of memory however big the tree.
-final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
+public final class BlockingQueue<Element: Sendable>: @unchecked Sendable {  // state under `condition`
     private let condition = NSCondition()
     private var items: [(element: Element, weight: Int)?] = []
     private var head = 0
@@ -11,9 +11,9 @@ final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
     private let capacity: Int
 
     /// `capacity` is in the units of `push`'s `weight`; one element is always admitted.
-    init(capacity: Int) { self.capacity = capacity }
+    public init(capacity: Int) { self.capacity = capacity }
 
-    func push(_ element: Element, weight elementWeight: Int = 1) {
+    public func push(_ element: Element, weight elementWeight: Int = 1) {
         condition.lock()
         while weight > 0 && weight + elementWeight > capacity && !finished { condition.wait() }
         items.append((element, elementWeight))
@@ -23,7 +23,7 @@ final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// Wakes the consumer once the queue drains: no more elements will come.
-    func finish() {
+    public func finish() {
         condition.lock()
         finished = true
         condition.broadcast()
@@ -31,7 +31,7 @@ final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// The next element, or nil once finished and drained.
-    func pop() -> Element? {
+    public func pop() -> Element? {
         condition.lock()
         defer { condition.unlock() }
         while head == items.count && !finished { condition.wait() }
@@ -39,7 +39,7 @@ final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// The next element if one is waiting; nil at once otherwise.
-    func popIfAny() -> Element? {
+    public func popIfAny() -> Element? {
         condition.lock()
         defer { condition.unlock() }
         return take()
@@ -62,5 +62,5 @@ final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
 extension BlockingQueue {
     /// Consumes and drops everything until the producer finishes, so a producer blocked on a
     /// full queue can run to its end after the consumer gave up.
-    func drainAfterFailure() { while pop() != nil {} }
+    public func drainAfterFailure() { while pop() != nil {} }
 }
