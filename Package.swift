@@ -1,9 +1,14 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// Linux only: the sandbox (bubblewrap, unshare, /proc, parent-death signals), the memory watch and
+// the spawn code are Linux's; a macOS build would need its own of each.
+#if !os(Linux)
+#error("rlmd builds and runs on Linux only (see docs/architecture.md)")
+#endif
+
 let package = Package(
     name: "rlmd",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "rlmd", targets: ["rlmd"]),
         .executable(name: "rlmd-lm", targets: ["rlmd-lm"]),

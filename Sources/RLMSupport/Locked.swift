@@ -3,8 +3,9 @@ import Foundation
 /// A value that several threads share, reached only through `withLock`, so no access can forget
 /// the lock.
 ///
-/// Over `NSLock` rather than `Synchronization.Mutex`: Mutex needs macOS 15 and the package still
-/// declares macOS 14. `Value` is `Sendable`, so whatever `body` copies out is safe to keep.
+/// Over `NSLock` rather than `Synchronization.Mutex`: Mutex's `withLock` takes and returns `sending`
+/// values, which many callers' closures are not. `Value` is `Sendable`, so whatever `body` copies
+/// out is safe to keep.
 public final class Locked<Value: Sendable>: @unchecked Sendable {  // `value` is only touched under `lock`
     private let lock = NSLock()
     private var value: Value
