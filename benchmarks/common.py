@@ -82,8 +82,9 @@ def timed_peak_rss(cmd, env=None):
     return seconds, int(out.stderr.decode().strip().splitlines()[-1]) / 1024, out
 
 
-def tree_rss_mb(root_pid):
-    """Sum of VmRSS over root_pid and its descendants."""
+def tree_rss_mb(root_pid, pss=False):
+    """Sum of VmRSS over root_pid and its descendants; with `pss`, of their proportional set size
+    (a page shared by n processes counts 1/n in each: the memory they really hold together)."""
     parents = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -100,11 +101,12 @@ def tree_rss_mb(root_pid):
                 family.add(pid)
                 frontier.append(pid)
     total = 0
+    path, field = ("smaps_rollup", "Pss:") if pss else ("status", "VmRSS:")
     for pid in family:
         try:
-            with open(f"/proc/{pid}/status") as f:
+            with open(f"/proc/{pid}/{path}") as f:
                 for line in f:
-                    if line.startswith("VmRSS:"):
+                    if line.startswith(field):
                         total += int(line.split()[1])
         except OSError:
             pass
@@ -112,15 +114,15 @@ def tree_rss_mb(root_pid):
 
 
 class PeakSampler(threading.Thread):
-    """Samples tree_rss_mb(pid) every `interval` seconds until stop(), which returns the peak in MB."""
+    """Samples tree_rss_mb(pid, pss) every `interval` seconds until stop(), which returns the peak in MB."""
 
-    def __init__(self, pid, interval=0.01):
+    def __init__(self, pid, interval=0.01, pss=False):
         super().__init__(daemon=True)
-        self.pid, self.interval, self.peak, self.done = pid, interval, 0.0, threading.Event()
+        self.pid, self.interval, self.pss, self.peak, self.done = pid, interval, pss, 0.0, threading.Event()
 
     def run(self):
         while not self.done.is_set():
-            self.peak = max(self.peak, tree_rss_mb(self.pid))
+            self.peak = max(self.peak, tree_rss_mb(self.pid, self.pss))
             time.sleep(self.interval)
 
     def stop(self):
