@@ -83,12 +83,7 @@ import Glibc
         }
         #expect(alive == made)
         await repl.close()
-        var left = ProcessTable.commandLines(containing: "sleep \(marker)")
-        for _ in 0..<20 where !left.isEmpty {
-            try await Task.sleep(for: .milliseconds(100))
-            left = ProcessTable.commandLines(containing: "sleep \(marker)")
-        }
-        #expect(left.isEmpty)
+        #expect(try await Self.sleepsLeft(marker).isEmpty)
     }
 
     @Test func childProcessesDieWithTheREPL() async throws {
@@ -98,12 +93,7 @@ import Glibc
         #expect(result.stdout == "started\n")
         #expect(!ProcessTable.commandLines(containing: "sleep \(marker)").isEmpty)
         await repl.close()
-        var left = ProcessTable.commandLines(containing: "sleep \(marker)")
-        for _ in 0..<20 where !left.isEmpty {
-            try await Task.sleep(for: .milliseconds(100))
-            left = ProcessTable.commandLines(containing: "sleep \(marker)")
-        }
-        #expect(left.isEmpty)
+        #expect(try await Self.sleepsLeft(marker).isEmpty)
     }
 
     @Test func writingGarbageToTheProtocolPipeReplacesTheProcess() async throws {
@@ -142,5 +132,15 @@ import Glibc
         ], configure: { $0.outputLimit = 1000 })
         #expect(results[0].stdout == "via print\nraw bytes\nfrom a child\n")
         #expect(results[1].stdout.hasPrefix(String(repeating: "y", count: 500) + "\n... [299000 bytes of process output cut]"))
+    }
+
+    /// The `sleep MARKER` processes still alive after up to 2 s.
+    private static func sleepsLeft(_ marker: String) async throws -> [String] {
+        var left = ProcessTable.commandLines(containing: "sleep \(marker)")
+        for _ in 0..<20 where !left.isEmpty {
+            try await Task.sleep(for: .milliseconds(100))
+            left = ProcessTable.commandLines(containing: "sleep \(marker)")
+        }
+        return left
     }
 }
