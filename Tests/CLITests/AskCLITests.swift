@@ -64,7 +64,7 @@ import TestSupport
     }
 
     @Test func summarizeSessionUsesTheSessionPromptAndTask() async throws {
-        let tree = try Tree()
+        let tree = try Fixture()
         try tree.write("s.jsonl", SessionCLITests.lines.joined(separator: "\n") + "\n")
         let server = try await ScriptedServer([
             ["model": "root-model", "body": "openai:```repl\nFINAL('Goal: find the retry limit (#1). State: MAX_RETRIES = 4 (#2).')\n```"],
