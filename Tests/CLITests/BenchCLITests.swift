@@ -13,7 +13,7 @@ import TestSupport
         let cli = try CLI()
         let tree = try Fixture()
         try tree.write("trec/TREC.test", Self.trec)
-        let server = try await ScriptedServer([["model": "root-model", "body": "openai:```repl\nFINAL('Answer: entity')\n```"]])
+        let server = try await ScriptedServer([.openAI("```repl\nFINAL('Answer: entity')\n```", model: "root-model")])
         let common = ["bench", "oolong", "--trec", tree.root + "/trec", "--sizes", "2^11", "--seed", "9", "--limit", "3",
                       "--base-url", "http://127.0.0.1:\(server.port)/v1", "--model", "root-model", "--sub-model", "sub-model"]
         let environment = ["XDG_STATE_HOME": cli.cacheHome + "/state", "XDG_DATA_HOME": cli.cacheHome + "/data",

@@ -4,7 +4,7 @@ import TestSupport
 
 @Suite struct CompleteCLITests {
     @Test func completesAgainstAnOpenAICompatibleServer() async throws {
-        let server = try await ScriptedServer([["body": "openai:The answer is 42."]])
+        let server = try await ScriptedServer([.openAI("The answer is 42.")])
         let port = server.port
         defer { withExtendedLifetime(server) {} }
         let cli = try CLI()
@@ -21,7 +21,7 @@ import TestSupport
     }
 
     @Test func repeatsAtTemperatureZeroComeFromTheCache() async throws {
-        let server = try await ScriptedServer([["body": "openai:deterministic"]])
+        let server = try await ScriptedServer([.openAI("deterministic")])
         let cli = try CLI()
         let tree = try Fixture()
         let environment = ["RLMD_BASE_URL": "http://127.0.0.1:\(server.port)/v1"]
@@ -35,7 +35,7 @@ import TestSupport
     }
 
     @Test func usesTheProviderNamedInTheConfigFile() async throws {
-        let server = try await ScriptedServer([["body": "openai:from the config"]])
+        let server = try await ScriptedServer([.openAI("from the config")])
         let cli = try CLI()
         let tree = try Fixture()
         try tree.write("config.toml", """
@@ -56,7 +56,7 @@ import TestSupport
     }
 
     @Test func streamsTheReply() async throws {
-        let server = try await ScriptedServer([["stream": ["Stream", "ed ", "reply"]]])
+        let server = try await ScriptedServer([.stream(["Stream", "ed ", "reply"])])
         let cli = try CLI()
         let tree = try Fixture()
         let result = try await cli.run(["complete", "hi", "--stream"], in: tree.root,
@@ -65,7 +65,7 @@ import TestSupport
     }
 
     @Test func doctorPingsEveryConfiguredProvider() async throws {
-        let server = try await ScriptedServer([["body": "openai:ok"]])
+        let server = try await ScriptedServer([.openAI("ok")])
         let cli = try CLI()
         let tree = try Fixture()
         try tree.write("config.toml", """
@@ -99,7 +99,7 @@ import TestSupport
     }
 
     @Test func providerErrorsExitOne() async throws {
-        let server = try await ScriptedServer([["status": 401, "body": ["error": ["message": "Incorrect API key"]]]])
+        let server = try await ScriptedServer([.json(["error": ["message": "Incorrect API key"]], status: 401)])
         let port = server.port
         defer { withExtendedLifetime(server) {} }
         let cli = try CLI()

@@ -12,7 +12,7 @@ import TestSupport
 
     @Test func wordsAreJoinedAndTheAnswerOpensAsADocumentWhenTheClientCanShowOne() async throws {
         let fixture = try QuestionTests.workspace()
-        let server = try await ScriptedServer([["model": "root-model", "body": "openai:```repl\nFINAL('retry is at src/retry.py:1')\n```"]])
+        let server = try await ScriptedServer([.openAI("```repl\nFINAL('retry is at src/retry.py:1')\n```", model: "root-model")])
         let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
         _ = await client.initialize(root: fixture.root, options: QuestionTests.options(server),
                                     capabilities: .object(["window": .object(["showDocument": .object(["support": .bool(true)])])]))
@@ -37,7 +37,7 @@ import TestSupport
 
     @Test func aClientThatCannotShowDocumentsGetsTheAnswersHeadAsAMessage() async throws {
         let fixture = try QuestionTests.workspace()
-        let server = try await ScriptedServer([["model": "root-model", "body": "openai:```repl\nFINAL('retry is at src/retry.py:1')\n```"]])
+        let server = try await ScriptedServer([.openAI("```repl\nFINAL('retry is at src/retry.py:1')\n```", model: "root-model")])
         let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
         _ = await client.initialize(root: fixture.root, options: QuestionTests.options(server))
         #expect(await client.request(ExecuteCommand.method, Self.ask(["Where is retry?"])).value?["partial"] == .bool(false))
@@ -66,7 +66,7 @@ import TestSupport
 
     @Test func aPartialAnswerNamesTheLimitAndStatusTheDaemonsPid() async throws {
         let fixture = try QuestionTests.workspace()
-        let server = try await ScriptedServer([["model": "root-model", "body": "openai:```repl\nprint(1)\n```"]])
+        let server = try await ScriptedServer([.openAI("```repl\nprint(1)\n```", model: "root-model")])
         let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
         let options: JSONValue = .object(["baseUrl": .string("http://127.0.0.1:\(server.port)/v1"), "model": .string("root-model"),
                                           "budgets": .object(["maxIterations": .int(1)])])

@@ -19,9 +19,9 @@ import TestSupport
     @Test func askWithProgressThenAFollowUpInTheSameConversation() async throws {
         let fixture = try Self.workspace()
         let server = try await ScriptedServer([
-            ["model": "root-model", "body": "openai:```repl\nwhere = grep('def retry')[0]\nprint(where)\n```"],
-            ["model": "root-model", "body": "openai:```repl\nFINAL(f'{where[0]}:{where[1]}')\n```"],
-            ["model": "root-model", "body": "openai:```repl\nFINAL('still ' + where[0] + ' after ' + history[0]['answer'])\n```"],
+            .openAI("```repl\nwhere = grep('def retry')[0]\nprint(where)\n```", model: "root-model"),
+            .openAI("```repl\nFINAL(f'{where[0]}:{where[1]}')\n```", model: "root-model"),
+            .openAI("```repl\nFINAL('still ' + where[0] + ' after ' + history[0]['answer'])\n```", model: "root-model"),
         ])
         let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
         _ = await client.initialize(root: fixture.root, options: Self.options(server))
@@ -66,13 +66,10 @@ import TestSupport
     @Test func sandboxOptionsReachTheREPL() async throws {
         let fixture = try Self.workspace()
         try fixture.write("notes.md", "launch 🚀\n")
-        let probe = "openai:```repl\nFINAL(str(sum(c == '\\ufffd' for c in context)) + ' ' + str(len(grep('🚀'))))\n```"
-        let hold = "openai:```repl\nheld = b'x' * (300 << 20)\n```"
-        let check = "openai:```repl\nFINAL('kept' if 'held' in globals() else 'lost')\n```"
-        let server = try await ScriptedServer([
-            ["model": "root-model", "body": probe], ["model": "root-model", "body": probe],
-            ["model": "root-model", "body": hold], ["model": "root-model", "body": check],
-        ])
+        let probe = ScriptStep.openAI("```repl\nFINAL(str(sum(c == '\\ufffd' for c in context)) + ' ' + str(len(grep('🚀'))))\n```", model: "root-model")
+        let hold = ScriptStep.openAI("```repl\nheld = b'x' * (300 << 20)\n```", model: "root-model")
+        let check = ScriptStep.openAI("```repl\nFINAL('kept' if 'held' in globals() else 'lost')\n```", model: "root-model")
+        let server = try await ScriptedServer([probe, probe, hold, check])
         for (sandbox, expected) in [(JSONValue.object([:]), "1 1"), (.object(["exactText": .bool(true)]), "0 1"),
                                     (.object(["memoryMb": .int(150)]), "lost")] {
             guard case .object(var options) = Self.options(server) else {
@@ -90,7 +87,7 @@ import TestSupport
 
     @Test func aClientThatSupportsItGetsProgressUnderATokenTheServerCreates() async throws {
         let fixture = try Self.workspace()
-        let server = try await ScriptedServer([["model": "root-model", "body": "openai:```repl\nFINAL('done')\n```"]])
+        let server = try await ScriptedServer([.openAI("```repl\nFINAL('done')\n```", model: "root-model")])
         let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
         _ = await client.initialize(root: fixture.root, options: Self.options(server),
                                     capabilities: .object(["window": .object(["workDoneProgress": .bool(true)])]))
@@ -106,7 +103,7 @@ import TestSupport
     @Test func cancellingAnAskAnswersMinus32800WhileStatusKeepsAnswering() async throws {
         let fixture = try Self.workspace()
         let server = try await ScriptedServer([
-            ["model": "root-model", "body": "openai:```repl\nimport time\ntime.sleep(30)\n```"],
+            .openAI("```repl\nimport time\ntime.sleep(30)\n```", model: "root-model"),
         ])
         let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
         _ = await client.initialize(root: fixture.root, options: Self.options(server))
@@ -143,8 +140,8 @@ import TestSupport
     @Test func aSecondFollowUpWhileTheConversationIsBusyIsRefusedWithMinus32906() async throws {
         let fixture = try Self.workspace()
         let server = try await ScriptedServer([
-            ["model": "root-model", "body": "openai:```repl\nFINAL('first')\n```"],
-            ["model": "root-model", "body": "openai:```repl\nimport time\ntime.sleep(30)\n```"],
+            .openAI("```repl\nFINAL('first')\n```", model: "root-model"),
+            .openAI("```repl\nimport time\ntime.sleep(30)\n```", model: "root-model"),
         ])
         let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
         _ = await client.initialize(root: fixture.root, options: Self.options(server))
@@ -166,7 +163,7 @@ import TestSupport
 
     @Test func aDuplicateIdIsRefusedAndAClientThatHangsUpMidRequestEndsTheServer() async throws {
         let fixture = try Self.workspace()
-        let server = try await ScriptedServer([["model": "root-model", "body": "openai:```repl\nimport time\ntime.sleep(30)\n```"]])
+        let server = try await ScriptedServer([.openAI("```repl\nimport time\ntime.sleep(30)\n```", model: "root-model")])
         let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
         _ = await client.initialize(root: fixture.root, options: Self.options(server))
         let id = client.newID()
@@ -182,7 +179,7 @@ import TestSupport
     @Test func summarizeSessionImportsTheFileAndAsks() async throws {
         let fixture = try Self.workspace()
         try fixture.write("s.jsonl", #"{"type":"user","sessionId":"s","timestamp":"2026-11-01T12:00:00Z","message":{"role":"user","content":"Use Redis."}}"# + "\n")
-        let server = try await ScriptedServer([["model": "root-model", "body": "openai:```repl\nFINAL('Goal: Redis (#1).')\n```"]])
+        let server = try await ScriptedServer([.openAI("```repl\nFINAL('Goal: Redis (#1).')\n```", model: "root-model")])
         let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
         _ = await client.initialize(root: fixture.root, options: Self.options(server))
         let summary = await client.request(SummarizeSession.method, .object(["file": .string(fixture.root + "/s.jsonl")]))

@@ -9,7 +9,7 @@ import TestSupport
     @Test func aTrajectoryAsJSONLinesAsAPageAndAsAFile() async throws {
         let fixture = try QuestionTests.workspace()
         let server = try await ScriptedServer([
-            ["model": "root-model", "body": "openai:```repl\nFINAL('retry() is at src/retry.py:1 <b>bold</b>')\n```"],
+            .openAI("```repl\nFINAL('retry() is at src/retry.py:1 <b>bold</b>')\n```", model: "root-model"),
         ])
         let cache = fixture.root + "/.."
         let client = TestClient(environment: TestClient.environment(cache: cache))

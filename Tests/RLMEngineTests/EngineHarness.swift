@@ -15,7 +15,7 @@ final class EngineHarness {
 
     static let root = "root-model", sub = "sub-model", child = "child-model"
 
-    init(_ steps: [[String: Any]], maxAttempts: Int = 1) async throws {
+    init(_ steps: [ScriptStep], maxAttempts: Int = 1) async throws {
         fixture = try Fixture()
         try fixture.write("src/retry.py", "def retry(call, attempts=3):\n    # back off exponentially\n    return call()\n")
         try fixture.write("src/app.py", "from retry import retry\n\ndef main():\n    return retry(lambda: 42)\n")
@@ -52,6 +52,6 @@ final class EngineHarness {
 }
 
 /// A root-model reply: a sentence and one ```repl block.
-func reply(_ code: String, say: String = "Next step.") -> [String: Any] {
-    ["model": EngineHarness.root, "body": "openai:\(say)\n```repl\n\(code)\n```"]
+func reply(_ code: String, say: String = "Next step.") -> ScriptStep {
+    .openAI("\(say)\n```repl\n\(code)\n```", model: EngineHarness.root)
 }

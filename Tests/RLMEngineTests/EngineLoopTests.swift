@@ -3,6 +3,7 @@ import LMClient
 import REPL
 import RLMEngine
 import Testing
+import TestSupport
 
 @Suite struct EngineLoopTests {
     @Test func aMultiTurnExplorationEndsWithAnExecutedFinal() async throws {
@@ -52,8 +53,8 @@ import Testing
 
     @Test func outputTheModelInventsIsNeverTheAnswer() async throws {
         let harness = try await EngineHarness([
-            ["model": EngineHarness.root, "body": "openai:```repl\nprint(6 * 7)\n```\nOutput:\n```\n41\n```\nSo FINAL(41)."],
-            ["model": EngineHarness.root, "body": "openai:The answer is 41. FINAL(41)"],
+            .openAI("```repl\nprint(6 * 7)\n```\nOutput:\n```\n41\n```\nSo FINAL(41).", model: EngineHarness.root),
+            .openAI("The answer is 41. FINAL(41)", model: EngineHarness.root),
             reply("x = 6 * 7\nFINAL_VAR('x')"),
         ])
         let session = harness.session { $0.stopAfterCode = false }
@@ -69,9 +70,9 @@ import Testing
     @Test func batchedAndRecursiveSubCallsAreAnsweredAndRecorded() async throws {
         let harness = try await EngineHarness([
             reply("parts = llm_query_batched(['alpha', 'beta', 'gamma'])\nprint(parts)"),
-            ["model": EngineHarness.sub, "echo": "sum: "],
+            .echo("sum: ", model: EngineHarness.sub),
             reply("inner = rlm_query('What does the text start with?', context='inner text here')\nprint(inner)"),
-            ["model": EngineHarness.child, "body": "openai:```repl\nFINAL('starts with ' + context[:5])\n```"],
+            .openAI("```repl\nFINAL('starts with ' + context[:5])\n```", model: EngineHarness.child),
             reply("FINAL(parts[2] + ' / ' + inner)"),
         ])
         let session = harness.session()
@@ -91,7 +92,7 @@ import Testing
     @Test func atTheDepthLimitRlmQueryIsAPlainCall() async throws {
         let harness = try await EngineHarness([
             reply("print(rlm_query('plain?'))"),
-            ["model": EngineHarness.sub, "echo": "plain answer to: "],
+            .echo("plain answer to: ", model: EngineHarness.sub),
             reply("FINAL('done')"),
         ])
         let session = harness.session { $0.maxDepth = 1 }

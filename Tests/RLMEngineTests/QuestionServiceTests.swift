@@ -29,7 +29,7 @@ import TestSupport
             reply("hit = grep('def retry')[0]\nanswers = llm_query_batched(['a', 'b'])\nprint(hit)"),
             reply("FINAL(f'{hit[0]}:{hit[1]}')"),
             reply("FINAL('again ' + hit[0])"),
-            ["model": EngineHarness.sub, "echo": "sub: "],
+            .echo("sub: ", model: EngineHarness.sub),
         ])
         let service = Self.service(harness)
         let seen = Recorder()
