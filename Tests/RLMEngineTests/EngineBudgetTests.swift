@@ -15,7 +15,7 @@ import TestSupport
     ] }
 
     @Test func runningOutOfTurnsGivesAPartialAnswerFromOneLastCall() async throws {
-        let harness = try await EngineHarness(Self.endless)
+        let harness = try await EngineHarness(Self.endless, over: .inProcess)
         let session = harness.session { $0.limits.maxIterations = 3 }
         let answer = try await session.ask("Q")
         await session.close()
@@ -37,7 +37,7 @@ import TestSupport
     func everyBudgetStopsTheQuestion(kind: String, expected: StopReason) async throws {
         var steps = Self.endless
         if kind == "wall" { steps[0] = steps[0].delayed(0.6) }
-        let harness = try await EngineHarness(steps)
+        let harness = try await EngineHarness(steps, over: .inProcess)
         let session = harness.session {
             switch kind {
             case "calls": $0.limits.maxCalls = 2
@@ -83,7 +83,7 @@ import TestSupport
             reply("print(llm_query_batched(['a', 'b', 'c']))"),
             .echo("ok ", model: EngineHarness.sub),
             reply("FINAL('done')"),
-        ])
+        ], over: .inProcess)
         let session = harness.session { $0.limits.maxCalls = 3 }
         let answer = try await session.ask("Q")
         await session.close()
@@ -112,7 +112,7 @@ import TestSupport
 
     /// A session whose question is running a cell that sleeps for 30 s.
     static func questionInACell() async throws -> (EngineHarness, RLMSession, Task<RLMAnswer, Error>) {
-        let harness = try await EngineHarness([reply("import time\ntime.sleep(30)")])
+        let harness = try await EngineHarness([reply("import time\ntime.sleep(30)")], over: .inProcess)
         let session = harness.session()
         let task = Task { try await session.ask("Q") }
         for await event in session.events {

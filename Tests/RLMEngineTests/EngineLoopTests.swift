@@ -11,7 +11,7 @@ import TestSupport
             reply("hits = search('retry backoff')\nprint(hits[0]['path'])", say: "I will search first."),
             reply("print(read('src/retry.py', 1, 2))"),
             reply("FINAL('Retries live in src/retry.py:1-3, used by src/app.py:4.')"),
-        ])
+        ], over: .inProcess)
         let session = harness.session()
         let collected = Task { () -> [String] in
             var kinds: [String] = []
@@ -56,7 +56,7 @@ import TestSupport
             .openAI("```repl\nprint(6 * 7)\n```\nOutput:\n```\n41\n```\nSo FINAL(41).", model: EngineHarness.root),
             .openAI("The answer is 41. FINAL(41)", model: EngineHarness.root),
             reply("x = 6 * 7\nFINAL_VAR('x')"),
-        ])
+        ], over: .inProcess)
         let session = harness.session { $0.stopAfterCode = false }
         let answer = try await session.ask("What is six times seven?")
         await session.close()
@@ -74,7 +74,7 @@ import TestSupport
             reply("inner = rlm_query('What does the text start with?', context='inner text here')\nprint(inner)"),
             .openAI("```repl\nFINAL('starts with ' + context[:5])\n```", model: EngineHarness.child),
             reply("FINAL(parts[2] + ' / ' + inner)"),
-        ])
+        ], over: .inProcess)
         let session = harness.session()
         let answer = try await session.ask("Summarize.")
         await session.close()
@@ -94,7 +94,7 @@ import TestSupport
             reply("print(rlm_query('plain?'))"),
             .echo("plain answer to: ", model: EngineHarness.sub),
             reply("FINAL('done')"),
-        ])
+        ], over: .inProcess)
         let session = harness.session { $0.maxDepth = 1 }
         let answer = try await session.ask("Q")
         await session.close()
@@ -108,7 +108,7 @@ import TestSupport
         let harness = try await EngineHarness([
             reply("kept = 1\nimport os\nos._exit(3)"),
             reply("FINAL('recovered, kept is ' + str(globals().get('kept')))"),
-        ])
+        ], over: .inProcess)
         let session = harness.session()
         let answer = try await session.ask("Q")
         await session.close()
@@ -121,7 +121,7 @@ import TestSupport
         let harness = try await EngineHarness([
             reply("found = 'src/retry.py'\nFINAL('in ' + found)"),
             reply("FINAL('again ' + found + ' after ' + history[0]['answer'])"),
-        ])
+        ], over: .inProcess)
         let session = harness.session()
         let first = try await session.ask("Where?")
         let second = try await session.ask("And where is that tested?")
@@ -136,7 +136,7 @@ import TestSupport
     @Test func citationsAreResolvedOrFlaggedNeverInvented() async throws {
         let harness = try await EngineHarness([
             reply("FINAL('See src/retry.py:1-2, retry.py:3, src/missing.py:4, src/app.py:99 and README.md.')"),
-        ])
+        ], over: .inProcess)
         let session = harness.session()
         let answer = try await session.ask("Q")
         await session.close()

@@ -14,7 +14,7 @@ import TestSupport
     }
 
     static func setup(_ harness: EngineHarness) -> ModelSetup {
-        ModelSetup(baseURL: harness.server.baseURL.appendingPathComponent("v1").absoluteString, model: EngineHarness.root,
+        ModelSetup(baseURL: harness.server!.baseURL.appendingPathComponent("v1").absoluteString, model: EngineHarness.root,
                    subModel: EngineHarness.sub)
     }
 
