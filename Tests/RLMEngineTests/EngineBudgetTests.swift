@@ -112,7 +112,7 @@ import TestSupport
 
     /// A session whose question is running a cell that sleeps for 30 s.
     static func questionInACell() async throws -> (EngineHarness, RLMSession, Task<RLMAnswer, Error>) {
-        let harness = try await EngineHarness([reply("import time\ntime.sleep(30)")], over: .inProcess)
+        let harness = try await EngineHarness([reply("import time\ntime.sleep(30)")])
         let session = harness.session()
         let task = Task { try await session.ask("Q") }
         for await event in session.events {
