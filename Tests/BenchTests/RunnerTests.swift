@@ -15,7 +15,7 @@ import TestSupport
     @Test func resultsArriveInTheFolderAndAResumeRunsOnlyWhatIsMissing() async throws {
         let fixture = try Fixture()
         let server = try await ScriptedServer([
-            ["model": "root-model", "body": "openai:```repl\nhits = grep('special magic number')\nFINAL('Answer: ' + hits[0][2])\n```"],
+            .openAI("```repl\nhits = grep('special magic number')\nFINAL('Answer: ' + hits[0][2])\n```", model: "root-model"),
         ])
         let setup = ModelSetup(baseURL: server.baseURL.appendingPathComponent("v1").absoluteString, model: "root-model", subModel: "sub-model")
         var config = BenchRunConfig(suite: "niah", seed: 5, sizes: [4_000])

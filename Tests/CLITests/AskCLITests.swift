@@ -11,8 +11,8 @@ import TestSupport
     @Test func askIndexesAnswersWithCitationsAndKeepsTheTrajectory() async throws {
         let tree = try CLITests.sampleTree()
         let server = try await ScriptedServer([
-            ["model": "root-model", "body": "openai:Looking.\n```repl\nprint(grep('def retry'))\n```"],
-            ["model": "root-model", "body": "openai:```repl\nFINAL('retry() is defined in src/app/retry.py:1 and called at src/app/client.py:4.')\n```"],
+            .openAI("Looking.\n```repl\nprint(grep('def retry'))\n```", model: "root-model"),
+            .openAI("```repl\nFINAL('retry() is defined in src/app/retry.py:1 and called at src/app/client.py:4.')\n```", model: "root-model"),
         ])
         let cli = try CLI()
         let environment = Self.environment(server, cli)
@@ -46,8 +46,8 @@ import TestSupport
     @Test func aBudgetRunOutExitsOneWithThePartialAnswer() async throws {
         let tree = try CLITests.sampleTree()
         let server = try await ScriptedServer([
-            ["model": "root-model", "body": "openai:```repl\nprint(1)\n```"],
-            ["model": "root-model", "body": "openai:Best guess: src/app/retry.py:1."],
+            .openAI("```repl\nprint(1)\n```", model: "root-model"),
+            .openAI("Best guess: src/app/retry.py:1.", model: "root-model"),
         ])
         let cli = try CLI()
         let result = try await cli.run(["ask", "Q", "--max-iterations", "1"], in: tree.root, environment: Self.environment(server, cli))
@@ -64,10 +64,10 @@ import TestSupport
     }
 
     @Test func summarizeSessionUsesTheSessionPromptAndTask() async throws {
-        let tree = try Tree()
+        let tree = try Fixture()
         try tree.write("s.jsonl", SessionCLITests.lines.joined(separator: "\n") + "\n")
         let server = try await ScriptedServer([
-            ["model": "root-model", "body": "openai:```repl\nFINAL('Goal: find the retry limit (#1). State: MAX_RETRIES = 4 (#2).')\n```"],
+            .openAI("```repl\nFINAL('Goal: find the retry limit (#1). State: MAX_RETRIES = 4 (#2).')\n```", model: "root-model"),
         ])
         let cli = try CLI()
         let result = try await cli.run(["summarize-session", tree.root + "/s.jsonl", "--json"], in: tree.root,

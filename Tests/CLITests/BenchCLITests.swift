@@ -11,9 +11,9 @@ import TestSupport
 
     @Test func oolongAgainstTheScriptedServerRunsResumesAndIsReproducible() async throws {
         let cli = try CLI()
-        let tree = try Tree()
+        let tree = try Fixture()
         try tree.write("trec/TREC.test", Self.trec)
-        let server = try await ScriptedServer([["model": "root-model", "body": "openai:```repl\nFINAL('Answer: entity')\n```"]])
+        let server = try await ScriptedServer([.openAI("```repl\nFINAL('Answer: entity')\n```", model: "root-model")])
         let common = ["bench", "oolong", "--trec", tree.root + "/trec", "--sizes", "2^11", "--seed", "9", "--limit", "3",
                       "--base-url", "http://127.0.0.1:\(server.port)/v1", "--model", "root-model", "--sub-model", "sub-model"]
         let environment = ["XDG_STATE_HOME": cli.cacheHome + "/state", "XDG_DATA_HOME": cli.cacheHome + "/data",
@@ -55,7 +55,7 @@ import TestSupport
     @Test(.enabled(if: LocalModelTests.installed, "the offline model is not installed (rlmd models install-local)"))
     func niahWithTheLocalModelEndToEnd() async throws {
         let cli = try CLI()
-        let tree = try Tree()
+        let tree = try Fixture()
         let result = try await cli.run(["bench", "niah", "--provider", "local", "--sizes", "1k", "--limit", "1", "--methods", "rlm,direct",
                                         "--max-iterations", "1", "--max-reply-tokens", "64", "--json"],
                                        in: tree.root, environment: ["XDG_STATE_HOME": cli.cacheHome + "/state"])

@@ -116,22 +116,3 @@ final class ErrorCollector: @unchecked Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 }
-
-/// A temporary workspace for one test.
-final class Tree {
-    let root: String
-
-    init() throws {
-        let base = FileManager.default.temporaryDirectory.path + "/rlmd-cli-tree-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
-        root = URL(fileURLWithPath: base).resolvingSymlinksInPath().path
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: root) }
-
-    func write(_ path: String, _ text: String) throws {
-        let full = "\(root)/\(path)"
-        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: URL(fileURLWithPath: full))
-    }
-}

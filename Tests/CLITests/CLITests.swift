@@ -3,8 +3,8 @@ import Testing
 import TestSupport
 
 @Suite struct CLITests {
-    static func sampleTree() throws -> Tree {
-        let tree = try Tree()
+    static func sampleTree() throws -> Fixture {
+        let tree = try Fixture()
         try tree.write("src/app/client.py", "import time\n\ndef fetch(url):\n    return retry(url)\n")
         try tree.write("src/app/retry.py", "def retry(url, attempts=3):\n    # back off exponentially\n    pass\n")
         try tree.write("README.md", "# Sample\n\nA sample project.\n")
@@ -88,7 +88,7 @@ import TestSupport
     }
 
     @Test func twoIndexersAtOnceLeaveOneGoodIndex() async throws {
-        let tree = try Tree()
+        let tree = try Fixture()
         for i in 0..<400 { try tree.write("pkg\(i % 10)/file\(i).txt", "file number \(i)\n" + String(repeating: "filler text\n", count: 200)) }
         let cli = try CLI()
         let runs = (0..<2).map { _ in cli.process(["index", tree.root, "--json"], in: tree.root) }
@@ -106,7 +106,7 @@ import TestSupport
     }
 
     @Test func coldIndexKilledMidRunIsRebuiltCleanly() async throws {
-        let tree = try Tree()
+        let tree = try Fixture()
         let chunk = String(repeating: "searchable words of a first index\n", count: 600)
         for i in 0..<1500 { try tree.write("part\(i).txt", "part \(i)\n" + chunk) }
         let cli = try CLI()
@@ -129,7 +129,7 @@ import TestSupport
     }
 
     @Test func indexerKilledMidRunLeavesTheLastSnapshot() async throws {
-        let tree = try Tree()
+        let tree = try Fixture()
         try tree.write("first.txt", "the first snapshot\n")
         let cli = try CLI()
         #expect(try await cli.run("index", tree.root, in: tree.root).status == 0)
@@ -165,7 +165,7 @@ import TestSupport
 
 @Suite struct ModelCommandForwardingTests {
     @Test func rlmdHandsModelCommandsToRlmdLM() async throws {
-        let tree = try Tree()
+        let tree = try Fixture()
         let cli = try CLI()
         let help = try await cli.run(["--help"], in: tree.root)
         for name in ["index", "exec", "complete", "doctor", "models", "bench"] { #expect(help.stdout.contains("  \(name) ")) }

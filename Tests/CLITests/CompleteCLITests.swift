@@ -4,11 +4,11 @@ import TestSupport
 
 @Suite struct CompleteCLITests {
     @Test func completesAgainstAnOpenAICompatibleServer() async throws {
-        let server = try await ScriptedServer([["body": "openai:The answer is 42."]])
+        let server = try await ScriptedServer([.openAI("The answer is 42.")])
         let port = server.port
         defer { withExtendedLifetime(server) {} }
         let cli = try CLI()
-        let tree = try Tree()
+        let tree = try Fixture()
         let environment = ["RLMD_BASE_URL": "http://127.0.0.1:\(port)/v1", "RLMD_MODEL": "gpt-4.1-mini", "OPENAI_API_KEY": "sk-cli-secret"]
         let plain = try await cli.run(["complete", "What is the answer?"], in: tree.root, environment: environment)
         #expect(plain.status == 0 && plain.stdout == "The answer is 42.\n", "\(plain.stderr)")
@@ -21,9 +21,9 @@ import TestSupport
     }
 
     @Test func repeatsAtTemperatureZeroComeFromTheCache() async throws {
-        let server = try await ScriptedServer([["body": "openai:deterministic"]])
+        let server = try await ScriptedServer([.openAI("deterministic")])
         let cli = try CLI()
-        let tree = try Tree()
+        let tree = try Fixture()
         let environment = ["RLMD_BASE_URL": "http://127.0.0.1:\(server.port)/v1"]
         let arguments = ["complete", "same prompt", "--temperature", "0", "--json"]
         let first = try await cli.run(arguments, in: tree.root, environment: environment)
@@ -35,9 +35,9 @@ import TestSupport
     }
 
     @Test func usesTheProviderNamedInTheConfigFile() async throws {
-        let server = try await ScriptedServer([["body": "openai:from the config"]])
+        let server = try await ScriptedServer([.openAI("from the config")])
         let cli = try CLI()
-        let tree = try Tree()
+        let tree = try Fixture()
         try tree.write("config.toml", """
             provider = "scripted"
             model = "config-model"
@@ -56,18 +56,18 @@ import TestSupport
     }
 
     @Test func streamsTheReply() async throws {
-        let server = try await ScriptedServer([["stream": ["Stream", "ed ", "reply"]]])
+        let server = try await ScriptedServer([.stream(["Stream", "ed ", "reply"])])
         let cli = try CLI()
-        let tree = try Tree()
+        let tree = try Fixture()
         let result = try await cli.run(["complete", "hi", "--stream"], in: tree.root,
                                  environment: ["RLMD_BASE_URL": "http://127.0.0.1:\(server.port)/v1"])
         #expect(result.status == 0 && result.stdout == "Streamed reply\n", "\(result.stderr)")
     }
 
     @Test func doctorPingsEveryConfiguredProvider() async throws {
-        let server = try await ScriptedServer([["body": "openai:ok"]])
+        let server = try await ScriptedServer([.openAI("ok")])
         let cli = try CLI()
-        let tree = try Tree()
+        let tree = try Fixture()
         try tree.write("config.toml", """
             [providers.dead]
             kind = "openai"
@@ -92,18 +92,18 @@ import TestSupport
 
     @Test func explainsHowToConfigureAProvider() async throws {
         let cli = try CLI()
-        let tree = try Tree()
+        let tree = try Fixture()
         let scrubbed = ["RLMD_BASE_URL": "", "OPENAI_API_KEY": "", "ANTHROPIC_API_KEY": ""]
         let result = try await cli.run(["complete", "hi"], in: tree.root, environment: scrubbed)
         #expect(result.status == 2 && result.stderr.contains("OPENAI_API_KEY") && result.stderr.contains("RLMD_BASE_URL"), "\(result.stderr)")
     }
 
     @Test func providerErrorsExitOne() async throws {
-        let server = try await ScriptedServer([["status": 401, "body": ["error": ["message": "Incorrect API key"]]]])
+        let server = try await ScriptedServer([.json(["error": ["message": "Incorrect API key"]], status: 401)])
         let port = server.port
         defer { withExtendedLifetime(server) {} }
         let cli = try CLI()
-        let tree = try Tree()
+        let tree = try Fixture()
         let result = try await cli.run(["complete", "hi", "--base-url", "http://127.0.0.1:\(port)/v1"], in: tree.root,
                                  environment: ["OPENAI_API_KEY": "sk-cli-secret"])
         #expect(result.status == 1 && result.stderr.contains("Incorrect API key") && !result.stderr.contains("sk-cli-secret"))

@@ -37,7 +37,7 @@ import Glibc
         let nothing = try await cli.run(["exec"], in: tree.root)
         #expect(nothing.status == 2 && nothing.stderr.contains("nothing to run"))
 
-        let fresh = try Tree()
+        let fresh = try Fixture()
         let unindexed = try await cli.run(["exec", "--workspace", fresh.root, "--code", "1"], in: fresh.root)
         #expect(unindexed.status == 2 && unindexed.stderr == "rlmd: \(fresh.root) is not indexed yet: run `rlmd index \(fresh.root)` first\n")
     }

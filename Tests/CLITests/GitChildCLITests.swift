@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// git's listings are children of rlmd that die with it and get a time limit. A fake `git` on
 /// `PATH` stands for one that hangs (as real git does on some ignore lines): it records its pid
@@ -8,14 +9,14 @@ import Testing
     static let hasSetpriv = ["/usr/bin/setpriv", "/bin/setpriv"].contains { FileManager.default.isExecutableFile(atPath: $0) }
 
     /// A workspace with a `.git` folder (so rlmd asks git), and a folder holding the fake git.
-    static func hangingGit() throws -> (workspace: Tree, bin: Tree, pids: String) {
-        let workspace = try Tree()
+    static func hangingGit() throws -> (workspace: Fixture, bin: Fixture, pids: String) {
+        let workspace = try Fixture()
         try FileManager.default.createDirectory(atPath: workspace.root + "/.git", withIntermediateDirectories: true)
         try workspace.write(".gitignore", "*.log\n")
         try workspace.write("a.txt", "a\n")
         try workspace.write("src/b.txt", "b\n")
         try workspace.write("debug.log", "ignored\n")
-        let bin = try Tree()
+        let bin = try Fixture()
         let pids = bin.root + "/pids"
         try bin.write("git", """
             #!/bin/sh
@@ -43,7 +44,7 @@ import Testing
         return state != "Z" && state != "X"
     }
 
-    static func environment(bin: Tree, timeout: String) -> [String: String] {
+    static func environment(bin: Fixture, timeout: String) -> [String: String] {
         ["PATH": bin.root + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"), "RLMD_GIT_TIMEOUT": timeout]
     }
 

@@ -7,14 +7,14 @@ import TestSupport
     static let openAIKey = "sk-proj-CLILeakTestKey0123456789abcd"
     static let anthropicKey = "sk-ant-api03-CLILeakTestKey9876543210wxyz"
 
-    static var echoes: [[String: Any]] {
+    static var echoes: [ScriptStep] {
         let both = "\(openAIKey) and \(anthropicKey), sk-proj-****abcd"
         return [
-            ["status": 401, "body": ["error": ["message": "Incorrect API key provided: \(both)"]]],
-            ["status": 500, "raw": "proxy saw Authorization: Bearer \(openAIKey) x-api-key: \(anthropicKey)"],
-            ["status": 429, "headers": ["x-echo": both], "body": ["error": ["message": "slow down \(both)"]]],
-            ["stream": ["Hel"], "error_event": ["error": ["message": "mid-stream \(both)"]]],
-            ["status": 200, "raw": "not json \(both)"],
+            .json(["error": ["message": "Incorrect API key provided: \(both)"]], status: 401),
+            .raw("proxy saw Authorization: Bearer \(openAIKey) x-api-key: \(anthropicKey)", status: 500),
+            .json(["error": ["message": "slow down \(both)"]], status: 429, headers: ["x-echo": both]),
+            .stream(["Hel"], errorEvent: ["error": ["message": "mid-stream \(both)"]]),
+            .raw("not json \(both)", status: 200),
         ]
     }
 

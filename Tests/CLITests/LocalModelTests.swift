@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The real tiny model end to end: rlmd starts llama.cpp (PyPI xllamacpp) with SmolLM2-135M and
 /// asks it something. Its answer is not judged, only the plumbing.
@@ -13,7 +14,7 @@ import Testing
     @Test(.enabled(if: installed, "the offline model is not installed (rlmd models install-local)"))
     func completesWithTheLocalModel() async throws {
         let cli = try CLI()
-        let tree = try Tree()
+        let tree = try Fixture()
         let result = try await cli.run(["complete", "Say hello.", "--provider", "local", "--max-tokens", "8", "--json"], in: tree.root)
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct SessionCLITests {
     static let lines = [
@@ -10,8 +11,8 @@ import Testing
     ]
 
     @Test func importListAndQueryASession() async throws {
-        let home = try Tree()
-        let workspace = try Tree()
+        let home = try Fixture()
+        let workspace = try Fixture()
         let folder = "claude/projects/" + workspace.root.replacingOccurrences(of: "/", with: "-")
         try home.write("\(folder)/s-9.jsonl", Self.lines.joined(separator: "\n") + "\n")
         let cli = try CLI()
@@ -71,7 +72,7 @@ import Testing
     ]
 
     @Test func indexTakesFilesOfEveryShape() async throws {
-        let tree = try Tree()
+        let tree = try Fixture()
         let plain = Self.shaped.joined(separator: "\n") + "\n"
         let files = [
             ("crlf.jsonl", Self.shaped.joined(separator: "\r\n") + "\r\n", 4, 0),
@@ -103,8 +104,8 @@ import Testing
     }
 
     @Test func latestSessionsAreTheNewestByTheirLastMessage() async throws {
-        let home = try Tree()
-        let workspace = try Tree()
+        let home = try Fixture()
+        let workspace = try Fixture()
         let folder = "claude/projects/" + workspace.root.replacingOccurrences(of: "/", with: "-")
         let environment = ["CLAUDE_CONFIG_DIR": home.root + "/claude", "CODEX_HOME": home.root + "/codex"]
         try home.write("\(folder)/s-7.jsonl", Self.shaped.joined(separator: "\n") + "\n")

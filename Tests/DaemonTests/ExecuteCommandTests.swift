@@ -6,25 +6,24 @@ import TestSupport
 /// `workspace/executeCommand` as Helix, Sublime LSP and Zed use it: unquoted words, and answers that
 /// must be shown because such clients display nothing of a command's result.
 @Suite struct ExecuteCommandTests {
-    static func ask(_ words: [String]) -> JSONValue {
-        .object(["command": .string("rlm.ask"), "arguments": .array(words.map(JSONValue.string))])
+    static func ask(_ words: [String]) -> ExecuteCommand.Params {
+        ExecuteCommand.Params(command: "rlm.ask", arguments: words.map(JSONValue.string))
     }
 
     @Test func wordsAreJoinedAndTheAnswerOpensAsADocumentWhenTheClientCanShowOne() async throws {
         let fixture = try QuestionTests.workspace()
-        let server = try await ScriptedServer([["model": "root-model", "body": "openai:```repl\nFINAL('retry is at src/retry.py:1')\n```"]])
+        let server = try await ScriptedServer([.openAI("```repl\nFINAL('retry is at src/retry.py:1')\n```", model: "root-model")])
         let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
         _ = await client.initialize(root: fixture.root, options: QuestionTests.options(server),
                                     capabilities: .object(["window": .object(["showDocument": .object(["support": .bool(true)])])]))
-        let answered = await client.request(ExecuteCommand.method, Self.ask(["Where", "is", "retry?"]))
+        let answered = await client.request(ExecuteCommand.self, Self.ask(["Where", "is", "retry?"]))
         #expect(answered.value?["answer"] == .string("retry is at src/retry.py:1"))
         let prompt = try await server.requests().first?["body"] as? [String: Any]
         let messages = prompt?["messages"] as? [[String: Any]]
         #expect((messages?.last?["content"] as? String)?.contains("Where is retry?") == true)
 
-        let shown = try #require(client.notifications(ShowDocument.method).first)
-        let uri = try #require(shown.params["uri"]?.stringValue)
-        let file = try #require(URL(string: uri)).path
+        let shown = try #require(client.serverRequests(ShowDocument.self).first)
+        let file = try #require(URL(string: shown.uri)).path
         #expect(file.hasPrefix(fixture.root + "/../state/rlmd/answers/") || file.contains("/state/rlmd/answers/"))
         let markdown = try String(contentsOfFile: file, encoding: .utf8)
         #expect(markdown.hasPrefix("# Where is retry?\n"))
@@ -37,13 +36,13 @@ import TestSupport
 
     @Test func aClientThatCannotShowDocumentsGetsTheAnswersHeadAsAMessage() async throws {
         let fixture = try QuestionTests.workspace()
-        let server = try await ScriptedServer([["model": "root-model", "body": "openai:```repl\nFINAL('retry is at src/retry.py:1')\n```"]])
+        let server = try await ScriptedServer([.openAI("```repl\nFINAL('retry is at src/retry.py:1')\n```", model: "root-model")])
         let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
         _ = await client.initialize(root: fixture.root, options: QuestionTests.options(server))
-        #expect(await client.request(ExecuteCommand.method, Self.ask(["Where is retry?"])).value?["partial"] == .bool(false))
-        let message = try #require(client.notifications(ShowMessage.method).first)
-        #expect(message.params["type"] == .int(3))
-        #expect(message.params["message"]?.stringValue?.hasPrefix("retry is at src/retry.py:1\n\n1 turn · 1 model call") == true)
+        #expect(await client.request(ExecuteCommand.self, Self.ask(["Where is retry?"])).value?["partial"] == .bool(false))
+        let message = try #require(client.notifications(ShowMessage.self).first)
+        #expect(message.type == 3)
+        #expect(message.message.hasPrefix("retry is at src/retry.py:1\n\n1 turn · 1 model call"))
         #expect(client.notifications(ShowDocument.method).isEmpty)
         #expect(await client.exit() == 1)
     }
@@ -60,21 +59,20 @@ import TestSupport
         let summary = await client.request(ExecuteCommand.method, .object(["command": .string("rlm.summarizeSession"),
                                                                            "arguments": .array([.int(1)])]))
         #expect(summary.failure?.code == .invalidParams)
-        #expect(await client.request(Status.method).value?["index"] != nil)  // still serving
+        #expect(await client.request(Status.self).value?.index != nil)  // still serving
         #expect(await client.exit() == 1)
     }
 
     @Test func aPartialAnswerNamesTheLimitAndStatusTheDaemonsPid() async throws {
         let fixture = try QuestionTests.workspace()
-        let server = try await ScriptedServer([["model": "root-model", "body": "openai:```repl\nprint(1)\n```"]])
+        let server = try await ScriptedServer([.openAI("```repl\nprint(1)\n```", model: "root-model")])
         let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
-        let options: JSONValue = .object(["baseUrl": .string("http://127.0.0.1:\(server.port)/v1"), "model": .string("root-model"),
-                                          "budgets": .object(["maxIterations": .int(1)])])
+        let options = Initialize.Options(baseUrl: "http://127.0.0.1:\(server.port)/v1", model: "root-model", budgets: Budgets(maxIterations: 1))
         _ = await client.initialize(root: fixture.root, options: options)
-        let answer = await client.request(Ask.method, .object(["question": .string("Q"), "workDoneToken": .string("p")])).value
-        #expect(answer?["partial"] == .bool(true) && answer?["stop"] == .string("iterations"))
-        #expect(client.progressValues(token: .string("p")).last?["reason"] == .string("budget"))
-        #expect(await client.request(Status.method).value?["pid"] == .int(Int(getpid())))
+        let answer = await client.request(Ask.self, Ask.Params(question: "Q", workDoneToken: .string("p"))).value
+        #expect(answer?.partial == true && answer?.stop == "iterations")
+        #expect(client.workDone(token: .string("p")).last?.reason == .budget)
+        #expect(await client.request(Status.self).value?.pid == Int(getpid()))
         #expect(await client.exit() == 1)
     }
 
@@ -88,17 +86,15 @@ import TestSupport
         try line.write(toFile: folder + "/s9.jsonl", atomically: true, encoding: .utf8)
         let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/..", extra: ["CLAUDE_CONFIG_DIR": claude]))
         _ = await client.initialize(root: fixture.root)
-        let sessions = await client.request(Sessions.method)
-        let first = try #require(sessions.value.flatMap { if case .array(let list) = $0 { list.first } else { nil } })
-        #expect(first["id"] == .string("s9") && first["tool"] == .string("claude"))
-        #expect(first["bytes"] == .int(line.utf8.count))
-        #expect(first["title"] == .string("Cache design"))
+        let first = try #require(try await client.call(Sessions.self).first)
+        #expect(first.id == "s9" && first.tool == "claude")
+        #expect(first.bytes == line.utf8.count)
+        #expect(first.title == "Cache design")
         // Without a summary, the person's first message names it.
         try (#"{"type":"user","sessionId":"s8","timestamp":"2026-10-01T12:00:00Z","message":{"role":"user","content":"\n  Why is the build slow?\nDetails follow."}}"# + "\n")
             .write(toFile: folder + "/s8.jsonl", atomically: true, encoding: .utf8)
-        let both = await client.request(Sessions.method).value
-        let untitled = try #require({ if case .array(let list) = both { list.first { $0["id"] == .string("s8") } } else { nil } }())
-        #expect(untitled["title"] == .string("Why is the build slow?"))
+        let untitled = try #require(try await client.call(Sessions.self).first { $0.id == "s8" })
+        #expect(untitled.title == "Why is the build slow?")
         #expect(await client.exit() == 1)
     }
 }

@@ -10,31 +10,29 @@ import TestSupport
         let fixture = try Fixture()
         try fixture.write("a.txt", "alpha\n")
         let client = TestClient(environment: TestClient.environment(cache: fixture.root + "/.."))
-        #expect(await client.request(Status.method).failure?.code == .serverNotInitialized)
-        let initialized = await client.initialize(root: fixture.root)
-        let result = try #require(initialized.value)
-        #expect(result["capabilities"]?["executeCommandProvider"]?["commands"] == .array(ExecuteCommand.commands.map { .string($0) }))
-        #expect(result["serverInfo"]?["name"] == .string("rlmd"))
-        client.send(Initialized.method, .object([:]), id: nil)
+        #expect(await client.request(Status.self).failure?.code == .serverNotInitialized)
+        let result = try await client.initialize(root: fixture.root, options: nil).get()
+        #expect(result.capabilities.executeCommandProvider.commands == ExecuteCommand.commands)
+        #expect(result.serverInfo.name == "rlmd")
+        client.notify(Initialized.self, .object([:]))
         #expect(await client.initialize(root: fixture.root).failure?.code == .invalidRequest)
         #expect(await client.request("rlm/nope").failure?.code == .methodNotFound)
         #expect(await client.request(TrajectoryRequest.method, .object(["id": .int(5)])).failure?.code == .invalidParams)
-        #expect(await client.request(TrajectoryRequest.method, .object(["id": .string("missing")])).failure?.code == .unknownTrajectory)
-        client.send(CancelRequest.method, .object(["id": .int(999)]), id: nil)  // unknown id: ignored
+        #expect(await client.request(TrajectoryRequest.self, TrajectoryRequest.Params(id: "missing")).failure?.code == .unknownTrajectory)
+        client.notify(CancelRequest.self, CancelRequest.Params(id: .int(999)))  // unknown id: ignored
 
-        let indexed = try #require(await client.request(IndexWorkspace.method).value)
-        #expect(indexed["files"] == .int(1))
+        #expect(try await client.call(IndexWorkspace.self).files == 1)
         try fixture.write("b.txt", "beta\n")
         client.send(DidSave.method, .object(["textDocument": .object(["uri": .string("file:///x")])]), id: nil)
-        var files: JSONValue?
-        for _ in 0..<200 where files != .int(2) {
-            files = await client.request(Status.method).value?["files"]
+        var files: Int?
+        for _ in 0..<200 where files != 2 {
+            files = await client.request(Status.self).value?.files
             try await Task.sleep(for: .milliseconds(10))
         }
-        #expect(files == .int(2))
+        #expect(files == 2)
 
         #expect(await client.request(Shutdown.method).value == .null)
-        #expect(await client.request(Status.method).failure?.code == .invalidRequest)
+        #expect(await client.request(Status.self).failure?.code == .invalidRequest)
         #expect(await client.exit() == 0)
     }
 
@@ -50,7 +48,7 @@ import TestSupport
         #expect(home.failure?.message.contains("it is your home folder and holds no project marker (.git") == true, "\(home)")
         try fixture.write(".rlmignore", "")
         #expect(await client.initialize(root: fixture.root).value?["serverInfo"] != nil)
-        #expect(await client.request(IndexWorkspace.method).value?["files"] == .int(2))
+        #expect(await client.request(IndexWorkspace.self).value?.files == 2)
         #expect(await client.exit() == 1)
     }
 

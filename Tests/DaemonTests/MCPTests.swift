@@ -50,8 +50,8 @@ import TestSupport
     @Test func askRepoAnswersWithCitationsProgressAndAConversation() async throws {
         let fixture = try QuestionTests.workspace()
         let server = try await ScriptedServer([
-            ["model": "root-model", "body": "openai:```repl\nFINAL('In src/retry.py:1.')\n```"],
-            ["model": "root-model", "body": "openai:```repl\nFINAL('Yes: ' + history[0]['answer'])\n```"],
+            .openAI("```repl\nFINAL('In src/retry.py:1.')\n```", model: "root-model"),
+            .openAI("```repl\nFINAL('Yes: ' + history[0]['answer'])\n```", model: "root-model"),
         ])
         let client = Self.client(fixture, server: server)
         _ = await client.request("initialize", .object([:]))

@@ -12,6 +12,8 @@ final class TestClient: @unchecked Sendable {
     private var responses: [RequestID: Result<JSONValue, ResponseError>] = [:]
     private var unnumbered: [ResponseError] = []
     private var received: [(method: String, params: JSONValue)] = []
+    /// Indices into `received` that `nextNotification` has handed out.
+    private var taken: Set<Int> = []
     private var nextID = 100
     private let toServer: Int32
 
@@ -110,11 +112,31 @@ final class TestClient: @unchecked Sendable {
 
     func unnumberedErrors() -> [ResponseError] { lock.withLock { unnumbered } }
 
+    /// The first received `M` notification that `matching` accepts and no earlier call took; it is
+    /// marked taken (for `nextNotification`).
+    func take<M: NotificationMethod>(_ type: M.Type, _ matching: (M.Params) -> Bool) -> M.Params? {
+        lock.withLock {
+            for (index, item) in received.enumerated() where item.method == M.method && !taken.contains(index) {
+                guard let params = try? item.params.decode(M.Params.self), matching(params) else { continue }
+                taken.insert(index)
+                return params
+            }
+            return nil
+        }
+    }
+
     func initialize(root: String, options: JSONValue = .null, capabilities: JSONValue = .null) async -> Result<JSONValue, ResponseError> {
         var params: [String: JSONValue] = ["rootUri": .string(URL(fileURLWithPath: root).absoluteString)]
         if capabilities != .null { params["capabilities"] = capabilities }
         if options != .null { params["initializationOptions"] = options }
         return await request(Initialize.method, .object(params))
+    }
+
+    /// `initialize` with typed options: the same params as above (nil fields are left out).
+    func initialize(root: String, options: Initialize.Options?, capabilities: JSONValue? = nil) async -> Result<Initialize.Result, ResponseError> {
+        var params = Initialize.Params(rootUri: URL(fileURLWithPath: root).absoluteString, initializationOptions: options)
+        params.capabilities = capabilities
+        return await request(Initialize.self, params)
     }
 
     func exit() async -> Int32 {

@@ -14,9 +14,9 @@ import TestSupport
         try fixture.write("a.md", "emoji 😀 and → here\n")
         let environment = TestClient.environment(cache: fixture.root + "/..")
         let client = TestClient(environment: environment)
-        let options: JSONValue = exact ? .object(["sandbox": .object(["exactText": .bool(true)])]) : .null
-        _ = try #require(await client.initialize(root: fixture.root, options: options).value)
-        _ = try #require(await client.request(IndexWorkspace.method).value)
+        let options = exact ? Initialize.Options(sandbox: SandboxOptions(exactText: true)) : nil
+        _ = try await client.initialize(root: fixture.root, options: options).get()
+        _ = try await client.call(IndexWorkspace.self)
         let directory = StoreLocation.forWorkspace(root: fixture.root, environment: environment).directory
         func copies() -> [String] {
             ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter {

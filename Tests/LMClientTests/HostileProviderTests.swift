@@ -20,15 +20,15 @@ import TestSupport
     }
 
     /// Every shape a provider's error can take, each echoing both keys.
-    static var echoes: [[String: Any]] {
+    static var echoes: [ScriptStep] {
         let both = "\(openAIKey) / x-api-key: \(anthropicKey) / sk-proj-****abcd"
         return [
-            ["status": 401, "body": ["error": ["message": "Incorrect API key provided: \(both)", "type": "invalid_request_error"]]],
-            ["status": 500, "raw": "proxy error, request had Authorization: Bearer \(openAIKey) and \(anthropicKey)"],
-            ["status": 200, "raw": "not json \(both)"],
-            ["status": 429, "headers": ["x-echo": both], "body": ["error": ["message": "slow down \(both)"]]],
-            ["stream": ["Hel"], "error_event": ["error": ["message": "mid-stream \(both)"]]],
-            ["stream": ["Hel"], "format": "anthropic", "error_event": ["type": "error", "error": ["type": "api_error", "message": both]]],
+            .json(["error": ["message": "Incorrect API key provided: \(both)", "type": "invalid_request_error"]], status: 401),
+            .raw("proxy error, request had Authorization: Bearer \(openAIKey) and \(anthropicKey)", status: 500),
+            .raw("not json \(both)", status: 200),
+            .json(["error": ["message": "slow down \(both)"]], status: 429, headers: ["x-echo": both]),
+            .stream(["Hel"], errorEvent: ["error": ["message": "mid-stream \(both)"]]),
+            .stream(["Hel"], format: .anthropic, errorEvent: ["type": "error", "error": ["type": "api_error", "message": both]]),
         ]
     }
 
@@ -55,7 +55,7 @@ import TestSupport
         }
         for client in clients {
             do {
-                if step["stream"] != nil {
+                if step.json["stream"] != nil {
                     for try await _ in client.stream(Self.request) {}
                 } else {
                     _ = try await client.complete(Self.request)
@@ -69,9 +69,9 @@ import TestSupport
     }
 
     @Test func crossOriginRedirectsDropTheKey() async throws {
-        let elsewhere = try await ScriptedServer([["body": "openai:from elsewhere"]])
+        let elsewhere = try await ScriptedServer([.openAI("from elsewhere")])
         let target = elsewhere.baseURL.absoluteString + "/v1/chat/completions"
-        let server = try await ScriptedServer([["status": 307, "headers": ["Location": target], "raw": ""]])
+        let server = try await ScriptedServer([.raw("", status: 307, headers: ["Location": target])])
         _ = try? await Self.openAI(server).complete(Self.request)
         _ = try? await Self.anthropic(server).complete(Self.request)
         let seen = try await elsewhere.requests()
@@ -84,8 +84,8 @@ import TestSupport
 
     @Test func sameOriginRedirectsKeepIt() async throws {
         let server = try await ScriptedServer([
-            ["status": 308, "headers": ["Location": "/v2/chat/completions"], "raw": ""],
-            ["body": "openai:moved"],
+            .raw("", status: 308, headers: ["Location": "/v2/chat/completions"]),
+            .openAI("moved"),
         ])
         let completion = try await Self.openAI(server).complete(Self.request)
         #expect(completion.text == "moved")
@@ -99,7 +99,7 @@ import TestSupport
     }
 
     @Test func theDeadlineBoundsAttemptsAndRetries() async throws {
-        let server = try await ScriptedServer([["hang": true]])
+        let server = try await ScriptedServer([.hang])
         let client = ModelClient(api: OpenAICompatibleAPI(baseURL: server.baseURL, apiKey: nil),
                                  retry: RetryPolicy(maxAttempts: 5, baseDelay: 0.5, maxDelay: 30), timeout: 60)
         var request = Self.request
@@ -116,13 +116,13 @@ import TestSupport
 
     @Test func anEndlessReplyIsCutAtTheCap() async throws {
         #expect(BodyLimits().success == 32 << 20 && BodyLimits().error == 64 << 10)
-        let server = try await ScriptedServer([["endless": "{\"choices\": ["]])
+        let server = try await ScriptedServer([.endless("{\"choices\": [")])
         let client = ModelClient(api: OpenAICompatibleAPI(baseURL: server.baseURL, apiKey: nil), retry: Self.retry, timeout: 120, transport: Self.smallCap)
         await #expect(throws: LMError.replyTooLarge(limit: 1 << 20)) { try await client.complete(Self.request) }
     }
 
     @Test func anEndlessStreamIsCutAtTheCap() async throws {
-        let server = try await ScriptedServer([["endless": "word ", "stream": true]])
+        let server = try await ScriptedServer([.endless("word ", stream: true)])
         let client = ModelClient(api: OpenAICompatibleAPI(baseURL: server.baseURL, apiKey: nil), retry: Self.retry, timeout: 120, transport: Self.smallCap)
         var texts = 0
         await #expect(throws: LMError.replyTooLarge(limit: 1 << 20)) {
@@ -132,7 +132,7 @@ import TestSupport
     }
 
     @Test func anEndlessErrorBodyKeepsItsHead() async throws {
-        let server = try await ScriptedServer([["endless": "overloaded ", "status": 400]])
+        let server = try await ScriptedServer([.endless("overloaded ", status: 400)])
         do {
             _ = try await Self.openAI(server, timeout: 120).complete(Self.request)
             Issue.record("no error")

@@ -20,7 +20,7 @@ import TestSupport
                                            maxTokens: 50, temperature: 0, stop: ["```\n"])
 
     @Test func openAICompatibleRoundTrip() async throws {
-        let server = try await ScriptedServer([["body": "openai:Hello there"]])
+        let server = try await ScriptedServer([.openAI("Hello there")])
         let completion = try await Self.openAI(server).complete(Self.request)
         #expect(completion.text == "Hello there" && completion.model == "scripted-model" && completion.finishReason == "stop")
         #expect(completion.usage == Usage(input: 12, output: 5, cachedInput: 4))
@@ -37,7 +37,7 @@ import TestSupport
     }
 
     @Test func anthropicRoundTrip() async throws {
-        let server = try await ScriptedServer([["body": "anthropic:Hi"]])
+        let server = try await ScriptedServer([.anthropic("Hi")])
         let request = CompletionRequest(model: "claude-sonnet-4-5", messages: [.system("Be brief."), .user("hi")], stop: ["STOP"])
         let completion = try await Self.anthropic(server).complete(request)
         #expect(completion.text == "Hi" && completion.finishReason == "end_turn")
@@ -56,7 +56,7 @@ import TestSupport
     }
 
     @Test func anthropicCachesTheGrowingPrefixWhenAsked() async throws {
-        let server = try await ScriptedServer([["body": "anthropic:ok"]])
+        let server = try await ScriptedServer([.anthropic("ok")])
         let request = CompletionRequest(model: "claude-sonnet-4-5", messages: [.system("rules"), .user("q1"), .assistant("a1"), .user("q2")],
                                         cachePrefix: true)
         _ = try await Self.anthropic(server).complete(request)
@@ -69,7 +69,7 @@ import TestSupport
     }
 
     @Test func promptsBeyondTheWindowFailBeforeAnyRequest() async throws {
-        let server = try await ScriptedServer([["body": "openai:never"]])
+        let server = try await ScriptedServer([.openAI("never")])
         let huge = String(repeating: "word ", count: 140_000)  // ~175k tokens against gpt-4o's 128k
         let request = CompletionRequest(model: "gpt-4o", messages: [.user(huge)])
         await #expect(throws: LMError.self) { try await Self.openAI(server).complete(request) }
@@ -83,8 +83,8 @@ import TestSupport
 
     @Test func retriesRateLimitsHonouringRetryAfter() async throws {
         let server = try await ScriptedServer([
-            ["status": 429, "headers": ["Retry-After": "1"], "body": ["error": ["message": "slow down"]]],
-            ["body": "openai:ok"],
+            .json(["error": ["message": "slow down"]], status: 429, headers: ["Retry-After": "1"]),
+            .openAI("ok"),
         ])
         let started = Date()
         let completion = try await Self.openAI(server).complete(Self.request)
@@ -94,10 +94,10 @@ import TestSupport
 
     @Test func retriesServerErrorsOverloadAndResets() async throws {
         let server = try await ScriptedServer([
-            ["status": 500, "body": ["error": ["message": "boom"]]],
-            ["reset": true],
-            ["status": 529, "body": ["type": "error", "error": ["type": "overloaded_error", "message": "Overloaded"]]],
-            ["body": "openai:finally"],
+            .json(["error": ["message": "boom"]], status: 500),
+            .reset,
+            .json(["type": "error", "error": ["type": "overloaded_error", "message": "Overloaded"]], status: 529),
+            .openAI("finally"),
         ])
         // A connection dropped without a reply surfaces as a transport error or, when URLSession
         // (libcurl) waits on the dead keep-alive connection, as our per-attempt timeout.
@@ -109,13 +109,13 @@ import TestSupport
     }
 
     @Test func givesUpAfterTheLastAttempt() async throws {
-        let server = try await ScriptedServer([["status": 503, "body": ["error": ["message": "unavailable"]]]])
+        let server = try await ScriptedServer([.json(["error": ["message": "unavailable"]], status: 503)])
         await #expect(throws: LMError.server(status: 503, "unavailable")) { try await Self.openAI(server).complete(Self.request) }
         #expect(try await server.requests().count == 3)
     }
 
     @Test func slowRepliesTimeOut() async throws {
-        let server = try await ScriptedServer([["delay": 120.0, "body": "openai:late"]])
+        let server = try await ScriptedServer([.openAI("late").delayed(120)])
         let client = Self.openAI(server, retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 1), timeout: 0.3)
         let started = Date()
         await #expect(throws: LMError.timeout(0.3)) { try await client.complete(Self.request) }
@@ -126,15 +126,15 @@ import TestSupport
     }
 
     @Test func errorsAreTypedAndNeverCarryTheKey() async throws {
-        let cases: [([String: Any], (LMError) -> Bool)] = [
-            (["status": 401, "body": ["error": ["message": "Incorrect API key provided"]]], {
+        let cases: [(ScriptStep, (LMError) -> Bool)] = [
+            (.json(["error": ["message": "Incorrect API key provided"]], status: 401), {
                 if case .authentication(let message) = $0 { return message.contains("Incorrect API key") } else { return false }
             }),
-            (["status": 400, "body": ["error": ["message": "This model's maximum context length is 8192 tokens", "code": "context_length_exceeded"]]], {
+            (.json(["error": ["message": "This model's maximum context length is 8192 tokens", "code": "context_length_exceeded"]], status: 400), {
                 if case .contextTooLong = $0 { return true } else { return false }
             }),
-            (["raw": "{not json"], { if case .malformedReply = $0 { return true } else { return false } }),
-            (["body": ["choices": []]], { if case .malformedReply = $0 { return true } else { return false } }),
+            (.raw("{not json"), { if case .malformedReply = $0 { return true } else { return false } }),
+            (.json(["choices": []]), { if case .malformedReply = $0 { return true } else { return false } }),
         ]
         for (step, matches) in cases {
             let server = try await ScriptedServer([step])
@@ -150,13 +150,13 @@ import TestSupport
     }
 
     @Test func replyWithoutUsageHasNoCost() async throws {
-        let server = try await ScriptedServer([["body": ["model": "m", "choices": [["message": ["role": "assistant", "content": "x"]]]]]])
+        let server = try await ScriptedServer([.json(["model": "m", "choices": [["message": ["role": "assistant", "content": "x"]]]])])
         let completion = try await Self.openAI(server).complete(Self.request)
         #expect(completion.text == "x" && !completion.usage.reported && completion.costUSD == nil)
     }
 
     @Test func unknownModelsHaveTokensButNoPrice() async throws {
-        let server = try await ScriptedServer([["body": "openai:x"]])
+        let server = try await ScriptedServer([.openAI("x")])
         var request = Self.request
         request.model = "my-local-model"
         let completion = try await Self.openAI(server).complete(request)
@@ -164,7 +164,7 @@ import TestSupport
     }
 
     @Test func cancellingTheTaskAbortsTheRequest() async throws {
-        let server = try await ScriptedServer([["delay": 30.0, "body": "openai:too late"]])
+        let server = try await ScriptedServer([.openAI("too late").delayed(30)])
         let client = Self.openAI(server)
         let started = Date()
         let task = Task { try await client.complete(Self.request) }
@@ -176,7 +176,7 @@ import TestSupport
     }
 
     @Test func connectionsAreReusedAcrossCalls() async throws {
-        let server = try await ScriptedServer([["body": "openai:again"]])
+        let server = try await ScriptedServer([.openAI("again")])
         let client = Self.openAI(server)
         for _ in 0..<5 { _ = try await client.complete(Self.request) }
         let connections = Set(try await server.requests().compactMap { $0["connection"] as? Int })
@@ -185,7 +185,7 @@ import TestSupport
     }
 
     @Test func concurrencyIsLimited() async throws {
-        let server = try await ScriptedServer([["delay": 0.2, "body": "openai:x"]])
+        let server = try await ScriptedServer([.openAI("x").delayed(0.2)])
         let client = ModelClient(api: OpenAICompatibleAPI(baseURL: server.baseURL, apiKey: nil), maxConcurrent: 2)
         let started = Date()
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -199,7 +199,7 @@ import TestSupport
 
 @Suite struct ResponseCacheTests {
     @Test func temperatureZeroRepliesAreServedFromTheCache() async throws {
-        let server = try await ScriptedServer([["body": "openai:cached answer"]])
+        let server = try await ScriptedServer([.openAI("cached answer")])
         let folder = FileManager.default.temporaryDirectory.path + "/rlmd-cache-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/responses.sqlite"

@@ -17,7 +17,7 @@ import TestSupport
     }
 
     @Test func openAIStreamsDeltasThenUsage() async throws {
-        let server = try await ScriptedServer([["stream": ["Hel", "lo", " there"]]])
+        let server = try await ScriptedServer([.stream(["Hel", "lo", " there"])])
         let client = ModelClientTests.openAI(server)
         let (texts, completion) = try await Self.collect(client.stream(ModelClientTests.request))
         #expect(texts == ["Hel", "lo", " there"])
@@ -28,7 +28,7 @@ import TestSupport
     }
 
     @Test func anthropicStreamsEvents() async throws {
-        let server = try await ScriptedServer([["stream": ["Hi", "!"], "format": "anthropic"]])
+        let server = try await ScriptedServer([.stream(["Hi", "!"], format: .anthropic)])
         let request = CompletionRequest(model: "claude-haiku-4-5", messages: [.user("hi")])
         let (texts, completion) = try await Self.collect(ModelClientTests.anthropic(server).stream(request))
         #expect(texts == ["Hi", "!"] && completion?.text == "Hi!" && completion?.finishReason == "end_turn")
@@ -37,15 +37,15 @@ import TestSupport
 
     @Test func failuresBeforeTheFirstTokenAreRetried() async throws {
         let server = try await ScriptedServer([
-            ["status": 429, "headers": ["Retry-After": "0"], "body": ["error": ["message": "busy"]]],
-            ["stream": ["ok"]],
+            .json(["error": ["message": "busy"]], status: 429, headers: ["Retry-After": "0"]),
+            .stream(["ok"]),
         ])
         let (texts, completion) = try await Self.collect(ModelClientTests.openAI(server).stream(ModelClientTests.request))
         #expect(texts == ["ok"] && completion?.attempts == 2)
     }
 
     @Test func aStreamCutMidwayFailsWithoutRetrying() async throws {
-        let server = try await ScriptedServer([["stream": ["one", "two", "three"], "cut_after": 2]])
+        let server = try await ScriptedServer([.stream(["one", "two", "three"], cutAfter: 2)])
         var texts: [String] = []
         do {
             for try await event in ModelClientTests.openAI(server).stream(ModelClientTests.request) {

@@ -3,18 +3,19 @@ import LMClient
 import REPL
 import RLMEngine
 import Testing
+import TestSupport
 
 @Suite struct EngineBudgetTests {
     /// A root model that never finishes; the last "answer now" call is the final step.
-    static var endless: [[String: Any]] { [
+    static var endless: [ScriptStep] { [
         reply("print('exploring')"),
         reply("print('still exploring')"),
         reply("print('and more')"),
-        ["model": EngineHarness.root, "body": "openai:From what I saw: retries are in src/retry.py:1.\n```repl\nprint('ignored')\n```"],
+        .openAI("From what I saw: retries are in src/retry.py:1.\n```repl\nprint('ignored')\n```", model: EngineHarness.root),
     ] }
 
     @Test func runningOutOfTurnsGivesAPartialAnswerFromOneLastCall() async throws {
-        let harness = try await EngineHarness(Self.endless)
+        let harness = try await EngineHarness(Self.endless, over: .inProcess)
         let session = harness.session { $0.limits.maxIterations = 3 }
         let answer = try await session.ask("Q")
         await session.close()
@@ -35,8 +36,8 @@ import Testing
     ])
     func everyBudgetStopsTheQuestion(kind: String, expected: StopReason) async throws {
         var steps = Self.endless
-        if kind == "wall" { steps[0]["delay"] = 0.6 }
-        let harness = try await EngineHarness(steps)
+        if kind == "wall" { steps[0] = steps[0].delayed(0.6) }
+        let harness = try await EngineHarness(steps, over: .inProcess)
         let session = harness.session {
             switch kind {
             case "calls": $0.limits.maxCalls = 2
@@ -51,7 +52,7 @@ import Testing
     }
 
     @Test func theTimeBudgetBoundsAModelThatNeverAnswers() async throws {
-        let harness = try await EngineHarness([["hang": true]], maxAttempts: 5)
+        let harness = try await EngineHarness([.hang], maxAttempts: 5)
         let session = harness.session { $0.limits.maxWallSeconds = 2 }
         let started = ContinuousClock.now
         let answer = try await session.ask("Q")
@@ -64,8 +65,8 @@ import Testing
 
     @Test func theCostBudgetCountsPricedCalls() async throws {
         let harness = try await EngineHarness([
-            ["body": "openai:```repl\nprint(llm_query('x'))\n```"],
-            ["body": "openai:Partial: nothing yet."],
+            .openAI("```repl\nprint(llm_query('x'))\n```"),
+            .openAI("Partial: nothing yet."),
         ])
         let priced = ModelChoice(client: harness.client, name: "gpt-4o-mini")
         var options = RLMOptions()
@@ -80,9 +81,9 @@ import Testing
     @Test func subCallsPastTheBudgetGetAnErrorStringNotACall() async throws {
         let harness = try await EngineHarness([
             reply("print(llm_query_batched(['a', 'b', 'c']))"),
-            ["model": EngineHarness.sub, "echo": "ok "],
+            .echo("ok ", model: EngineHarness.sub),
             reply("FINAL('done')"),
-        ])
+        ], over: .inProcess)
         let session = harness.session { $0.limits.maxCalls = 3 }
         let answer = try await session.ask("Q")
         await session.close()
@@ -93,7 +94,7 @@ import Testing
     }
 
     @Test func anOutageMidRunIsRetriedAcrossTurnsThenGivesUpWithTheError() async throws {
-        let outage: [String: Any] = ["model": EngineHarness.root, "status": 500, "body": ["error": ["message": "upstream down"]]]
+        let outage = ScriptStep.json(["error": ["message": "upstream down"]], status: 500).serving(model: EngineHarness.root)
         let recovering = try await EngineHarness([reply("x = 1\nprint(x)"), outage, outage, reply("FINAL('back: ' + str(x))")])
         let session = recovering.session()
         let answer = try await session.ask("Q")

@@ -5,26 +5,42 @@ import REPL
 import RLMEngine
 import TestSupport
 
-/// A small indexed repository, a scripted OpenAI-compatible server and a session over them.
+/// A small indexed repository, a scripted model and a session over them. The model is the scripted
+/// OpenAI-compatible server behind a real `ModelClient` (`.http`, the default), or `ScriptedModel`
+/// in this process (`.inProcess`) for tests that only need its replies.
 final class EngineHarness {
+    enum Transport { case http, inProcess }
+
     let fixture: Fixture
-    let server: ScriptedServer
-    let client: ModelClient
+    /// Nil in process.
+    let server: ScriptedServer?
+    let client: any LanguageModel
+    private let scripted: ScriptedModel?
     let store: TrajectoryStore
     let snapshot: ContextSnapshot
 
     static let root = "root-model", sub = "sub-model", child = "child-model"
 
-    init(_ steps: [[String: Any]], maxAttempts: Int = 1) async throws {
+    init(_ steps: [ScriptStep], maxAttempts: Int = 1, over transport: Transport = .http) async throws {
         fixture = try Fixture()
         try fixture.write("src/retry.py", "def retry(call, attempts=3):\n    # back off exponentially\n    return call()\n")
         try fixture.write("src/app.py", "from retry import retry\n\ndef main():\n    return retry(lambda: 42)\n")
         try fixture.write("README.md", "# Sample\nA sample project with retries.\n")
         try fixture.index()
         snapshot = try fixture.snapshot()
-        server = try await ScriptedServer(steps)
-        client = ModelClient(api: OpenAICompatibleAPI(baseURL: server.baseURL.appendingPathComponent("v1"), apiKey: nil),
-                             retry: RetryPolicy(maxAttempts: maxAttempts, baseDelay: 0.01, maxDelay: 0.05), timeout: 10)
+        switch transport {
+        case .http:
+            let server = try await ScriptedServer(steps)
+            self.server = server
+            scripted = nil
+            client = ModelClient(api: OpenAICompatibleAPI(baseURL: server.baseURL.appendingPathComponent("v1"), apiKey: nil),
+                                 retry: RetryPolicy(maxAttempts: maxAttempts, baseDelay: 0.01, maxDelay: 0.05), timeout: 10)
+        case .inProcess:
+            server = nil
+            let model = ScriptedModel(steps)
+            scripted = model
+            client = model
+        }
         store = try TrajectoryStore(path: fixture.root + "/../trajectories.sqlite")
     }
 
@@ -40,9 +56,13 @@ final class EngineHarness {
         return RLMSession(context: .store(snapshot), models: models, options: options, store: store)
     }
 
-    /// The chat requests the server saw for `model`, in order.
+    /// The chat requests made for `model`, in order, as request bodies (the server's log, or what
+    /// the in-process model was asked in the same shape).
     func requests(model: String) async throws -> [[String: Any]] {
-        try await server.requests().compactMap { $0["body"] as? [String: Any] }.filter { $0["model"] as? String == model }
+        let bodies = if let scripted { scripted.requests.map(ScriptedModel.body) } else {
+            try await server?.requests().compactMap { $0["body"] as? [String: Any] } ?? []
+        }
+        return bodies.filter { $0["model"] as? String == model }
     }
 
     static func lastUserMessage(_ request: [String: Any]) -> String {
@@ -52,6 +72,6 @@ final class EngineHarness {
 }
 
 /// A root-model reply: a sentence and one ```repl block.
-func reply(_ code: String, say: String = "Next step.") -> [String: Any] {
-    ["model": EngineHarness.root, "body": "openai:\(say)\n```repl\n\(code)\n```"]
+func reply(_ code: String, say: String = "Next step.") -> ScriptStep {
+    .openAI("\(say)\n```repl\n\(code)\n```", model: EngineHarness.root)
 }

@@ -3,6 +3,7 @@ import LMClient
 import REPL
 import RLMEngine
 import Testing
+import TestSupport
 
 @Suite struct EngineLoopTests {
     @Test func aMultiTurnExplorationEndsWithAnExecutedFinal() async throws {
@@ -10,7 +11,7 @@ import Testing
             reply("hits = search('retry backoff')\nprint(hits[0]['path'])", say: "I will search first."),
             reply("print(read('src/retry.py', 1, 2))"),
             reply("FINAL('Retries live in src/retry.py:1-3, used by src/app.py:4.')"),
-        ])
+        ], over: .inProcess)
         let session = harness.session()
         let collected = Task { () -> [String] in
             var kinds: [String] = []
@@ -52,10 +53,10 @@ import Testing
 
     @Test func outputTheModelInventsIsNeverTheAnswer() async throws {
         let harness = try await EngineHarness([
-            ["model": EngineHarness.root, "body": "openai:```repl\nprint(6 * 7)\n```\nOutput:\n```\n41\n```\nSo FINAL(41)."],
-            ["model": EngineHarness.root, "body": "openai:The answer is 41. FINAL(41)"],
+            .openAI("```repl\nprint(6 * 7)\n```\nOutput:\n```\n41\n```\nSo FINAL(41).", model: EngineHarness.root),
+            .openAI("The answer is 41. FINAL(41)", model: EngineHarness.root),
             reply("x = 6 * 7\nFINAL_VAR('x')"),
-        ])
+        ], over: .inProcess)
         let session = harness.session { $0.stopAfterCode = false }
         let answer = try await session.ask("What is six times seven?")
         await session.close()
@@ -69,11 +70,11 @@ import Testing
     @Test func batchedAndRecursiveSubCallsAreAnsweredAndRecorded() async throws {
         let harness = try await EngineHarness([
             reply("parts = llm_query_batched(['alpha', 'beta', 'gamma'])\nprint(parts)"),
-            ["model": EngineHarness.sub, "echo": "sum: "],
+            .echo("sum: ", model: EngineHarness.sub),
             reply("inner = rlm_query('What does the text start with?', context='inner text here')\nprint(inner)"),
-            ["model": EngineHarness.child, "body": "openai:```repl\nFINAL('starts with ' + context[:5])\n```"],
+            .openAI("```repl\nFINAL('starts with ' + context[:5])\n```", model: EngineHarness.child),
             reply("FINAL(parts[2] + ' / ' + inner)"),
-        ])
+        ], over: .inProcess)
         let session = harness.session()
         let answer = try await session.ask("Summarize.")
         await session.close()
@@ -91,9 +92,9 @@ import Testing
     @Test func atTheDepthLimitRlmQueryIsAPlainCall() async throws {
         let harness = try await EngineHarness([
             reply("print(rlm_query('plain?'))"),
-            ["model": EngineHarness.sub, "echo": "plain answer to: "],
+            .echo("plain answer to: ", model: EngineHarness.sub),
             reply("FINAL('done')"),
-        ])
+        ], over: .inProcess)
         let session = harness.session { $0.maxDepth = 1 }
         let answer = try await session.ask("Q")
         await session.close()
@@ -107,7 +108,7 @@ import Testing
         let harness = try await EngineHarness([
             reply("kept = 1\nimport os\nos._exit(3)"),
             reply("FINAL('recovered, kept is ' + str(globals().get('kept')))"),
-        ])
+        ], over: .inProcess)
         let session = harness.session()
         let answer = try await session.ask("Q")
         await session.close()
@@ -120,7 +121,7 @@ import Testing
         let harness = try await EngineHarness([
             reply("found = 'src/retry.py'\nFINAL('in ' + found)"),
             reply("FINAL('again ' + found + ' after ' + history[0]['answer'])"),
-        ])
+        ], over: .inProcess)
         let session = harness.session()
         let first = try await session.ask("Where?")
         let second = try await session.ask("And where is that tested?")
@@ -135,7 +136,7 @@ import Testing
     @Test func citationsAreResolvedOrFlaggedNeverInvented() async throws {
         let harness = try await EngineHarness([
             reply("FINAL('See src/retry.py:1-2, retry.py:3, src/missing.py:4, src/app.py:99 and README.md.')"),
-        ])
+        ], over: .inProcess)
         let session = harness.session()
         let answer = try await session.ask("Q")
         await session.close()

@@ -14,7 +14,7 @@ import TestSupport
     }
 
     static func setup(_ harness: EngineHarness) -> ModelSetup {
-        ModelSetup(baseURL: harness.server.baseURL.appendingPathComponent("v1").absoluteString, model: EngineHarness.root,
+        ModelSetup(baseURL: harness.server!.baseURL.appendingPathComponent("v1").absoluteString, model: EngineHarness.root,
                    subModel: EngineHarness.sub)
     }
 
@@ -29,7 +29,7 @@ import TestSupport
             reply("hit = grep('def retry')[0]\nanswers = llm_query_batched(['a', 'b'])\nprint(hit)"),
             reply("FINAL(f'{hit[0]}:{hit[1]}')"),
             reply("FINAL('again ' + hit[0])"),
-            ["model": EngineHarness.sub, "echo": "sub: "],
+            .echo("sub: ", model: EngineHarness.sub),
         ])
         let service = Self.service(harness)
         let seen = Recorder()

@@ -16,14 +16,14 @@ import TestSupport
                   say: "I will **grep** for `retry` first."),
             reply("parts = llm_query_batched(['Summarize: ' + read('src/retry.py'), 'Summarize: ' + read('src/app.py'), \"Say \(hostile)\"])\nfor p in parts:\n    print(p[:60])",
                   say: "Now three summaries at once."),
-            ["model": EngineHarness.sub, "echo": "summary: "],
+            .echo("summary: ", model: EngineHarness.sub),
             reply("inner = rlm_query('What does the text start with?', context='inner text here')\nprint(inner)"),
-            ["model": EngineHarness.child, "body": "openai:Child looks.\n```repl\nFINAL('starts with ' + context[:5])\n```"],
+            .openAI("Child looks.\n```repl\nFINAL('starts with ' + context[:5])\n```", model: EngineHarness.child),
             reply("print(undefined_name)", say: "This will fail."),
             reply("print(\"\(hostile)\")\nprint('x' * 30000)"),
-            ["model": EngineHarness.root, "body": "openai:From what I saw: retries are in src/retry.py:1-3, called at src/app.py:4 "
+            .openAI("From what I saw: retries are in src/retry.py:1-3, called at src/app.py:4 "
                 + "(not in src/gone.py:9).\n\n- **backoff**: exponential, see [the docs](https://example.com/retry)\n- unknown: \(hostile)\n"
-                + "```repl\nprint('ignored')\n```"],
+                + "```repl\nprint('ignored')\n```", model: EngineHarness.root),
         ])
         let session = harness.session { $0.limits.maxIterations = 6 }  // five root turns and the child's
         let answer = try await session.ask("Where are retries implemented, and how do they back off?")
