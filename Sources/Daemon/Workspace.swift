@@ -18,14 +18,14 @@ actor Workspace {
     private var current: Task<IndexReport, Error>?
     private var refreshAgain = false
     private let logger: Logger
-    /// Whether REPLs read the store's 2-byte copy of a non-ASCII snapshot (not with exact text).
-    private let preparesTwoByteCopy: Bool
+    /// The REPLs' `exactText`: then a non-ASCII snapshot is built from its records and needs no copy.
+    private let exactText: Bool
     private var preparing: Task<Void, Never>?
 
-    init(root: String, environment: [String: String], preparesTwoByteCopy: Bool = true, logger: Logger) {
+    init(root: String, environment: [String: String], exactText: Bool = false, logger: Logger) {
         self.root = root
         location = StoreLocation.forWorkspace(root: root, environment: environment)
-        self.preparesTwoByteCopy = preparesTwoByteCopy
+        self.exactText = exactText
         self.logger = logger
     }
 
@@ -68,7 +68,7 @@ actor Workspace {
             files = report.files
             phase = .ready
             lastError = nil
-            prepareTwoByteCopy()
+            prepareContextCopy()
         case .failure(let error):
             phase = .failed
             lastError = "\(error)"
@@ -76,18 +76,17 @@ actor Workspace {
         }
     }
 
-    /// Makes the new snapshot's 2-byte copy in the background, after the one being made (asks do
-    /// not wait for it; a REPL starting meanwhile waits in `BMPContextCache` rather than write it too).
-    private func prepareTwoByteCopy() {
-        guard preparesTwoByteCopy else { return }
-        let location = location, logger = logger
+    /// Makes the new snapshot's copy in the background, after the one being made (asks do not wait
+    /// for it; a REPL starting meanwhile waits in `ContextCopy` rather than write it too).
+    private func prepareContextCopy() {
+        let location = location, logger = logger, exactText = exactText
         preparing = Task.detached(priority: .background) { [previous = preparing] in
             await previous?.value
             await OffPool.run {
                 do {
-                    try ReplContext.store(ContextSnapshot.open(location)).prepareTwoByteCopy()
+                    try ReplContext.store(ContextSnapshot.open(location)).prepareCopy(exactText: exactText)
                 } catch {
-                    logger.debug("no 2-byte copy made: \(error)")
+                    logger.debug("no context copy made: \(error)")
                 }
             }
         }

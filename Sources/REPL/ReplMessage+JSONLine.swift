@@ -16,8 +16,8 @@ extension ReplMessage.Init {
         json.bool(all_ascii)
         json.raw(#","exact":"#)
         json.bool(exact)
-        json.raw(#","bmp":"#)
-        json.bool(bmp)
+        json.raw(#","copy":"#)
+        json.bool(copy)
         json.raw(#","docs":"#)
         json.array(docs) { json, doc in
             json.raw("[")

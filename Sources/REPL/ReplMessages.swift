@@ -51,8 +51,8 @@ enum ReplMessage {
         var total_chars: Int
         var all_ascii: Bool
         var exact: Bool
-        /// The descriptor holds the store's 2-byte copy (`BMPContextCache`), not the UTF-8 records.
-        var bmp: Bool = false
+        /// The descriptor holds the store's copy of the text as the str holds it (`ContextCopy`), not the UTF-8 records.
+        var copy: Bool = false
         var docs: [ReplContext.DocRow]
         var limits: [String: Int]
         var output_limit: Int

@@ -14,16 +14,16 @@ extension ReplProcess {
         let owner: uid_t? = sandbox.dropsPrivileges ? Sandbox.nobody : nil
         let scratch = try Scratch.make(owner: owner)
         var contextFD: Int32 = -1
-        var ownsContextFD = false, bmp = false
+        var ownsContextFD = false, copy = false
         let layout = context.layout()
         let runtime: String
         do {
             runtime = try RuntimeScript.install(into: scratch, python: python, environment: ProcessInfo.processInfo.environment)
             switch context {
-            case .store(let snapshot) where !options.exactText && !layout.allASCII:
-                // Made once per snapshot (off the pool: 100 MB take a few hundred ms), then read as ASCII is.
-                if let cached = await OffPool.run({ BMPContextCache.descriptor(for: snapshot, layout: layout) }) {
-                    (contextFD, ownsContextFD, bmp) = (cached, true, true)
+            case .store(let snapshot) where layout.totalChars > 0 && (!options.exactText || layout.allASCII):
+                // Made once per snapshot (off the pool: 100 MB take a few hundred ms), then mapped.
+                if let cached = await OffPool.run({ ContextCopy.descriptor(for: snapshot, layout: layout) }) {
+                    (contextFD, ownsContextFD, copy) = (cached, true, true)
                 } else {
                     contextFD = snapshot.contextFileDescriptor
                 }
@@ -49,7 +49,7 @@ extension ReplProcess {
         let connection = ReplConnection(process: process, scratch: scratch, outputLimit: options.outputLimit)
         let memoryCap = options.limits.treeMemoryCap(contextBytes: layout.records.reduce(0) { $0 + $1[1] })
         let initMessage = ReplMessage.Init(records: layout.records, total_chars: layout.totalChars, all_ascii: layout.allASCII,
-                                           exact: options.exactText, bmp: bmp,
+                                           exact: options.exactText, copy: copy,
                                            docs: layout.docs, limits: limitsForSandbox(), output_limit: options.outputLimit,
                                            cwd: directory)
         let watchdog = Task {

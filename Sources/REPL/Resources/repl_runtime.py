@@ -189,14 +189,14 @@ def _pieces(fd, offset, length, size=1 << 20):
         offset += cut
 
 
-def _load_context(records, total_chars, all_ascii, exact=False, bmp=False):
+def _load_context(records, total_chars, all_ascii, exact=False, copy=False):
     """Builds `context` from the records of the context file rlmd passed as fd 5 (or from the
-    store's 2-byte copy of them, `bmp`): the str and the stand-ins it holds (see `_Standins`)."""
+    store's copy of them, `copy`): the str and the stand-ins it holds (see `_Standins`)."""
     if not records or total_chars == 0:
         return "", _Standins(), "empty"
     fd = _CONTEXT_FD
-    if bmp:
-        return _load_bmp(fd, total_chars)
+    if copy:
+        return _load_copy(fd, total_chars, all_ascii)
     # Without `exact`, a context that is not all ASCII is a 2-byte str: no scan for its widest char,
     # and at most 2 bytes per char (a Latin-1-only context pays 2 where 1 would do).
     maxchar = 127 if all_ascii else _max_char(fd, records) if exact else 65535
@@ -235,54 +235,62 @@ def _load_context(records, total_chars, all_ascii, exact=False, bmp=False):
     return text, standins, "filled" if exact or not standins.count else "filled-bmp"
 
 
-def _load_bmp(fd, total_chars):
-    """The 2-byte copy rlmd keeps beside a non-ASCII context file (UTF-16LE, a NUL, stand-ins already
-    in, their table after the text): mapped as the str's buffer, or else read straight into one."""
-    size = total_chars * 2
-    standins = _Standins.read(fd, size + _BMP_TABLE_GAP)
-    if int.from_bytes(_pread_all(fd, 4, size + 4), "little") < 0x100 and _fill_works(255):
+def _load_copy(fd, total_chars, all_ascii):
+    """The copy rlmd keeps beside the context file (`ContextCopy`: the text as the str holds it, 1
+    byte per char for ASCII, else UTF-16LE with the stand-ins in; a NUL, the widest char, the
+    stand-ins' table): mapped as the str's buffer, or else read straight into one."""
+    maxchar = 127 if all_ascii else 65535
+    width = _WIDTH[maxchar]
+    size = total_chars * width
+    standins = _Standins.read(fd, size + _COPY_TABLE_GAP)
+    if not all_ascii and int.from_bytes(_pread_all(fd, 4, size + 4), "little") < 0x100 and _fill_works(255):
         return _narrowed(fd, total_chars), standins, "narrowed"
-    mapped = _map_bmp(fd, total_chars)
+    mapped = _map_copy(fd, total_chars, maxchar)
     if mapped is not None:
         return mapped, standins, "mapped"
-    if not _fill_works(65535):
-        return _pread_all(fd, size, 0).decode("utf-16-le"), standins, "decoded"
-    text = _new_str(total_chars, 65535)
-    view = memoryview(_buffer(text, 65535)).cast("B")
-    _fill_ascii(fd, view, id(text) + _data_offset(65535), [[0, size, 0, size]])
+    if not _fill_works(maxchar):
+        return _pread_all(fd, size, 0).decode("ascii" if all_ascii else "utf-16-le"), standins, "decoded"
+    text = _new_str(total_chars, maxchar)
+    view = memoryview(_buffer(text, maxchar)).cast("B")
+    _fill_ascii(fd, view, id(text) + _data_offset(maxchar), [[0, size, 0, size]])
     return text, standins, "cached"
 
 
-_BMP_TABLE_GAP = 8  # after the text: the str's NUL padded to 4 bytes, the widest char (uint32)
+_COPY_TABLE_GAP = 8  # after the text: the str's NUL padded to 4 bytes, the widest char (uint32)
 
 
 def _narrowed(fd, total_chars):
-    """A copy of Latin-1 chars only as the 1-byte str CPython makes of such text (a 2-byte one
-    compares unequal to it), converted 4 Mi chars at a time."""
+    """A 2-byte copy of Latin-1 chars only as the 1-byte str CPython makes of such text (a 2-byte
+    one compares unequal to it), converted 4 Mi chars at a time."""
     text = _new_str(total_chars, 255)
     address, step = id(text) + _data_offset(255), 1 << 22
     for at in range(0, total_chars, step):
         count = min(step, total_chars - at)
         ctypes.memmove(address + at, _pread_all(fd, 2 * count, 2 * at).decode("utf-16-le").encode("latin-1"), count)
     return text
+
+
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.mmap.restype = ctypes.c_void_p
 _libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
 _libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+_MAPPED = []  # every mapped str: it must never be freed
 
 
-def _map_bmp(fd, total_chars):
-    """A str whose text is the copy's pages, mapped read-only: no copy and no page is touched before
-    the model reads it (100 MB were 80-120 ms of reading; a whole ask on 106 MB of real code took
-    1.4x its ASCII twin). The str's header is the one of a real 2-byte str of this interpreter,
-    written in front of the first mapped page with this length, and the str is never freed (a
-    reference stays here). Checked against the file; None where anything differs (then it is read)."""
+def _map_copy(fd, total_chars, maxchar):
+    """A str whose text is the copy's pages, mapped read-only: nothing is read and no page touched
+    before the model reads it (100 MB took 60-120 ms to read into a str; a whole ask on 106 MB of
+    real code took 1.4x its ASCII twin), and REPLs over one snapshot share the pages. The str's
+    header is that of a real str of this kind made by this interpreter, written in front of the first
+    mapped page with this length; the str is never freed (a reference stays in `_MAPPED`) and CPython
+    never writes into a str's text. Checked against the file; None where anything differs."""
     import mmap
     if not _object_layout_known():
         return None
-    offset, page = _data_offset(65535), mmap.PAGESIZE
+    width, page = _WIDTH[maxchar], mmap.PAGESIZE
+    offset = _data_offset(maxchar)
     head = (offset + page - 1) // page * page
-    length = (total_chars * 2 + 2 + page - 1) // page * page  # the NUL's page is in the file too
+    length = ((total_chars + 1) * width + page - 1) // page * page  # the NUL's page is in the file too
     base = _libc.mmap(None, head + length, mmap.PROT_READ | mmap.PROT_WRITE,
                       mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS, -1, 0)
     if base in (None, ctypes.c_void_p(-1).value):
@@ -292,8 +300,9 @@ def _map_bmp(fd, total_chars):
     if _libc.mmap(data, length, mmap.PROT_READ, mmap.MAP_PRIVATE | fixed, fd, 0) != data:
         _libc.munmap(base, head + length)
         return None
-    template = _new_str(1, 65535)
-    ctypes.memmove(id(template) + offset, "\u0100".encode("utf-16-le"), 2)
+    template = _new_str(1, maxchar)
+    sample = "a" if maxchar == 127 else "\u0100"
+    ctypes.memmove(id(template) + offset, sample.encode(_ENCODING.get(maxchar, "ascii")), width)
     header = data - offset
     ctypes.memmove(header, id(template), offset)
     ctypes.c_ssize_t.from_address(header).value = 1 << 30  # the refcount: never reaches 0
@@ -302,19 +311,17 @@ def _map_bmp(fd, total_chars):
     text = ctypes.cast(header, ctypes.py_object).value
     _MAPPED.append(text)
     edge = min(total_chars, 2048)
-    head, tail = (_pread_all(fd, 2 * edge, at) for at in (0, 2 * (total_chars - edge)))
+    head, tail = (_pread_all(fd, width * edge, at) for at in (0, width * (total_chars - edge)))
     # As bytes: a str of Latin-1 chars only is 2-byte here (as when read), which CPython's == tells apart.
-    if (len(text) != total_chars or sys.getsizeof(text) != offset + 2 * (total_chars + 1)
-            or text[:edge].encode("utf-16-le") != head or text[total_chars - edge:].encode("utf-16-le") != tail):
-        return None  # left mapped: a str of this shape must not be freed
+    encoding = _ENCODING.get(maxchar, "ascii")
+    if (len(text) != total_chars or sys.getsizeof(text) != offset + width * (total_chars + 1)
+            or text[:edge].encode(encoding) != head or text[total_chars - edge:].encode(encoding) != tail):
+        return None
     return text
 
 
-_MAPPED = []
-
-
 def _object_layout_known():
-    """The header fields `_map_bmp` writes (refcount at 0, type at 8, length at 16, hash at 24) are
+    """The header fields `_map_copy` writes (refcount at 0, type at 8, length at 16, hash at 24) are
     where CPython 3.8-3.13 with the GIL keeps them; checked on a real str, never assumed."""
     import sysconfig
     if sys.implementation.name != "cpython" or sysconfig.get_config_var("Py_GIL_DISABLED"):
@@ -794,7 +801,7 @@ def main():
     started = time.perf_counter()
     try:
         context, standins, how = _load_context(init["records"], init["total_chars"], init["all_ascii"],
-                                               bool(init.get("exact")), bool(init.get("bmp")))
+                                               bool(init.get("exact")), bool(init.get("copy")))
     except (OSError, ValueError, MemoryError) as error:
         channel.send({"type": _FROM_RUNTIME.fatal, "error": f"could not load the context: {error}"})
         sys.exit(3)

@@ -6,12 +6,13 @@ import RLMProtocol
 import Testing
 import TestSupport
 
-/// The daemon makes a non-ASCII snapshot's 2-byte copy after each build, so the first REPL maps it.
-@Suite struct TwoByteCopyTests {
-    @Test(arguments: [false, true])
-    func theCopyIsMadeAfterTheBuildUnlessTextIsExact(exact: Bool) async throws {
+/// The daemon makes a snapshot's context copy after each build, so the first REPL maps it; with exact
+/// text a non-ASCII snapshot is built from its records and gets none.
+@Suite struct ContextCopyTests {
+    @Test(arguments: [("emoji 😀 and → here\n", false, ".u16"), ("emoji 😀 and → here\n", true, nil), ("plain\n", true, ".u8")])
+    func theCopyIsMadeAfterTheBuild(text: String, exact: Bool, suffix: String?) async throws {
         let fixture = try Fixture()
-        try fixture.write("a.md", "emoji 😀 and → here\n")
+        try fixture.write("a.md", text)
         let environment = TestClient.environment(cache: fixture.root + "/..")
         let client = TestClient(environment: environment)
         let options = exact ? Initialize.Options(sandbox: SandboxOptions(exactText: true)) : nil
@@ -20,15 +21,15 @@ import TestSupport
         let directory = StoreLocation.forWorkspace(root: fixture.root, environment: environment).directory
         func copies() -> [String] {
             ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter {
-                $0.hasPrefix("context-bmp-") && !$0.contains(".tmp-")
+                $0.hasPrefix("context-copy-") && !$0.contains(".tmp-")
             }
         }
         var found = copies()
-        for _ in 0..<(exact ? 50 : 500) where found.isEmpty {  // with exact text: none after 0.5 s
+        for _ in 0..<(suffix == nil ? 50 : 500) where found.isEmpty {  // none: none after 0.5 s
             try await Task.sleep(for: .milliseconds(10))
             found = copies()
         }
-        #expect(found.count == (exact ? 0 : 1), "\(found)")
+        #expect(found.count == (suffix == nil ? 0 : 1) && found.allSatisfy { $0.hasSuffix(suffix ?? "") }, "\(found)")
         #expect(await client.exit() == 1)
     }
 }
