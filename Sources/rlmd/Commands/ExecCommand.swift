@@ -42,9 +42,56 @@ struct ExecCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object: the REPL's start report and every cell's result.")
     var json = false
 
+    /// What `--json` prints: camelCase keys, the optional ones left out when unset.
     struct Report: Encodable {
-        var ready: ReplReady
-        var cells: [CellResult]
+        struct Ready: Encodable {
+            var python: String
+            var chars: Int
+            var documents: Int
+            var load: String
+            var standins: Int
+            var startMs: Double
+            var loadMs: Double
+            var limits: [String: Int]
+            var uid: Int
+            var sandbox: String
+
+            init(_ ready: ReplReady) {
+                python = ready.python
+                chars = ready.chars
+                documents = ready.documents
+                load = ready.load
+                standins = ready.standins
+                startMs = ready.startMs
+                loadMs = ready.loadMs
+                limits = ready.limits
+                uid = ready.uid
+                sandbox = ready.sandbox.rawValue
+            }
+        }
+
+        struct Cell: Encodable {
+            var stdout: String
+            var stderr: String
+            var error: String?
+            var durationMs: Double
+            var final: String?
+            var timedOut: Bool
+            var stateLost: Bool
+
+            init(_ result: CellResult) {
+                stdout = result.stdout
+                stderr = result.stderr
+                error = result.error
+                durationMs = result.durationMs
+                final = result.final
+                timedOut = result.timedOut
+                stateLost = result.stateLost
+            }
+        }
+
+        var ready: Ready
+        var cells: [Cell]
     }
 
     func run() async throws {
@@ -86,7 +133,7 @@ struct ExecCommand: AsyncParsableCommand {
             if !json { show(result) }
         }
         await repl.close()
-        if json { try JSONOutput.print(Report(ready: ready, cells: results)) }
+        if json { try JSONOutput.print(Report(ready: .init(ready), cells: results.map(Report.Cell.init))) }
         if results.contains(where: \.timedOut) { throw ExitCode(3) }
         if results.contains(where: { $0.error != nil }) { throw ExitCode(1) }
     }
