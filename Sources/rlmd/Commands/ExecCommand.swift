@@ -46,52 +46,35 @@ struct ExecCommand: AsyncParsableCommand {
     struct Report: Encodable {
         struct Ready: Encodable {
             var python: String
-            var chars: Int
-            var documents: Int
+            var chars, documents: Int
             var load: String
             var standins: Int
-            var startMs: Double
-            var loadMs: Double
+            var startMs, loadMs: Double
             var limits: [String: Int]
             var uid: Int
             var sandbox: String
-
-            init(_ ready: ReplReady) {
-                python = ready.python
-                chars = ready.chars
-                documents = ready.documents
-                load = ready.load
-                standins = ready.standins
-                startMs = ready.startMs
-                loadMs = ready.loadMs
-                limits = ready.limits
-                uid = ready.uid
-                sandbox = ready.sandbox.rawValue
-            }
         }
 
         struct Cell: Encodable {
-            var stdout: String
-            var stderr: String
+            var stdout, stderr: String
             var error: String?
             var durationMs: Double
             var final: String?
-            var timedOut: Bool
-            var stateLost: Bool
-
-            init(_ result: CellResult) {
-                stdout = result.stdout
-                stderr = result.stderr
-                error = result.error
-                durationMs = result.durationMs
-                final = result.final
-                timedOut = result.timedOut
-                stateLost = result.stateLost
-            }
+            var timedOut, stateLost: Bool
         }
 
         var ready: Ready
         var cells: [Cell]
+
+        init(_ ready: ReplReady, _ results: [CellResult]) {
+            self.ready = Ready(python: ready.python, chars: ready.chars, documents: ready.documents, load: ready.load,
+                               standins: ready.standins, startMs: ready.startMs, loadMs: ready.loadMs, limits: ready.limits,
+                               uid: ready.uid, sandbox: ready.sandbox.rawValue)
+            cells = results.map {
+                Cell(stdout: $0.stdout, stderr: $0.stderr, error: $0.error, durationMs: $0.durationMs, final: $0.final,
+                     timedOut: $0.timedOut, stateLost: $0.stateLost)
+            }
+        }
     }
 
     func run() async throws {
@@ -133,7 +116,7 @@ struct ExecCommand: AsyncParsableCommand {
             if !json { show(result) }
         }
         await repl.close()
-        if json { try JSONOutput.print(Report(ready: .init(ready), cells: results.map(Report.Cell.init))) }
+        if json { try JSONOutput.print(Report(ready, results)) }
         if results.contains(where: \.timedOut) { throw ExitCode(3) }
         if results.contains(where: { $0.error != nil }) { throw ExitCode(1) }
     }

@@ -16,27 +16,12 @@ struct SessionsCommand: ParsableCommand {
 
     /// One session as `--json` prints it: snake_case keys, the timestamps and title left out when unknown.
     struct Entry: Encodable {
-        var tool: String
-        var id: String
-        var path: String
-        var first_timestamp: String?
-        var last_timestamp: String?
+        var tool, id, path: String
+        var first_timestamp, last_timestamp: String?
         var messages: Int
         var bytes: Int64
         var title: String?
         var modified: Double
-
-        init(_ session: DiscoveredSession) {
-            tool = session.tool
-            id = session.id
-            path = session.path
-            first_timestamp = session.firstTimestamp
-            last_timestamp = session.lastTimestamp
-            messages = session.messages
-            bytes = session.bytes
-            title = session.title
-            modified = session.modified
-        }
     }
 
     func run() throws {
@@ -45,7 +30,10 @@ struct SessionsCommand: ParsableCommand {
         let root = workspace == nil ? (WorkspaceLocator.gitTopLevel(of: base) ?? base) : base
         let sessions = SessionDiscovery.all(workspace: root)
         if json {
-            try JSONOutput.print(sessions.map(Entry.init))
+            try JSONOutput.print(sessions.map {
+                Entry(tool: $0.tool, id: $0.id, path: $0.path, first_timestamp: $0.firstTimestamp, last_timestamp: $0.lastTimestamp,
+                      messages: $0.messages, bytes: $0.bytes, title: $0.title, modified: $0.modified)
+            })
             return
         }
         if sessions.isEmpty {
