@@ -113,8 +113,8 @@ enum ReplMessage {
     }
 }
 
-/// What the REPL reported when it became ready.
-public struct ReplReady: Sendable, Codable, Equatable {
+/// What the REPL reported when it became ready (`rlmd exec --json` prints it as `ExecCommand.Report.Ready`).
+public struct ReplReady: Sendable, Equatable {
     public var python: String
     public var chars: Int
     public var documents: Int

@@ -156,7 +156,7 @@ public struct Sandbox: Sendable {
     }
 }
 
-public struct SandboxLayer: Sendable, Codable, Equatable {
+public struct SandboxLayer: Sendable, Equatable {
     public var name: String
     public var active: Bool
     public var detail: String

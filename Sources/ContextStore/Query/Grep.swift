@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-public struct GrepMatch: Sendable, Codable, Equatable {
+public struct GrepMatch: Sendable, Equatable {
     public var path: String
     public var line: Int
     /// The line without its terminator (`\n` or `\r\n`).

@@ -37,7 +37,9 @@ final class SearchShardReaders: @unchecked Sendable {  // `opened`, `needsCatchU
     }
 }
 
-public struct SearchHit: Sendable, Codable, Equatable {
+/// Encodable because the REPL's `search()` reply carries hits as they are (`repl_runtime.py` reads
+/// path, line, score and snippet); `rlmd search --json` prints its own `SearchCommand.Hit`.
+public struct SearchHit: Sendable, Encodable, Equatable {
     public var path: String
     /// The line that best shows why the document matched (most query terms).
     public var line: Int

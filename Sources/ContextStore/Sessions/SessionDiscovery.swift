@@ -1,7 +1,8 @@
 import Foundation
 
-/// A session file found for a workspace, summarised for `rlmd sessions`.
-public struct DiscoveredSession: Sendable, Codable, Equatable {
+/// A session file found for a workspace, summarised for `rlmd sessions` (whose `--json` prints the
+/// CLI's `SessionsCommand.Entry`).
+public struct DiscoveredSession: Sendable, Equatable {
     public var tool: String
     public var id: String
     public var path: String
@@ -12,11 +13,6 @@ public struct DiscoveredSession: Sendable, Codable, Equatable {
     /// The tool's title (a Claude Code `summary` record), else the first line of the person's first message.
     public var title: String?
     public var modified: Double
-
-    enum CodingKeys: String, CodingKey {
-        case tool, id, path, messages, bytes, title, modified
-        case firstTimestamp = "first_timestamp", lastTimestamp = "last_timestamp"
-    }
 }
 
 /// Finds the Claude Code, Codex and Aider sessions that belong to a workspace.

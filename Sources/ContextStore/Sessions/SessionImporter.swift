@@ -5,8 +5,8 @@ import Logging
 import Glibc
 #endif
 
-/// What `rlmd index --session FILE --json` prints.
-public struct SessionImportReport: Sendable, Codable, Equatable {
+/// What one session import did (the CLI's `IndexOutput.Session` is what `rlmd index --session FILE --json` prints).
+public struct SessionImportReport: Sendable, Equatable {
     public var session: String
     public var format: String
     public var path: String
@@ -32,12 +32,6 @@ public struct SessionImportReport: Sendable, Codable, Equatable {
     public var seconds: Double
     /// Messages are not all in the full-text index yet: the first search (or `SearchCatchUp.run`) adds them.
     public var searchPending: Bool
-
-    enum CodingKeys: String, CodingKey {
-        case session, format, path, store, messages, duplicates, subagents, added, bytes, tokens, seconds
-        case messageCounts = "message_counts", byRole = "by_role", malformedLines = "malformed_lines", malformedExamples = "malformed_examples"
-        case unknownTypes = "unknown_types", pendingBytes = "pending_bytes", searchPending = "search_pending"
-    }
 }
 
 public enum SessionImportError: Error, CustomStringConvertible, Sendable {

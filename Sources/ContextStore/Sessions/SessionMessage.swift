@@ -86,6 +86,8 @@ public struct ImportStats: Sendable, Equatable, Codable {
 /// What `messages` counts, the same in every format: the user's messages, the assistant's (text,
 /// thinking and reasoning), the assistant's tool calls (a message that calls a tool) and the tools'
 /// results. System records, summaries, events, metadata and unknown records are documents, not messages.
+/// Codable because `ImportStats` is stored as JSON in a session store's `sources.stats`: its keys are
+/// that format's (the CLI prints its own copy, `IndexOutput.Session.Counts`).
 public struct MessageCounts: Sendable, Equatable, Codable {
     public var user = 0, assistant = 0, toolCalls = 0, toolResults = 0
 

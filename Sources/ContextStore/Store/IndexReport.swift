@@ -1,5 +1,5 @@
-/// What one `rlmd index` run did. Encodes to the object `rlmd index --json` prints.
-public struct IndexReport: Sendable, Codable, Equatable {
+/// What one `rlmd index` run did (the CLI's `IndexOutput.Workspace` is what `--json` prints).
+public struct IndexReport: Sendable, Equatable {
     public var root: String
     public var store: String
     /// Documents in the index after the run.
@@ -15,11 +15,6 @@ public struct IndexReport: Sendable, Codable, Equatable {
     public var invalidUTF8: Int
     public var git: Bool
     public var seconds: Double
-
-    enum CodingKeys: String, CodingKey {
-        case root, store, files, bytes, tokens, skipped, changed, removed, git, seconds
-        case invalidUTF8 = "invalid_utf8"
-    }
 }
 
 /// Progress of a run, for a progress bar or log lines.

@@ -32,7 +32,13 @@ struct DoctorCommand: AsyncParsableCommand {
         var ok: Bool
         var milliseconds: Int?
         var error: String?
-        var layers: [SandboxLayer]
+        var layers: [Layer]
+    }
+
+    struct Layer: Encodable {
+        var name: String
+        var active: Bool
+        var detail: String
     }
 
     struct Report: Encodable {
@@ -102,7 +108,7 @@ struct DoctorCommand: AsyncParsableCommand {
         let probe = "rlmd doctor\n"
         let repl = ReplProcess(context: .text(probe))
         let verified = Sandbox.verify()  // doctor tries each tool, where a REPL start only looks for them
-        var check = SandboxCheck(mode: verified.mode.rawValue, ok: false, layers: verified.layers())
+        var check = SandboxCheck(mode: verified.mode.rawValue, ok: false, layers: verified.layers().map { Layer(name: $0.name, active: $0.active, detail: $0.detail) })
         let started = ContinuousClock.now
         do {
             let ready = try await repl.start()

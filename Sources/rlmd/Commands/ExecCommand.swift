@@ -42,9 +42,39 @@ struct ExecCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object: the REPL's start report and every cell's result.")
     var json = false
 
+    /// What `--json` prints: camelCase keys, the optional ones left out when unset.
     struct Report: Encodable {
-        var ready: ReplReady
-        var cells: [CellResult]
+        struct Ready: Encodable {
+            var python: String
+            var chars, documents: Int
+            var load: String
+            var standins: Int
+            var startMs, loadMs: Double
+            var limits: [String: Int]
+            var uid: Int
+            var sandbox: String
+        }
+
+        struct Cell: Encodable {
+            var stdout, stderr: String
+            var error: String?
+            var durationMs: Double
+            var final: String?
+            var timedOut, stateLost: Bool
+        }
+
+        var ready: Ready
+        var cells: [Cell]
+
+        init(_ ready: ReplReady, _ results: [CellResult]) {
+            self.ready = Ready(python: ready.python, chars: ready.chars, documents: ready.documents, load: ready.load,
+                               standins: ready.standins, startMs: ready.startMs, loadMs: ready.loadMs, limits: ready.limits,
+                               uid: ready.uid, sandbox: ready.sandbox.rawValue)
+            cells = results.map {
+                Cell(stdout: $0.stdout, stderr: $0.stderr, error: $0.error, durationMs: $0.durationMs, final: $0.final,
+                     timedOut: $0.timedOut, stateLost: $0.stateLost)
+            }
+        }
     }
 
     func run() async throws {
@@ -86,7 +116,7 @@ struct ExecCommand: AsyncParsableCommand {
             if !json { show(result) }
         }
         await repl.close()
-        if json { try JSONOutput.print(Report(ready: ready, cells: results)) }
+        if json { try JSONOutput.print(Report(ready, results)) }
         if results.contains(where: \.timedOut) { throw ExitCode(3) }
         if results.contains(where: { $0.error != nil }) { throw ExitCode(1) }
     }

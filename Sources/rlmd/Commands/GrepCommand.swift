@@ -28,6 +28,12 @@ struct GrepCommand: ParsableCommand {
 
     @OptionGroup var workspaceOptions: WorkspaceOptions
 
+    struct Match: Encodable {
+        var path: String
+        var line: Int
+        var text: String
+    }
+
     func validate() throws {
         guard maxHits > 0 else { throw ValidationError("--max-hits must be positive") }
     }
@@ -37,7 +43,7 @@ struct GrepCommand: ParsableCommand {
         let options = GrepOptions(pathGlob: glob, maxHits: maxHits, ignoreCase: ignoreCase, fixedString: fixedStrings)
         let matches = try snapshot.grep(pattern, options: options)
         if json {
-            try JSONOutput.print(matches)
+            try JSONOutput.print(matches.map { Match(path: $0.path, line: $0.line, text: $0.text) })
         } else {
             for match in matches { print("\(match.path):\(match.line):\(match.text)") }
         }

@@ -59,7 +59,7 @@ struct IndexCommand: ParsableCommand {
                 report.searchPending = false
                 report.seconds += Date().timeIntervalSince(started)
             }
-            if json { try JSONOutput.print(report) } else { print(Self.summary(report)) }
+            if json { try JSONOutput.print(IndexOutput.Session(report)) } else { print(Self.summary(report)) }
             return
         }
         let cwd = FileManager.default.currentDirectoryPath
@@ -74,7 +74,7 @@ struct IndexCommand: ParsableCommand {
         let report = try Indexer.refresh(root: root, location: workspaceOptions.location(for: root), options: options,
                                          logger: Logger(label: "rlmd.index"))
         if json {
-            try JSONOutput.print(report)
+            try JSONOutput.print(IndexOutput.Workspace(report))
         } else {
             print(Self.summary(report))
         }

@@ -21,6 +21,13 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var workspaceOptions: WorkspaceOptions
 
+    struct Hit: Encodable {
+        var path: String
+        var line: Int
+        var score: Double
+        var snippet: String
+    }
+
     func validate() throws {
         guard k > 0 else { throw ValidationError("--limit must be positive") }
     }
@@ -29,7 +36,7 @@ struct SearchCommand: ParsableCommand {
         let snapshot = try workspaceOptions.openSnapshot()
         let hits = try snapshot.search(query, limit: k, raw: raw)
         if json {
-            try JSONOutput.print(hits)
+            try JSONOutput.print(hits.map { Hit(path: $0.path, line: $0.line, score: $0.score, snippet: $0.snippet) })
         } else {
             for hit in hits { print("\(hit.path):\(hit.line): \(hit.snippet)") }
         }
