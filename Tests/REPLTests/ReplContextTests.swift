@@ -130,8 +130,8 @@ import TestSupport
         #expect(results[1].stdout == "3 \(try fixture.snapshot().totalChars)\n")
     }
 
-    /// The store's 2-byte copy follows refreshes: a new snapshot gets its own, the old one goes.
-    @Test func theTwoByteCopyFollowsARefresh() async throws {
+    /// The store's copy follows refreshes: a new snapshot gets its own, the old one goes.
+    @Test func theCopyFollowsARefresh() async throws {
         let fixture = try Fixture()
         try fixture.write("a.md", "first 🚀 version\n")
         try fixture.index()
