@@ -14,9 +14,9 @@ import Glibc
 /// fingerprint of the records and the context file, so a refresh or compaction makes a new one (older
 /// ones are removed); it is written under a temporary name and renamed, so concurrent REPLs agree.
 enum ContextCopy {
-    /// An open descriptor of the copy for `layout` (made on first use), or nil when it cannot be
-    /// made: then the REPL reads the records of the context file.
-    static func descriptor(for snapshot: ContextSnapshot, layout: ReplContext.Layout) -> Int32? {
+    /// An open descriptor of the copy for `layout` (made here when `create`), or nil when there is
+    /// none: then the REPL reads the records of the context file.
+    static func descriptor(for snapshot: ContextSnapshot, layout: ReplContext.Layout, create: Bool = true) -> Int32? {
         let directory = snapshot.location.directory
         guard let name = fileName(snapshot: snapshot, layout: layout) else { return nil }
         let path = directory + "/" + name
@@ -25,7 +25,7 @@ enum ContextCopy {
         writing.lock()
         defer { writing.unlock() }
         let existing = open(path, O_RDONLY | O_CLOEXEC)
-        if existing >= 0 { return existing }
+        if existing >= 0 || !create { return existing >= 0 ? existing : nil }
         let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         guard ContextCopyWriter.write(snapshot.contextFile.bytes, layout: layout, to: temporary) else {
             unlink(temporary)

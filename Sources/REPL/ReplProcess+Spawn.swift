@@ -21,8 +21,11 @@ extension ReplProcess {
             runtime = try RuntimeScript.install(into: scratch, python: python, environment: ProcessInfo.processInfo.environment)
             switch context {
             case .store(let snapshot) where layout.totalChars > 0 && (!options.exactText || layout.allASCII):
-                // Made once per snapshot (off the pool: 100 MB take a few hundred ms), then mapped.
-                if let cached = await OffPool.run({ ContextCopy.descriptor(for: snapshot, layout: layout) }) {
+                // Mapped when there is one. A non-ASCII copy is made here once per snapshot (off the pool:
+                // 100 MB take 0.3-1 s, against 6-16x the ASCII start to decode); an ASCII one only ahead
+                // (`prepareCopy`, the daemon), since writing it costs what reading ASCII into a str does.
+                let create = !layout.allASCII
+                if let cached = await OffPool.run({ ContextCopy.descriptor(for: snapshot, layout: layout, create: create) }) {
                     (contextFD, ownsContextFD, copy) = (cached, true, true)
                 } else {
                     contextFD = snapshot.contextFileDescriptor

@@ -370,9 +370,7 @@ class _Standins:
         count = int.from_bytes(_pread_all(fd, 8, at), "little", signed=True)
         if count:
             standins.offsets.frombytes(_pread_all(fd, 8 * count, at + 8))
-            points = array("I")
-            points.frombytes(_pread_all(fd, 4 * count, at + 8 + 8 * count))
-            standins.chars = "".join(map(chr, points))
+            standins.chars = _pread_all(fd, 4 * count, at + 8 + 8 * count).decode("utf-32-le")
         return standins
 
     def decode_bmp(self, piece, char_offset):
