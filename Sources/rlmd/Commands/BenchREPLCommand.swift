@@ -24,6 +24,9 @@ extension BenchCommand {
 
         @OptionGroup var sandbox: SandboxFlags
 
+        @Flag(help: "Make the store's copy of the context first, as the daemon does after each build.")
+        var prepareCopy = false
+
         func validate() throws {
             guard count > 0, batch > 0, concurrency > 0 else { throw ValidationError("--count, --batch and --concurrency must be positive") }
         }
@@ -33,6 +36,7 @@ extension BenchCommand {
             var options = ReplOptions()
             options.batchConcurrency = concurrency
             sandbox.apply(to: &options)
+            if prepareCopy { ReplContext.store(snapshot).prepareCopy(exactText: options.exactText) }
             let handler: SubCallHandler = { call in
                 guard case .llmQuery(let prompt, _, _) = call else { return "" }
                 if prompt.hasPrefix("sleep:") { try await Task.sleep(for: .milliseconds(100)) }
