@@ -41,6 +41,8 @@ enum ContextCopy {
     }
 
     static let prefix = "context-copy-"
+    /// The name of the 2-byte copies rlmd wrote before ASCII had one too: removed as older copies are.
+    private static let formerPrefix = "context-bmp-"
     private static let writing = NSLock()
     /// In the name's fingerprint, so a copy of an older layout is never read as this one.
     private static let formatVersion = 4
@@ -64,7 +66,7 @@ enum ContextCopy {
     /// Older copies, and the temporary files of writers that died before renaming theirs.
     private static func removeOthers(in directory: String, keeping name: String) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-        for other in names where other.hasPrefix(prefix) && other != name {
+        for other in names where (other.hasPrefix(prefix) || other.hasPrefix(formerPrefix)) && other != name {
             if let range = other.range(of: ".tmp-") {
                 let writer = other[range.upperBound...].split(separator: "-").first.flatMap { pid_t($0) }
                 guard let writer, kill(writer, 0) != 0, errno == ESRCH else { continue }

@@ -143,6 +143,7 @@ import TestSupport
         await first.close()
         try fixture.write("a.md", "second → version with 😀 and 🚀\n")
         try fixture.index()
+        #expect(FileManager.default.createFile(atPath: before.location.directory + "/context-bmp-1.u16", contents: Data("old".utf8)))  // an older rlmd's copy
         let after = try fixture.snapshot()
         let second = Harness.repl(.store(after))
         let ready = try await second.start()
@@ -158,7 +159,7 @@ import TestSupport
         #expect(ready.load == "mapped" && ready.standins == 2)
         #expect(dropped == "\(after.totalChars) '\\ufffd and \\ufffd\\n' 2\n", "\(dropped)")
         #expect(text.contains("second → version with 😀 and 🚀") && !text.contains("first"), "\(text)")
-        let copies = try FileManager.default.contentsOfDirectory(atPath: after.location.directory).filter { $0.hasPrefix("context-copy-") }
+        let copies = try FileManager.default.contentsOfDirectory(atPath: after.location.directory).filter { $0.hasPrefix("context-copy-") || $0.hasPrefix("context-bmp-") }
         #expect(copies.count == 1, "\(copies)")
     }
 
