@@ -102,6 +102,8 @@ import TestSupport
         let first = client.newID(), second = client.newID()
         client.send(Ask.self, Ask.Params(question: "slow one"), id: first)
         client.send(Ask.self, Ask.Params(question: "slow two", workDoneToken: .int(9)), id: second)
+        let begun = try await client.nextNotification(ofType: RLMProtocol.Progress.self) { $0.token == .int(9) }
+        #expect(begun.value.kind == .begin)
         var jobs: [Status.Job]?
         for _ in 0..<300 {
             jobs = await client.request(Status.self, timeout: .seconds(1)).value?.jobs
