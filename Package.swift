@@ -128,7 +128,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: ["ContextStore", "RLMSupport"],
             path: "Tests/TestSupport",
-            exclude: ["scripted_lm_server.py", "png_stats.py"]
+            exclude: ["scripted_lm_server.py", "scripted_lm.py", "png_stats.py"]
         ),
         .testTarget(name: "RLMSupportTests", dependencies: ["RLMSupport"]),
         .testTarget(
@@ -153,7 +153,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["ContextStore", "RLMSupport", "rlmd", "rlmd-lm", "TestSupport"]
+            dependencies: ["ContextStore", "RLMProtocol", "RLMSupport", "rlmd", "rlmd-lm", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

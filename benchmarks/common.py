@@ -18,6 +18,7 @@ RLMD_LM = os.path.join(REPO, ".build", "release", "rlmd-lm")
 RLMS_VENV = os.path.join(OUT, "venv-rlms")
 
 sys.path.insert(0, os.path.join(TESTS, "TestSupport"))
+sys.dont_write_bytecode = True  # no __pycache__ in a Swift target's folder (SwiftPM would warn of it)
 from scripted_lm import ScriptedLM  # noqa: E402,F401  (re-exported: the benchmarks start the server with it)
 
 

@@ -4,7 +4,7 @@ import REPL
 /// The sandbox's memory cap and text mode, as every command that starts a REPL takes them.
 public struct SandboxFlags: ParsableArguments {
     @Option(name: .customLong("sandbox-memory-mb"),
-            help: "Resident memory of the REPL's whole process tree, in MiB (default: the config's [sandbox] memory_mb where the command reads it, else 2048 + 3 per MiB of context; 0: off).")
+            help: "Resident memory of the REPL's whole process tree, in MiB, not counting the mapped context (default: the config's [sandbox] memory_mb where the command reads it, else 2048 + 3 per MiB of context; 0: off).")
     public var memoryMB: Int?
 
     @Flag(name: .customLong("exact-text"),

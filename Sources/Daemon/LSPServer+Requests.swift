@@ -28,7 +28,7 @@ extension LSPServer {
         budgets = options?.budgets
         sandbox = options?.sandbox
         let workspace = Workspace(root: (root as NSString).standardizingPath, environment: environment,
-                                  exactText: options?.sandbox?.exactText == true, logger: logger)
+                                  exactText: options?.sandbox?.exactText, logger: logger)
         self.workspace = workspace
         lifecycle = .running
         // The build starts now; its progress token needs the client's answer, which can only come

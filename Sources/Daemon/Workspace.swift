@@ -1,5 +1,6 @@
 import ContextStore
 import Foundation
+import LMClient
 import Logging
 import REPL
 import RLMSupport
@@ -20,12 +21,13 @@ actor Workspace {
     private let logger: Logger
     /// The REPLs' `exactText`: then a non-ASCII snapshot is built from its records and needs no copy.
     private let exactText: Bool
-    private var preparing: Task<Void, Never>?
+    private var preparing = false, prepareAgain = false
 
-    init(root: String, environment: [String: String], exactText: Bool = false, logger: Logger) {
+    /// `exactText`: `initializationOptions.sandbox.exactText`, else the config file's `[sandbox] exact_text`.
+    init(root: String, environment: [String: String], exactText: Bool? = nil, logger: Logger) {
         self.root = root
         location = StoreLocation.forWorkspace(root: root, environment: environment)
-        self.exactText = exactText
+        self.exactText = exactText ?? ((try? ConfigFile.load(environment: environment))?.sandbox?.exact_text ?? false)
         self.logger = logger
     }
 
@@ -76,12 +78,17 @@ actor Workspace {
         }
     }
 
-    /// Makes the new snapshot's copy in the background, after the one being made (asks do not wait
-    /// for it; a REPL starting meanwhile waits in `ContextCopy` rather than write it too).
+    /// Makes the newest snapshot's copy in the background: one at a time, a burst of builds coalesced
+    /// into one more (asks do not wait for it; a REPL starting meanwhile waits in `ContextCopy`
+    /// rather than write it too).
     private func prepareContextCopy() {
+        guard !preparing else {
+            prepareAgain = true
+            return
+        }
+        preparing = true
         let location = location, logger = logger, exactText = exactText
-        preparing = Task.detached(priority: .background) { [previous = preparing] in
-            await previous?.value
+        Task.detached(priority: .background) {
             await OffPool.run {
                 do {
                     try ReplContext.store(ContextSnapshot.open(location)).prepareCopy(exactText: exactText)
@@ -89,6 +96,15 @@ actor Workspace {
                     logger.debug("no context copy made: \(error)")
                 }
             }
+            await self.preparedContextCopy()
+        }
+    }
+
+    private func preparedContextCopy() {
+        preparing = false
+        if prepareAgain {
+            prepareAgain = false
+            prepareContextCopy()
         }
     }
 

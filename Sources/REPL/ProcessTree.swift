@@ -13,8 +13,8 @@ enum ProcessTree {
 
     /// Resident bytes of `root` and every process below it that no file backs. A mapped context's
     /// pages are the page cache's, shared by every REPL over that snapshot and reclaimable, so they
-    /// do not count; anonymous pages shared after a fork count once per process, so this errs high,
-    /// as a cap should.
+    /// do not count; shared memory (`/dev/shm`, shared anonymous maps) does, and anonymous pages
+    /// shared after a fork count once per process, so this errs high, as a cap should.
     static func anonymousBytes(root: pid_t) -> Int { Table.read().anonymousBytes(root: root) }
 
     static func members(root: pid_t) -> [Member] { Table.read().tree(root: root) }
@@ -60,22 +60,39 @@ enum ProcessTree {
             return found
         }
 
+        /// A process that ended since the table was read counts nothing.
         func anonymousBytes(root: pid_t) -> Int {
-            tree(root: root).reduce(0) { $0 + max(0, $1.residentPages - ProcessTree.fileBackedPages($1.pid)) * Self.pageSize }
+            tree(root: root).reduce(0) { total, member in
+                guard let file = ProcessTree.fileBackedBytes(member.pid) else { return total }
+                return total + max(0, member.residentPages * Self.pageSize - file)
+            }
         }
     }
 
-    /// The resident pages of `pid` that files (or shared memory) back: the third field of `/proc/PID/statm`.
-    static func fileBackedPages(_ pid: pid_t) -> Int {
-        let fd = open("/proc/\(pid)/statm", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return 0 }
-        var bytes = [UInt8](repeating: 0, count: 128)
+    /// The resident bytes of `pid` that files back (`RssFile` of `/proc/PID/status`; statm's shared
+    /// field would also hold shared memory); nil when the process is gone.
+    static func fileBackedBytes(_ pid: pid_t) -> Int? {
+        let fd = open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: 4096)
         let count = read(fd, &bytes, bytes.count)
         close(fd)
-        guard count > 0 else { return 0 }
-        let fields = bytes[..<count].split(separator: UInt8(ascii: " "))
-        guard fields.count > 2 else { return 0 }
-        return fields[2].reduce(0) { (48...57).contains($1) ? $0 * 10 + Int($1 - 48) : $0 }
+        guard count > 0 else { return nil }
+        let key = Array("RssFile:".utf8)
+        var at = 0
+        while at + key.count <= count {
+            if bytes[at] == key[0], Array(bytes[at..<at + key.count]) == key {
+                var kilobytes = 0
+                at += key.count
+                while at < count, bytes[at] != UInt8(ascii: "\n") {
+                    if (48...57).contains(bytes[at]) { kilobytes = kilobytes * 10 + Int(bytes[at] - 48) }
+                    at += 1
+                }
+                return kilobytes * 1024
+            }
+            at += 1
+        }
+        return 0  // no RssFile line (kernels before 4.5): all of it counts
     }
 
     /// Fields of `/proc/PID/stat`: the command name in parentheses may hold spaces and

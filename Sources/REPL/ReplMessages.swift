@@ -51,7 +51,7 @@ enum ReplMessage {
         var total_chars: Int
         var all_ascii: Bool
         var exact: Bool
-        /// The descriptor holds the store's copy of the text as the str holds it (`ContextCopy`), not the UTF-8 records.
+        /// fd 6 holds the store's copy of the text as the str holds it (`ContextCopy`) beside the records on fd 5.
         var copy: Bool = false
         var docs: [ReplContext.DocRow]
         var limits: [String: Int]
@@ -119,7 +119,7 @@ public struct ReplReady: Sendable, Equatable {
     public var chars: Int
     public var documents: Int
     /// How the context string was built: "filled" (read into the str's buffer), "filled-bmp" (so,
-    /// with chars above U+FFFF as stand-ins), "mapped" (the store's 2-byte copy mapped as its buffer), "cached" (that copy read into it), "narrowed" (a copy of Latin-1 chars only, as a 1-byte str), "decoded", "empty".
+    /// with chars above U+FFFF as stand-ins), "mapped" (the store's copy mapped as its buffer), "cached" (that copy read into it), "narrowed" (a copy of Latin-1 chars only, as a 1-byte str), "decoded", "empty".
     public var load: String
     /// Chars above U+FFFF that `context` holds as U+FFFD (`ReplOptions.exactText` off).
     public var standins: Int

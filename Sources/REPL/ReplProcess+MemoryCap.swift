@@ -1,8 +1,9 @@
 import Foundation
 
-/// The cap on the resident memory of the sandbox's whole process tree (`ReplLimits.treeMemoryBytes`).
+/// The cap on the resident memory of the sandbox's whole process tree that no file backs
+/// (`ReplLimits.treeMemoryBytes`; `ProcessTree.anonymousBytes`).
 extension ReplProcess {
-    /// Sums the tree's resident memory four times a second while the cell runs (between cells
+    /// Sums the tree's memory four times a second while the cell runs (between cells
     /// nothing runs that could grow, bar a cell's background work, which the next cell's watch sees).
     func watchMemory(of live: Live, cell: Int) -> MemoryWatch.Token? {
         guard let cap = live.memoryCap else { return nil }

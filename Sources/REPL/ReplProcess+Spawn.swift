@@ -13,8 +13,8 @@ extension ReplProcess {
         let python = try PythonInstallation.find(options.python, environment: ProcessInfo.processInfo.environment)
         let owner: uid_t? = sandbox.dropsPrivileges ? Sandbox.nobody : nil
         let scratch = try Scratch.make(owner: owner)
-        var contextFD: Int32 = -1
-        var ownsContextFD = false, copy = false
+        var contextFD: Int32 = -1, copyFD: Int32 = -1
+        var ownsContextFD = false
         let layout = context.layout()
         let runtime: String
         do {
@@ -24,12 +24,10 @@ extension ReplProcess {
                 // Mapped when there is one. A non-ASCII copy is made here once per snapshot (off the pool:
                 // 100 MB take 0.3-1 s, against 6-16x the ASCII start to decode); an ASCII one only ahead
                 // (`prepareCopy`, the daemon), since writing it costs what reading ASCII into a str does.
+                // The context file goes too: a copy the runtime cannot use is read from the records instead.
                 let create = !layout.allASCII
-                if let cached = await OffPool.run({ ContextCopy.descriptor(for: snapshot, layout: layout, create: create) }) {
-                    (contextFD, ownsContextFD, copy) = (cached, true, true)
-                } else {
-                    contextFD = snapshot.contextFileDescriptor
-                }
+                copyFD = await OffPool.run { ContextCopy.descriptor(for: snapshot, layout: layout, create: create) } ?? -1
+                contextFD = snapshot.contextFileDescriptor
             case .store(let snapshot): contextFD = snapshot.contextFileDescriptor
             case .text(let text, _):
                 contextFD = try Scratch.anonymousFile(in: scratch, text: text)
@@ -39,12 +37,15 @@ extension ReplProcess {
             try? FileManager.default.removeItem(atPath: scratch)
             throw error
         }
-        defer { if ownsContextFD { Glibc.close(contextFD) } }
+        defer {
+            if ownsContextFD { Glibc.close(contextFD) }
+            if copyFD >= 0 { Glibc.close(copyFD) }
+        }
         let (argv, directory) = sandbox.command(python: python, scratch: scratch, runtime: runtime)
         let process: SpawnedProcess
         do {
             process = try SpawnedProcess.spawn(argv, environment: sandbox.environment(scratch: scratch),
-                                               inherit: contextFD >= 0 ? [contextFD: 5] : [:])
+                                               inherit: [contextFD: 5, copyFD: 6].filter { $0.key >= 0 })
         } catch {
             try? FileManager.default.removeItem(atPath: scratch)
             throw ReplError("\(error)")
@@ -52,7 +53,7 @@ extension ReplProcess {
         let connection = ReplConnection(process: process, scratch: scratch, outputLimit: options.outputLimit)
         let memoryCap = options.limits.treeMemoryCap(contextBytes: layout.records.reduce(0) { $0 + $1[1] })
         let initMessage = ReplMessage.Init(records: layout.records, total_chars: layout.totalChars, all_ascii: layout.allASCII,
-                                           exact: options.exactText, copy: copy,
+                                           exact: options.exactText, copy: copyFD >= 0,
                                            docs: layout.docs, limits: limitsForSandbox(), output_limit: options.outputLimit,
                                            cwd: directory)
         let watchdog = Task {

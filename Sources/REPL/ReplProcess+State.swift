@@ -25,7 +25,7 @@ extension ReplProcess {
         var stopCause: CellStopCause?
         /// It outlasted the grace period after its interrupt and the process was killed.
         var killedAfterStop = false
-        /// The process tree's resident bytes when the memory watch killed it.
+        /// The process tree's bytes (`ProcessTree.anonymousBytes`) when the memory watch killed it.
         var memoryUsed: Int?
         /// Requests from its model code being answered; cancelled when the cell ends.
         var requests: [Task<Void, Never>] = []

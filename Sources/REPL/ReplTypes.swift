@@ -58,7 +58,8 @@ public struct ReplLimits: Sendable, Equatable {
     /// Processes (threads count) the sandbox may add. Enforced for users other than root; as root
     /// the sandbox runs as `nobody`, and the limit is this many beyond what `nobody` runs already.
     public var processes: Int = 256
-    /// Resident memory of the sandbox's whole process tree, watched while a cell runs; over it,
+    /// Resident memory of the sandbox's whole process tree that no file backs (a mapped context does
+    /// not count), watched while a cell runs; over it,
     /// the tree is killed and the next cell starts afresh. nil: 2 GiB plus 3 bytes per byte of
     /// context; zero: not watched.
     public var treeMemoryBytes: Int?

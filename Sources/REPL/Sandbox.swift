@@ -146,7 +146,7 @@ public struct Sandbox: Sendable {
                              + "file size \(limits.fileSizeBytes >> 20) MiB, \(processLimit)"),
             SandboxLayer(name: "memory", active: limits.treeMemoryBytes != 0,
                          detail: limits.treeMemoryBytes == 0 ? "off: only the address-space limit of each process"
-                             : "the process tree's resident memory, checked 4 times a second while a cell runs, at most "
+                             : "the process tree's resident memory (the mapped context aside), checked 4 times a second while a cell runs, at most "
                              + (limits.treeMemoryBytes.map { "\($0 >> 20) MiB" } ?? "2048 MiB plus 3 bytes per byte of context")),
             SandboxLayer(name: "timeout", active: true, detail: "per cell: interrupt, then kill the process group and restart"),
             SandboxLayer(name: "lifetime", active: true,

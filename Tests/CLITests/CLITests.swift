@@ -1,4 +1,5 @@
 import Foundation
+import RLMProtocol
 import Testing
 import TestSupport
 
@@ -184,7 +185,7 @@ import TestSupport
             version = (try? Fixture.run(alone, ["--version"])) ?? ""
             if version.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
         }
-        #expect(version == "0.1.0\n")
+        #expect(version == RLMDVersion.current + "\n")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: alone)
         process.arguments = ["complete", "hi"]

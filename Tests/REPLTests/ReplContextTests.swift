@@ -81,6 +81,8 @@ import TestSupport
         let ready = try await text.start()
         #expect(ready.standins == astral && ready.load == (astral > 0 ? "filled-bmp" : "filled"), "\(name): \(ready.load)")
         let view = try JSONDecoder().decode(PythonView.self, from: Data(try await text.execute(Self.view).stdout.utf8))
+        let same = try await text.execute("print(context == exact_text(0, len(context)) or any(ord(c) > 0xFFFF for c in exact_text(0, len(context))))")
+        #expect(same.stdout == "True\n", "\(name) as text: \(same.stdout) \(same.error ?? "")")
         await text.close()
         let (standingInSha, exactSha) = (try Self.sha256(Self.standingIn(whole)), try Self.sha256(whole))
         #expect(view.sha == standingInSha && view.exactSha == exactSha, "\(name)")
@@ -132,7 +134,9 @@ import TestSupport
         #expect(results[1].stdout == "3 \(try fixture.snapshot().totalChars)\n")
     }
 
-    /// The store's copy follows refreshes: a new snapshot gets its own, the old one goes.
+    /// The store's copy follows refreshes: a new snapshot gets its own, the previous one is kept (a
+    /// conversation over it may start REPLs), older ones and an older rlmd's go; a copy cut short is
+    /// written again.
     @Test func theCopyFollowsARefresh() async throws {
         let fixture = try Fixture()
         try fixture.write("a.md", "first 🚀 version\n")
@@ -159,8 +163,53 @@ import TestSupport
         #expect(ready.load == "mapped" && ready.standins == 2)
         #expect(dropped == "\(after.totalChars) '\\ufffd and \\ufffd\\n' 2\n", "\(dropped)")
         #expect(text.contains("second → version with 😀 and 🚀") && !text.contains("first"), "\(text)")
-        let copies = try FileManager.default.contentsOfDirectory(atPath: after.location.directory).filter { $0.hasPrefix("context-copy-") || $0.hasPrefix("context-bmp-") }
-        #expect(copies.count == 1, "\(copies)")
+        func copies() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: after.location.directory)
+                .filter { $0.hasPrefix("context-copy-") || $0.hasPrefix("context-bmp-") }.sorted()
+        }
+        let both = try copies()
+        #expect(both.count == 2, "\(both)")
+        try fixture.write("a.md", "third 🚀\n")
+        try fixture.index()
+        let latest = try fixture.snapshot()
+        #expect(ReplContext.store(latest).prepareCopy(exactText: false))
+        let kept = try copies()
+        #expect(kept.count == 2, "\(kept)")
+        // Cut short, as by a crash: it is written again, not mapped.
+        let newest = try #require(try kept.max { try modified($0) < modified($1) })
+        let path = after.location.directory + "/" + newest
+        #expect(truncate(path, 10) == 0)
+        let repl = Harness.repl(.store(latest))
+        #expect(try await repl.start().load == "mapped")
+        let third = try await repl.execute("print(exact_text(0, len(context)), end='')").stdout
+        #expect(third.hasSuffix("third 🚀\n") && !third.contains("second"), "\(third)")
+        await repl.close()
+        func modified(_ name: String) throws -> Date {
+            try FileManager.default.attributesOfItem(atPath: after.location.directory + "/" + name)[.modificationDate] as? Date ?? .distantPast
+        }
+    }
+
+    /// A copy whose size is right but whose table lies (a bit flipped, a stray write) is not trusted:
+    /// the runtime builds `context` from the records; and exact text of non-ASCII needs no copy.
+    @Test func aCopyTheRuntimeCannotUseIsReadFromTheRecords() async throws {
+        let fixture = try Fixture()
+        try fixture.write("a.md", "emoji 😀 and → here\n")
+        try fixture.index()
+        let snapshot = try fixture.snapshot()
+        #expect(!ReplContext.store(snapshot).prepareCopy(exactText: true))
+        #expect(ReplContext.store(snapshot).prepareCopy(exactText: false))
+        let directory = snapshot.location.directory
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasPrefix("context-copy-") })
+        let handle = try #require(FileHandle(forUpdatingAtPath: directory + "/" + name))
+        try handle.seek(toOffset: UInt64(snapshot.totalChars * 2 + 8))
+        try handle.write(contentsOf: withUnsafeBytes(of: Int64(1000).littleEndian) { Data($0) })  // 1000 stand-ins, room for 1
+        try handle.close()
+        let repl = Harness.repl(.store(snapshot))
+        let ready = try await repl.start()
+        let text = try await repl.execute("print(exact_text(0, len(context)), end='')").stdout
+        await repl.close()
+        #expect(ready.load == "filled-bmp" && ready.standins == 1, "\(ready.load)")
+        #expect(text.hasSuffix("emoji 😀 and → here\n"), "\(text)")
     }
 
     @Test func contextFollowsRecordsAppendedOutOfFileOrderByARefresh() async throws {

@@ -9,8 +9,9 @@ import json, os, shutil, statistics, subprocess, sys, tempfile, time, unittest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # The folder holding `rlmd` and `rlmd-lm` (and their resource bundles); the plugins find rlmd on PATH.
-BIN = os.environ.get("RLMD_BIN_DIR") or os.path.join(REPO, ".build", "debug")
+BIN = os.path.abspath(os.environ.get("RLMD_BIN_DIR") or os.path.join(REPO, ".build", "debug"))
 sys.path.insert(0, os.path.join(REPO, "Tests", "TestSupport"))
+sys.dont_write_bytecode = True  # no __pycache__ in a Swift target's folder (SwiftPM would warn of it)
 from scripted_lm import ScriptedLM  # noqa: E402,F401  (the tests' scripted LM server, started from Python)
 
 # The sample workspace: a file to cite and a README.

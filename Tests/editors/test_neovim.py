@@ -209,7 +209,8 @@ class NeovimPlugin(EditorTestCase):
         lm = self.scripted(INSTANT)
         seen, notes = self.nvim("health_spec.lua", lm)
         report = health_report(seen["lines"])
-        self.assertIn(f"OK rlmd: {os.path.join(harness.BIN, 'rlmd')} (0.1.0)", report)
+        version = subprocess.run([os.path.join(harness.BIN, "rlmd"), "--version"], capture_output=True, text=True).stdout.strip()
+        self.assertIn(f"OK rlmd: {os.path.join(harness.BIN, 'rlmd')} ({version})", report)
         self.assertRegex(report, r"## rlm: sandbox\n(OK \w+: a cell ran \(python 3|ERROR )")
         for layer in ("environment", "scratch", "network", "rlimits", "timeout"):
             self.assertRegex(report, rf"\n(OK|WARNING) {layer}: ")

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 
-_PROTOCOL_IN, _PROTOCOL_OUT, _CONTEXT_FD = 3, 4, 5
+_PROTOCOL_IN, _PROTOCOL_OUT, _CONTEXT_FD, _COPY_FD = 3, 4, 5, 6
 
 
 class _Kinds:
@@ -42,7 +42,7 @@ def _close_inherited():
     """Closes every descriptor rlmd did not mean to pass (a parent's stray non-close-on-exec fds)."""
     for name in os.listdir("/proc/self/fd"):
         fd = int(name)
-        if fd > _CONTEXT_FD:
+        if fd > _COPY_FD:
             try:
                 os.close(fd)
             except OSError:
@@ -190,13 +190,16 @@ def _pieces(fd, offset, length, size=1 << 20):
 
 
 def _load_context(records, total_chars, all_ascii, exact=False, copy=False):
-    """Builds `context` from the records of the context file rlmd passed as fd 5 (or from the
-    store's copy of them, `copy`): the str and the stand-ins it holds (see `_Standins`)."""
+    """Builds `context` from the store's copy of the text (fd 6, `copy`) or else from the records of
+    the context file (fd 5): the str and the stand-ins it holds (see `_Standins`)."""
     if not records or total_chars == 0:
         return "", _Standins(), "empty"
-    fd = _CONTEXT_FD
     if copy:
-        return _load_copy(fd, total_chars, all_ascii)
+        try:
+            return _load_copy(_COPY_FD, total_chars, all_ascii)
+        except (OSError, ValueError, UnicodeDecodeError):
+            pass  # a copy that does not hold what the index says: the records do
+    fd = _CONTEXT_FD
     # Without `exact`, a context that is not all ASCII is a 2-byte str: no scan for its widest char,
     # and at most 2 bytes per char (a Latin-1-only context pays 2 where 1 would do).
     maxchar = 127 if all_ascii else _max_char(fd, records) if exact else 65535
@@ -232,7 +235,18 @@ def _load_context(records, total_chars, all_ascii, exact=False, copy=False):
                 raise ValueError("context file does not match the index")
     finally:
         populating.join()
-    return text, standins, "filled" if exact or not standins.count else "filled-bmp"
+    if exact or standins.count:
+        return text, standins, "filled" if exact else "filled-bmp"
+    return _canonical(text), standins, "filled"
+
+
+def _canonical(text):
+    """A 2-byte str of Latin-1 chars only as the 1-byte str CPython makes of such text (a 2-byte one
+    compares unequal to it); any other str as it is."""
+    try:
+        return text.encode("latin-1").decode("latin-1")
+    except UnicodeEncodeError:
+        return text
 
 
 def _load_copy(fd, total_chars, all_ascii):
@@ -243,8 +257,10 @@ def _load_copy(fd, total_chars, all_ascii):
     width = _WIDTH[maxchar]
     size = total_chars * width
     standins = _Standins.read(fd, size + _COPY_TABLE_GAP)
-    if not all_ascii and int.from_bytes(_pread_all(fd, 4, size + 4), "little") < 0x100 and _fill_works(255):
-        return _narrowed(fd, total_chars), standins, "narrowed"
+    if not all_ascii and int.from_bytes(_pread_all(fd, 4, size + 4), "little") < 0x100:
+        if _fill_works(255):
+            return _narrowed(fd, total_chars), standins, "narrowed"
+        return _pread_all(fd, size, 0).decode("utf-16-le"), standins, "decoded"
     mapped = _map_copy(fd, total_chars, maxchar)
     if mapped is not None:
         return mapped, standins, "mapped"
@@ -289,16 +305,16 @@ def _map_copy(fd, total_chars, maxchar):
         return None
     width, page = _WIDTH[maxchar], mmap.PAGESIZE
     offset = _data_offset(maxchar)
-    head = (offset + page - 1) // page * page
+    header_pages = (offset + page - 1) // page * page
     length = ((total_chars + 1) * width + page - 1) // page * page  # the NUL's page is in the file too
-    base = _libc.mmap(None, head + length, mmap.PROT_READ | mmap.PROT_WRITE,
+    base = _libc.mmap(None, header_pages + length, mmap.PROT_READ | mmap.PROT_WRITE,
                       mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS, -1, 0)
     if base in (None, ctypes.c_void_p(-1).value):
         return None
-    data = base + head
+    data = base + header_pages
     fixed = 0x10  # MAP_FIXED
     if _libc.mmap(data, length, mmap.PROT_READ, mmap.MAP_PRIVATE | fixed, fd, 0) != data:
-        _libc.munmap(base, head + length)
+        _libc.munmap(base, header_pages + length)
         return None
     template = _new_str(1, maxchar)
     sample = "a" if maxchar == 127 else "\u0100"
@@ -364,7 +380,7 @@ class _Standins:
 
     @classmethod
     def read(cls, fd, at):
-        """The table after the text of a 2-byte copy: count, offsets (int64), code points (uint32)."""
+        """The table after the text of a copy: count, offsets (int64), code points (uint32)."""
         from array import array
         standins = cls()
         count = int.from_bytes(_pread_all(fd, 8, at), "little", signed=True)
@@ -803,10 +819,11 @@ def main():
     except (OSError, ValueError, MemoryError) as error:
         channel.send({"type": _FROM_RUNTIME.fatal, "error": f"could not load the context: {error}"})
         sys.exit(3)
-    try:
-        os.close(_CONTEXT_FD)
-    except OSError:
-        pass
+    for fd in (_CONTEXT_FD, _COPY_FD):  # a mapped context keeps its mapping, not the descriptor
+        try:
+            os.close(fd)
+        except OSError:
+            pass
     runtime.context, runtime.standins = context, standins
     runtime.docs = [Doc(row) for row in init["docs"]]
     runtime.by_path = {d.path: d for d in runtime.docs}
