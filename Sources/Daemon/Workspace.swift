@@ -21,7 +21,10 @@ actor Workspace {
     private let logger: Logger
     /// The REPLs' `exactText`: then a non-ASCII snapshot is built from its records and needs no copy.
     private let exactText: Bool
-    private var preparing = false, prepareAgain = false
+    private var preparing = false, prepareAgain = false, builds = 0
+    /// Saves come in runs: a copy (100-200 MB written for a 100 MB workspace) is made once the builds
+    /// have been quiet this long, not once per save.
+    private static let quietPeriod: Duration = .seconds(2)
 
     /// `exactText`: `initializationOptions.sandbox.exactText`, else the config file's `[sandbox] exact_text`.
     init(root: String, environment: [String: String], exactText: Bool? = nil, logger: Logger) {
@@ -78,22 +81,26 @@ actor Workspace {
         }
     }
 
-    /// Makes the newest snapshot's copy in the background: one at a time, a burst of builds coalesced
-    /// into one more (asks do not wait for it; a REPL starting meanwhile waits in `ContextCopy`
-    /// rather than write it too).
+    /// Makes the newest snapshot's copy in the background once no build has finished for
+    /// `quietPeriod`: one at a time, later builds coalesced into one more (asks do not wait for it;
+    /// a REPL starting meanwhile waits in `ContextCopy` rather than write it too).
     private func prepareContextCopy() {
+        builds += 1
         guard !preparing else {
             prepareAgain = true
             return
         }
         preparing = true
-        let location = location, logger = logger, exactText = exactText
+        let location = location, logger = logger, exactText = exactText, seen = builds
         Task.detached(priority: .background) {
-            await OffPool.run {
-                do {
-                    try ReplContext.store(ContextSnapshot.open(location)).prepareCopy(exactText: exactText)
-                } catch {
-                    logger.debug("no context copy made: \(error)")
+            try? await Task.sleep(for: Self.quietPeriod)
+            if await self.builds == seen {
+                await OffPool.run {
+                    do {
+                        try ReplContext.store(ContextSnapshot.open(location)).prepareCopy(exactText: exactText)
+                    } catch {
+                        logger.debug("no context copy made: \(error)")
+                    }
                 }
             }
             await self.preparedContextCopy()

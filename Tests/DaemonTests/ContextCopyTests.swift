@@ -6,8 +6,8 @@ import RLMProtocol
 import Testing
 import TestSupport
 
-/// The daemon makes a snapshot's context copy after each build, so the first REPL maps it; with exact
-/// text a non-ASCII snapshot is built from its records and gets none.
+/// The daemon makes a snapshot's context copy once its builds are quiet (2 s), so the first REPL maps
+/// it; with exact text a non-ASCII snapshot is built from its records and gets none.
 @Suite struct ContextCopyTests {
     @Test(arguments: [("emoji 😀 and → here\n", false, ".u16"), ("emoji 😀 and → here\n", true, nil), ("plain\n", true, ".u8")])
     func theCopyIsMadeAfterTheBuild(text: String, exact: Bool, suffix: String?) async throws {
@@ -25,7 +25,7 @@ import TestSupport
             }
         }
         var found = copies()
-        for _ in 0..<(suffix == nil ? 50 : 500) where found.isEmpty {  // none: none after 0.5 s
+        for _ in 0..<(suffix == nil ? 300 : 1000) where found.isEmpty {  // none: none after 3 s, past the quiet period
             try await Task.sleep(for: .milliseconds(10))
             found = copies()
         }

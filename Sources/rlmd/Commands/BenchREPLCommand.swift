@@ -24,7 +24,7 @@ extension BenchCommand {
 
         @OptionGroup var sandbox: SandboxFlags
 
-        @Flag(help: "Make the store's copy of the context first, as the daemon does after each build.")
+        @Flag(help: "Make the store's copy of the context first, as the daemon does after its builds.")
         var prepareCopy = false
 
         func validate() throws {
