@@ -16,7 +16,8 @@ import Glibc
 enum ContextCopy {
     /// An open descriptor of the copy for `layout` (made here when `create`), or nil when there is
     /// none: then the REPL reads the records of the context file.
-    static func descriptor(for snapshot: ContextSnapshot, layout: ReplContext.Layout, create: Bool = true) -> Int32? {
+    static func descriptor(for snapshot: ContextSnapshot, layout: ReplContext.Layout, create: Bool = true,
+                           durable: Bool = false) -> Int32? {
         let directory = snapshot.location.directory
         guard let name = fileName(snapshot: snapshot, layout: layout) else { return nil }
         let path = directory + "/" + name
@@ -28,7 +29,7 @@ enum ContextCopy {
         defer { writing.unlock() }
         if let fd = openWhole(path, layout: layout) { return fd }
         let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        guard ContextCopyWriter.write(snapshot.contextFile.bytes, layout: layout, to: temporary),
+        guard ContextCopyWriter.write(snapshot.contextFile.bytes, layout: layout, to: temporary, durable: durable),
               rename(temporary, path) == 0 else {
             unlink(temporary)
             return nil
@@ -104,8 +105,9 @@ enum ContextCopy {
 }
 
 extension ReplContext {
-    /// Makes the store's copy of this snapshot now, so that the first REPL over it maps the copy
-    /// instead of writing it (100 MB of code: 0.3-1 s). The daemon calls this after each refresh.
+    /// Makes the store's copy of this snapshot now, on disk before it returns, so that the first REPL
+    /// over it maps the copy instead of writing it (100 MB of code: 0.3-1 s). The daemon calls this
+    /// once its refreshes are quiet.
     /// False when there is nothing to make (a text context; exact text of a non-ASCII snapshot,
     /// which is built from the records) or it could not be made.
     @discardableResult
@@ -113,7 +115,7 @@ extension ReplContext {
         guard case .store(let snapshot) = self else { return false }
         let layout = layout()
         guard layout.totalChars > 0, !exactText || layout.allASCII,
-              let fd = ContextCopy.descriptor(for: snapshot, layout: layout) else { return false }
+              let fd = ContextCopy.descriptor(for: snapshot, layout: layout, durable: true) else { return false }
         close(fd)
         return true
     }

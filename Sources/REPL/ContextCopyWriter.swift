@@ -6,11 +6,13 @@ import Glibc
 
 /// Writes a `ContextCopy`: the records in context order as the str's text, then its trailer.
 enum ContextCopyWriter {
-    /// False when the text is not what the index says (or the file cannot be written).
-    static func write(_ bytes: UnsafeRawBufferPointer, layout: ReplContext.Layout, to path: String) -> Bool {
+    /// False when the text is not what the index says (or the file cannot be written). `durable`:
+    /// on disk before this returns, so that a crash cannot leave a renamed copy of the right size
+    /// holding zeros (worth its time only off the critical path: the daemon's copies).
+    static func write(_ bytes: UnsafeRawBufferPointer, layout: ReplContext.Layout, to path: String, durable: Bool = false) -> Bool {
         guard let out = FileOutput(path: path) else { return false }
         let written = layout.allASCII ? copyASCII(bytes, layout: layout, to: out) : transcode(bytes, layout: layout, to: out)
-        return written && out.finish()
+        return written && out.finish(sync: durable)
     }
 
     /// An ASCII snapshot's records as they are, then an empty stand-in table.
@@ -148,8 +150,9 @@ final class FileOutput {
         count = 0
     }
 
-    func finish() -> Bool {
+    func finish(sync: Bool) -> Bool {
         flush()
+        if sync, !failed { failed = fsync(fd) != 0 }
         return !failed
     }
 }
