@@ -14,15 +14,13 @@ import Glibc
 /// fingerprint of the records and the context file, so a refresh or compaction makes a new one (older
 /// ones are removed); it is written under a temporary name and renamed, so concurrent REPLs agree.
 enum ContextCopy {
-    /// An open descriptor of the copy for `layout` (made here when `create`), or nil when there is
-    /// none: then the REPL reads the records of the context file.
-    static func descriptor(for snapshot: ContextSnapshot, layout: ReplContext.Layout, create: Bool = true,
-                           durable: Bool = false) -> Int32? {
+    /// An open descriptor of the copy for `layout` (made here when there is none), or nil when it
+    /// cannot be made: then the REPL reads the records of the context file.
+    static func descriptor(for snapshot: ContextSnapshot, layout: ReplContext.Layout, durable: Bool = false) -> Int32? {
         let directory = snapshot.location.directory
         guard let name = fileName(snapshot: snapshot, layout: layout) else { return nil }
         let path = directory + "/" + name
         if let fd = openWhole(path, layout: layout) { return fd }
-        guard create else { return nil }
         // One writer per process: a REPL starting while the daemon makes the copy waits for it
         // instead of transcoding the same text beside it.
         writing.lock()

@@ -21,12 +21,10 @@ extension ReplProcess {
             runtime = try RuntimeScript.install(into: scratch, python: python, environment: ProcessInfo.processInfo.environment)
             switch context {
             case .store(let snapshot) where layout.totalChars > 0 && (!options.exactText || layout.allASCII):
-                // Mapped when there is one. A non-ASCII copy is made here once per snapshot (off the pool:
-                // 100 MB take 0.3-1 s, against 6-16x the ASCII start to decode); an ASCII one only ahead
-                // (`prepareCopy`, the daemon), since writing it costs what reading ASCII into a str does.
-                // The context file goes too: a copy the runtime cannot use is read from the records instead.
-                let create = !layout.allASCII
-                copyFD = await OffPool.run { ContextCopy.descriptor(for: snapshot, layout: layout, create: create) } ?? -1
+                // Made here once per snapshot unless the daemon made it (off the pool: 100 MB take 30 ms
+                // to 1 s, mostly the kernel's), then mapped by every REPL over the snapshot. The context
+                // file goes too: a copy the runtime cannot use is read from the records instead.
+                copyFD = await OffPool.run { ContextCopy.descriptor(for: snapshot, layout: layout) } ?? -1
                 contextFD = snapshot.contextFileDescriptor
             case .store(let snapshot): contextFD = snapshot.contextFileDescriptor
             case .text(let text, _):

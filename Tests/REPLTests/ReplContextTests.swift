@@ -54,12 +54,12 @@ import TestSupport
             if prepared { #expect(ReplContext.store(snapshot).prepareCopy(exactText: false)) }
             let repl = Harness.repl(.store(snapshot)) { $0.exactText = exact }
             let ready = try await repl.start()
-            // A snapshot's str is the store's copy, mapped (a non-ASCII one made by the first REPL, an
-            // ASCII one only ahead, as the daemon does), or a 1-byte str where every char is Latin-1, as
-            // CPython would make it; exact non-ASCII text is built from the records.
+            // A snapshot's str is the store's copy, mapped (made by the first REPL, or ahead as the
+            // daemon does), or a 1-byte str where every char is Latin-1, as CPython would make it;
+            // exact non-ASCII text is built from the records.
             let ascii = whole.utf8.count == whole.unicodeScalars.count
             let latin1 = whole.unicodeScalars.allSatisfy { $0.value < 0x100 }
-            let load = ascii ? (prepared ? "mapped" : "filled") : exact ? "filled" : latin1 ? "narrowed" : "mapped"
+            let load = ascii ? "mapped" : exact ? "filled" : latin1 ? "narrowed" : "mapped"
             #expect(ready.load == load, "\(name)")
             let same = try await repl.execute("print(context == exact_text(0, len(context)) or any(ord(c) > 0xFFFF for c in exact_text(0, len(context))))")
             #expect(same.stdout == "True\n", "\(name): \(same.stdout) \(same.error ?? "")")
