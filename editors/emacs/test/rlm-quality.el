@@ -16,7 +16,8 @@
   (file-name-directory (directory-file-name (file-name-directory (or load-file-name buffer-file-name))))
   "The folder of the rlm package.")
 
-(defconst rlm-quality-files '("rlm.el" "rlm-client.el" "rlm-answer.el" "rlm-trajectory.el" "rlm-doctor.el")
+(defconst rlm-quality-files '("rlm.el" "rlm-process.el" "rlm-progress.el" "rlm-rpc.el" "rlm-client.el"
+                              "rlm-answer.el" "rlm-trajectory.el" "rlm-doctor.el")
   "The files of the rlm package, the main one first.")
 
 (defconst rlm-quality-accepted-lint
