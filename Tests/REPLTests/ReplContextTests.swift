@@ -26,6 +26,14 @@ import TestSupport
         String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value > 0xFFFF ? "\u{FFFD}" : $0 }))
     }
 
+    /// Python printing whether `context` is equal (`==`, so also of the same width) to its exact
+    /// text, each char above U+FFFF stood for by U+FFFD unless `exact`.
+    static func equalsItsText(exact: Bool) -> String {
+        let text = "exact_text(0, len(context))"
+        return exact ? "print(context == \(text))"
+            : "print(context == ''.join('\\ufffd' if ord(c) > 0xFFFF else c for c in \(text)))"
+    }
+
     static func sha256(_ text: String) throws -> String {
         let file = FileManager.default.temporaryDirectory.path + "/rlmd-sha-\(UUID().uuidString)"
         try Data(text.utf8).write(to: URL(fileURLWithPath: file))
@@ -61,7 +69,7 @@ import TestSupport
             let latin1 = whole.unicodeScalars.allSatisfy { $0.value < 0x100 }
             let load = ascii ? "mapped" : exact ? "filled" : latin1 ? "narrowed" : "mapped"
             #expect(ready.load == load, "\(name)")
-            let same = try await repl.execute("print(context == exact_text(0, len(context)) or any(ord(c) > 0xFFFF for c in exact_text(0, len(context))))")
+            let same = try await repl.execute(Self.equalsItsText(exact: exact))
             #expect(same.stdout == "True\n", "\(name): \(same.stdout) \(same.error ?? "")")
             #expect(ready.chars == snapshot.totalChars && ready.standins == (exact ? 0 : astral))
             let result = try await repl.execute(Self.view)
@@ -81,7 +89,7 @@ import TestSupport
         let ready = try await text.start()
         #expect(ready.standins == astral && ready.load == (astral > 0 ? "filled-bmp" : "filled"), "\(name): \(ready.load)")
         let view = try JSONDecoder().decode(PythonView.self, from: Data(try await text.execute(Self.view).stdout.utf8))
-        let same = try await text.execute("print(context == exact_text(0, len(context)) or any(ord(c) > 0xFFFF for c in exact_text(0, len(context))))")
+        let same = try await text.execute(Self.equalsItsText(exact: false))
         #expect(same.stdout == "True\n", "\(name) as text: \(same.stdout) \(same.error ?? "")")
         await text.close()
         let (standingInSha, exactSha) = (try Self.sha256(Self.standingIn(whole)), try Self.sha256(whole))
