@@ -112,8 +112,7 @@ extension ReplContext {
     public func prepareCopy(exactText: Bool) -> Bool {
         guard case .store(let snapshot) = self else { return false }
         let layout = layout()
-        guard layout.totalChars > 0, !exactText || layout.allASCII,
-              let fd = ContextCopy.descriptor(for: snapshot, layout: layout, durable: true) else { return false }
+        guard layout.usesCopy(exactText: exactText), let fd = ContextCopy.descriptor(for: snapshot, layout: layout, durable: true) else { return false }
         close(fd)
         return true
     }

@@ -25,9 +25,7 @@ enum ContextCopyWriter {
             chars += length
         }
         guard chars == layout.totalChars else { return false }
-        out.append(UInt32(0))  // the str's NUL and padding: a mapped str ends as CPython's do
-        out.append(UInt32(0x7F))
-        out.append(Int64(0))
+        appendTrailer(to: out, widest: 0x7F, offsets: [], scalars: [])
         return true
     }
 
@@ -81,18 +79,24 @@ enum ContextCopyWriter {
             }
         }
         guard chars == layout.totalChars else { return false }
-        out.append(UInt32(0))  // the str's NUL and padding: a mapped str ends as CPython's do
-        out.append(widest)  // below 0x100 the str must be 1-byte: CPython's strs are as narrow as their text
-        out.append(Int64(offsets.count))
-        offsets.forEach { out.append($0) }
-        scalars.forEach { out.append($0) }
+        appendTrailer(to: out, widest: widest, offsets: offsets, scalars: scalars)
         return true
     }
 
+    /// After the text: the str's NUL padded to 4 bytes (a mapped str ends as CPython's do), the
+    /// widest char (below 0x100 the str must be 1-byte: CPython's strs are as narrow as their text),
+    /// then the stand-ins' table.
+    private static func appendTrailer(to out: FileOutput, widest: UInt32, offsets: [Int64], scalars: [UInt32]) {
+        out.append(UInt32(0))
+        out.append(widest)
+        out.append(Int64(offsets.count))
+        offsets.forEach { out.append($0) }
+        scalars.forEach { out.append($0) }
+    }
 }
 
 /// Little-endian values written through a 4 MiB buffer.
-final class FileOutput {
+private final class FileOutput {
     private static let capacity = 4 << 20
     private let fd: Int32
     private let buffer = UnsafeMutableRawPointer.allocate(byteCount: FileOutput.capacity, alignment: 8)

@@ -81,7 +81,7 @@ enum ProcessTree {
         let key = Array("RssFile:".utf8)
         var at = 0
         while at + key.count <= count {
-            if bytes[at] == key[0], Array(bytes[at..<at + key.count]) == key {
+            if bytes[at] == key[0], bytes[at..<at + key.count].elementsEqual(key) {
                 var kilobytes = 0
                 at += key.count
                 while at < count, bytes[at] != UInt8(ascii: "\n") {

@@ -15,6 +15,10 @@ public enum ReplContext: Sendable {
         var totalChars: Int
         var allASCII: Bool
         var docs: [DocRow]
+
+        /// Whether a store's REPL maps a `ContextCopy`: not for an empty context, nor for the exact
+        /// text of a non-ASCII one, which is built from the records.
+        func usesCopy(exactText: Bool) -> Bool { totalChars > 0 && (!exactText || allASCII) }
     }
 
     struct DocRow: Encodable {

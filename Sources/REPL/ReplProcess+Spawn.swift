@@ -20,7 +20,7 @@ extension ReplProcess {
         do {
             runtime = try RuntimeScript.install(into: scratch, python: python, environment: ProcessInfo.processInfo.environment)
             switch context {
-            case .store(let snapshot) where layout.totalChars > 0 && (!options.exactText || layout.allASCII):
+            case .store(let snapshot) where layout.usesCopy(exactText: options.exactText):
                 // Made here once per snapshot unless the daemon made it (off the pool: 100 MB take 30 ms
                 // to 1 s, mostly the kernel's), then mapped by every REPL over the snapshot. The context
                 // file goes too: a copy the runtime cannot use is read from the records instead.

@@ -24,8 +24,8 @@ public actor QuestionService {
     public nonisolated let trajectories: TrajectoryStore?
     private let environment: [String: String]
     private let kept: Int
-    /// Resident bytes all conversations' REPLs may hold together before the least recently used
-    /// idle ones are closed (0: no limit).
+    /// Bytes all conversations' REPLs may hold together (`ReplProcess.anonymousBytes`: the mapped
+    /// context they share aside) before the least recently used idle ones are closed (0: no limit).
     private let replMemoryBudget: Int
     private let logger: Logger
     private var resolving: [String: Task<ModelSetup.Resolved, Error>] = [:]

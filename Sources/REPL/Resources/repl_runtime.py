@@ -303,7 +303,7 @@ def _map_copy(fd, total_chars, maxchar):
     import mmap
     if not _object_layout_known():
         return None
-    width, page = _WIDTH[maxchar], mmap.PAGESIZE
+    width, page, encoding = _WIDTH[maxchar], mmap.PAGESIZE, _ENCODING.get(maxchar, "ascii")
     offset = _data_offset(maxchar)
     header_pages = (offset + page - 1) // page * page
     length = ((total_chars + 1) * width + page - 1) // page * page  # the NUL's page is in the file too
@@ -318,7 +318,7 @@ def _map_copy(fd, total_chars, maxchar):
         return None
     template = _new_str(1, maxchar)
     sample = "a" if maxchar == 127 else "\u0100"
-    ctypes.memmove(id(template) + offset, sample.encode(_ENCODING.get(maxchar, "ascii")), width)
+    ctypes.memmove(id(template) + offset, sample.encode(encoding), width)
     header = data - offset
     ctypes.memmove(header, id(template), offset)
     ctypes.c_ssize_t.from_address(header).value = 1 << 30  # the refcount: never reaches 0
@@ -329,7 +329,6 @@ def _map_copy(fd, total_chars, maxchar):
     edge = min(total_chars, 2048)
     head, tail = (_pread_all(fd, width * edge, at) for at in (0, width * (total_chars - edge)))
     # As bytes: a str of Latin-1 chars only is 2-byte here (as when read), which CPython's == tells apart.
-    encoding = _ENCODING.get(maxchar, "ascii")
     if (len(text) != total_chars or sys.getsizeof(text) != offset + width * (total_chars + 1)
             or text[:edge].encode(encoding) != head or text[total_chars - edge:].encode(encoding) != tail):
         return None

@@ -89,7 +89,7 @@ extension BenchCommand {
             let report: [String: Double] = [
                 "context_chars": Double(snapshot.totalChars), "context_bytes": Double(snapshot.contextBytes),
                 "documents": Double(snapshot.documents.count), "first_ready_ms": firstReady.startMs, "ready_ms": ready.startMs, "load_ms": ready.loadMs, "standins": Double(ready.standins),
-                "filled": ["filled", "filled-bmp", "cached", "mapped", "narrowed"].contains(ready.load) ? 1 : 0, "peak_rss_mb": Double(rss[0]), "rss_mb": Double(rss[1]),
+                "filled": ["decoded", "empty"].contains(ready.load) ? 0 : 1, "peak_rss_mb": Double(rss[0]), "rss_mb": Double(rss[1]),
                 "scan_ms": scanned[0], "scanned_peak_rss_mb": scanned[1],
                 "cell_median_ms": cells[cells.count / 2], "cell_p90_ms": cells[cells.count * 9 / 10],
                 "llm_query_bridge_median_ms": bridgeMs, "batch": Double(batch), "batch_concurrency": Double(concurrency),
