@@ -80,8 +80,11 @@ public actor LSPServer {
         for continuation in serverRequests.values { continuation.resume(returning: false) }
         serverRequests = [:]
         for job in running.values { job.task?.cancel() }
-        // Cancelled requests still owe an answer; give them a moment to send it.
-        let deadline = ContinuousClock.now + .seconds(2)
+        // Cancelled requests still owe an answer; give them a moment to send it. A `shutdown` still
+        // running waits for the work it cancelled (an index build cannot stop midway), and its
+        // answer comes first: an `exit` sent right behind it gets the orderly end it asked for.
+        let shuttingDown = running.values.contains { $0.method == Shutdown.method }
+        let deadline = ContinuousClock.now + .seconds(shuttingDown ? 30 : 2)
         while !running.isEmpty && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
         await questions.closeAll()
         await connection.flush()
